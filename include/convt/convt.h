@@ -1,0 +1,228 @@
+/*
+ * convt — 2-D transposed convolution (ConvTranspose2d) with a stable C ABI.
+ *
+ * Semantics are those of PyTorch's torch.nn.ConvTranspose2d / F.conv_transpose2d
+ * (padding_mode='zeros'): same parameters, same shape rule, same validation rules,
+ * same weight layout, values equal to float tolerance.
+ *
+ *   out = (in - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1
+ *
+ * Tensors are float32, C-contiguous, NCHW:
+ *   input   (N, in_channels, H, W)        PyTorch's unbatched (C, H, W) input: pass N = 1
+ *   weight  (in_channels, out_channels/groups, kH, kW)   exactly as PyTorch stores it
+ *   bias    (out_channels)                optional
+ *   output  (N, out_channels, outH, outW)
+ * Index 0 of every spatial array is H, index 1 is W.
+ *
+ * Usage: convt_params_init -> set fields -> convt_create (copies the weights) ->
+ * convt_output_shape -> convt_run (any number of times, from any threads) -> convt_destroy.
+ *
+ * Conventions for every function that returns convt_status:
+ *   - it never throws, never aborts, and never reads or writes outside the buffers that
+ *     the shapes describe;
+ *   - on failure it sets a message for the calling thread, read with convt_last_error();
+ *   - NULL where a non-empty buffer or a result is required is CONVT_ERROR_INVALID_ARGUMENT;
+ *   - size arithmetic that would overflow int64_t or size_t is CONVT_ERROR_SIZE_OVERFLOW,
+ *     reported before any allocation;
+ *   - all arguments are checked before any buffer is read or memory is allocated.
+ *
+ * The sections: STABLE (versions, status codes, params, the operator) and
+ * ADVANCED (workspace control, algorithm choice, the equivalent convolution).
+ * Both are part of the ABI: symbols are never removed within a major version,
+ * convt_params only ever grows at its end.
+ */
+#ifndef CONVT_H
+#define CONVT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32) && defined(CONVT_BUILDING_LIBRARY)
+#  define CONVT_API __declspec(dllexport)
+#elif defined(_WIN32) && !defined(CONVT_STATIC)
+#  define CONVT_API __declspec(dllimport)
+#elif defined(__GNUC__) || defined(__clang__)
+#  define CONVT_API __attribute__((visibility("default")))
+#else
+#  define CONVT_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================================
+ * STABLE
+ * =================================================================================== */
+
+/* ---- Versions ---------------------------------------------------------------------- */
+
+#define CONVT_VERSION_MAJOR 0
+#define CONVT_VERSION_MINOR 1
+#define CONVT_VERSION_PATCH 0
+#define CONVT_VERSION_NUMBER \
+  (CONVT_VERSION_MAJOR * 10000 + CONVT_VERSION_MINOR * 100 + CONVT_VERSION_PATCH)
+
+/* The version of the library actually linked, as CONVT_VERSION_NUMBER would give it
+ * (compare with the macro to detect a header/library mismatch). Thread-safe. */
+CONVT_API unsigned convt_version_number(void);
+
+/* "major.minor.patch" of the linked library; static storage, never free it. Thread-safe. */
+CONVT_API const char* convt_version_string(void);
+
+/* ---- Status codes ------------------------------------------------------------------ */
+
+/* Fixed width on purpose: an enum's size is not part of a portable ABI. */
+typedef int32_t convt_status;
+enum {
+  CONVT_OK = 0,
+  CONVT_ERROR_INVALID_ARGUMENT = 1, /* a parameter, shape or buffer the API rejects     */
+  CONVT_ERROR_UNSUPPORTED = 2,      /* valid request that this build cannot handle      */
+  CONVT_ERROR_OUT_OF_MEMORY = 3,    /* an allocation failed; nothing changed            */
+  CONVT_ERROR_SIZE_OVERFLOW = 4,    /* a size product overflows int64_t or size_t        */
+  CONVT_ERROR_INTERNAL = 5          /* a bug in convt: please report it with the message */
+};
+
+/* Short static name of a status ("CONVT_OK", ...); "CONVT_ERROR_UNKNOWN" for values this
+ * version does not know. Never NULL, never free it. Thread-safe. */
+CONVT_API const char* convt_status_string(convt_status status);
+
+/* The message of the calling thread's last failed convt call, e.g. "output padding must
+ * be smaller than either stride or dilation, but got output_padding_height: 2 ...".
+ * "" if no call on this thread has failed yet. Successful calls leave it unchanged.
+ * The pointer stays valid on this thread until its next convt call; copy it to keep it.
+ * Never NULL. Thread-safe (the message is per thread). */
+CONVT_API const char* convt_last_error(void);
+
+/* ---- Algorithms -------------------------------------------------------------------- */
+
+enum {
+  CONVT_ALGORITHM_AUTO = 0,        /* the planner chooses per run (the default)            */
+  CONVT_ALGORITHM_GEMM_COL2IM = 1, /* OpenBLAS sgemm (W^T x X) + col2im scatter-add        */
+  CONVT_ALGORITHM_REFERENCE = 2    /* plain direct loop: slow, simple, the tests' oracle    */
+};
+
+/* Static name of an algorithm value ("auto", "gemm_col2im", "reference"); "unknown" for
+ * values this version does not know. Never NULL. Thread-safe. */
+CONVT_API const char* convt_algorithm_name(int32_t algorithm);
+
+/* ---- Parameters -------------------------------------------------------------------- */
+
+/* The layer, as torch.nn.ConvTranspose2d's constructor takes it. Always fill it with
+ * convt_params_init first, then set what differs from PyTorch's defaults.
+ * Arrays have 3 entries so 1-D and 3-D can come later; with spatial_dims = 2 only
+ * [0] (H) and [1] (W) are read. New fields are only ever appended. */
+typedef struct convt_params {
+  size_t struct_size;        /* sizeof(convt_params) as the caller compiled it            */
+  int32_t spatial_dims;      /* 2; 1 and 3 are reserved (CONVT_ERROR_UNSUPPORTED for now) */
+  int32_t algorithm;         /* CONVT_ALGORITHM_*; default AUTO                           */
+  int64_t in_channels;       /* >= 1, divisible by groups                                 */
+  int64_t out_channels;      /* >= 1, divisible by groups                                 */
+  int64_t kernel_size[3];    /* >= 1; no default (init writes 0: must be set)             */
+  int64_t stride[3];         /* >= 1; default 1                                           */
+  int64_t padding[3];        /* >= 0; default 0                                           */
+  int64_t output_padding[3]; /* >= 0 and < stride or < dilation (checked per run, as
+                                PyTorch's forward does); ignored when a run passes
+                                output_size; default 0                                    */
+  int64_t dilation[3];       /* >= 1; default 1                                           */
+  int64_t groups;            /* >= 1; default 1                                           */
+  int32_t num_threads;       /* 0: the library default (all hardware threads);
+                                1: single-threaded; n: at most n threads (and at
+                                most the hardware threads); < 0 invalid                 */
+} convt_params;
+
+/* The sizeof(convt_params) of the first release (0.1): the smallest struct_size accepted. */
+#define CONVT_PARAMS_SIZE_V0_1 ((size_t)168)
+
+/* Writes PyTorch's defaults into the first struct_size bytes of *params and sets
+ * params->struct_size = struct_size. Pass sizeof(convt_params). NULL params, or a
+ * struct_size too small to hold struct_size itself, does nothing. Thread-safe
+ * (touches only *params). */
+CONVT_API void convt_params_init(convt_params* params, size_t struct_size);
+
+/* ---- The operator ------------------------------------------------------------------ */
+
+typedef struct convt_handle convt_handle; /* opaque */
+
+/* Creates a layer. Validates *params (struct_size, spatial_dims, algorithm, num_threads,
+ * channels, kernel, stride, padding, output_padding >= 0, dilation, groups), then copies
+ * `weight` (in_channels * out_channels/groups * kH * kW floats) and `bias`
+ * (out_channels floats, or NULL for no bias) into the handle: the caller may free them
+ * right after. On success *out_handle owns the new layer: release it with
+ * convt_destroy. On failure *out_handle is set to NULL (when out_handle is not NULL).
+ * struct_size from CONVT_PARAMS_SIZE_V0_1 up to this library's sizeof(convt_params) is
+ * accepted (later fields take their defaults); larger is CONVT_ERROR_UNSUPPORTED (built
+ * against a newer convt), smaller is CONVT_ERROR_INVALID_ARGUMENT.
+ * Errors: INVALID_ARGUMENT, UNSUPPORTED (spatial_dims 1 or 3; a GEMM dimension
+ * out_channels/groups*kH*kW or in_channels/groups above INT32_MAX), SIZE_OVERFLOW,
+ * OUT_OF_MEMORY. Thread-safe. */
+CONVT_API convt_status convt_create(const convt_params* params, const float* weight,
+                                    const float* bias, convt_handle** out_handle);
+
+/* Shapes below are arrays of 2 + spatial_dims = 4 entries: input_shape (N, C, H, W).
+ * output_size is NULL, or the requested (outH, outW) as in PyTorch's
+ * forward(input, output_size): it replaces output_padding by size - min, where min is
+ * the size at output_padding 0; valid sizes run from max(min, 1) to min + stride - 1.
+ * N = 0 is valid (empty output); validity is otherwise decided as for N = 1. */
+
+/* Writes the output shape (N, out_channels, outH, outW) of a run to output_shape[0..3].
+ * Errors: INVALID_ARGUMENT (NULL handle, input_shape or output_shape; input channels !=
+ * in_channels; H or W < 1; N < 0; output_padding not < stride or dilation; output_size
+ * out of range; output size < 1), SIZE_OVERFLOW. Thread-safe; output_shape is written
+ * only on success. */
+CONVT_API convt_status convt_output_shape(const convt_handle* handle, const int64_t* input_shape,
+                                          const int64_t* output_size, int64_t* output_shape);
+
+/* convt_run's output_capacity must be at least the product of the output shape. */
+
+/* Runs the layer: output = conv_transpose2d(input, weight, bias). `input` holds the
+ * product of input_shape floats; `output` receives the product of the output shape
+ * floats (output_capacity is its size in floats, which must be at least that). Every
+ * output element is overwritten: the buffer needs no initialising. input and output must
+ * not overlap. `workspace` is scratch memory of workspace_size bytes, at least what
+ * convt_workspace_size reports for this shape; NULL makes the library allocate (and
+ * free) it itself. With N = 0 nothing is read or written and the buffers may be NULL.
+ * On failure nothing has been written to output unless the status is
+ * CONVT_ERROR_INTERNAL. Results are deterministic: bit-identical for every num_threads
+ * and every run. Thread-safe: any number of threads may run one handle at once (each
+ * with its own output and workspace).
+ * Errors: those of convt_output_shape, INVALID_ARGUMENT (NULL input/output for a
+ * non-empty tensor, output_capacity too small, workspace_size too small),
+ * OUT_OF_MEMORY (workspace allocation). */
+CONVT_API convt_status convt_run(const convt_handle* handle, const int64_t* input_shape,
+                                 const float* input, const int64_t* output_size, float* output,
+                                 size_t output_capacity, void* workspace, size_t workspace_size);
+
+/* Releases a handle and everything it owns. NULL is a no-op. Not thread-safe against
+ * runs of the same handle: destroy it only when no other call is using it. */
+CONVT_API void convt_destroy(convt_handle* handle);
+
+/* ===================================================================================
+ * ADVANCED
+ * =================================================================================== */
+
+/* Bytes of scratch memory a run of this shape needs (its peak), so the caller can pass
+ * its own workspace to convt_run; 0 if none. Depends on the handle's algorithm and
+ * num_threads and on the shape. Errors: as convt_output_shape, plus NULL bytes.
+ * Thread-safe. */
+CONVT_API convt_status convt_workspace_size(const convt_handle* handle, const int64_t* input_shape,
+                                            const int64_t* output_size, size_t* bytes);
+
+/* The concrete algorithm (never CONVT_ALGORITHM_AUTO) that convt_run would use for this
+ * shape: the forced one, or the planner's choice under AUTO. Errors: as
+ * convt_output_shape, plus NULL algorithm. Thread-safe. */
+CONVT_API convt_status convt_selected_algorithm(const convt_handle* handle,
+                                                const int64_t* input_shape,
+                                                const int64_t* output_size, int32_t* algorithm);
+
+/* Copies the handle's parameters (as validated at create, struct_size set to
+ * min(struct_size, sizeof(convt_params))) into the first struct_size bytes of *params.
+ * Errors: INVALID_ARGUMENT (NULL, struct_size below CONVT_PARAMS_SIZE_V0_1). Thread-safe. */
+CONVT_API convt_status convt_get_params(const convt_handle* handle, convt_params* params,
+                                        size_t struct_size);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CONVT_H */

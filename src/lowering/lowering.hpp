@@ -1,0 +1,38 @@
+// The lowerings: each turns one run into loops and BLAS calls. They receive a validated
+// layer and run shape and buffers of the right sizes; they do no checking of their own.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../shape.hpp"
+
+namespace convt {
+
+struct RunArgs {
+  const LayerSpec& layer;
+  const RunShape& shape;
+  const float* weight;  // (in_channels, out_channels/groups, kH, kW)
+  const float* bias;    // out_channels floats, or nullptr
+  const float* input;   // (N, in_channels, H, W)
+  float* output;        // (N, out_channels, outH, outW)
+};
+
+// The direct scatter loop: every input pixel adds its kernel-sized patch into the output.
+void run_reference(const RunArgs& args);
+
+// GEMM + col2im, split into work items (batch item x group x block of output channels),
+// each walking the input pixels in tiles so the column buffer stays bounded.
+struct GemmCol2imTiling {
+  int64_t channel_block = 0;  // output channels (within a group) per work item
+  int64_t blocks_per_group = 0;
+  int64_t pixel_tile = 0;     // input pixels per sgemm call
+  int64_t items = 0;          // batch * groups * blocks_per_group
+  size_t bytes_per_thread = 0;
+};
+GemmCol2imTiling plan_gemm_col2im(const LayerSpec& layer, const RunShape& shape);
+// workspace: threads * tiling.bytes_per_thread bytes, 64-byte aligned.
+void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int threads,
+                     float* workspace);
+
+}  // namespace convt

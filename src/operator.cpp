@@ -1,0 +1,58 @@
+#include "operator.hpp"
+
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+#include "error.hpp"
+#include "parallel.hpp"
+
+namespace convt {
+
+Operator::Operator(const LayerSpec& layer, const float* weight, const float* bias)
+    : layer_(layer),
+      weight_(weight, weight + layer.weight_elems()),
+      bias_(bias ? std::vector<float>(bias, bias + layer.out_channels) : std::vector<float>()) {
+  configure_blas_once();
+}
+
+void Operator::run(const RunShape& shape, const float* input, float* output,
+                   size_t output_capacity, void* workspace, size_t workspace_bytes) const {
+  constexpr convt_status kInvalid = CONVT_ERROR_INVALID_ARGUMENT;
+  if (static_cast<uint64_t>(shape.output_elems) > output_capacity)
+    fail(kInvalid, "output_capacity is ", output_capacity, " floats, but the output has ",
+         shape.output_elems);
+  if (shape.output_elems == 0) return;  // batch 0: nothing to read or write
+  if (!input) fail(kInvalid, "input is NULL");
+  if (!output) fail(kInvalid, "output is NULL");
+
+  const Plan plan = make_plan(layer_, shape);
+  if (workspace && reinterpret_cast<uintptr_t>(workspace) % alignof(float) != 0)
+    fail(kInvalid, "workspace must be aligned to ", alignof(float), " bytes (64 is best)");
+  if (workspace && workspace_bytes < plan.workspace_bytes)
+    fail(kInvalid, "workspace_size is ", workspace_bytes, " bytes, but this run needs ",
+         plan.workspace_bytes, " (see convt_workspace_size)");
+
+  std::unique_ptr<void, decltype(&std::free)> owned(nullptr, &std::free);
+  if (!workspace && plan.workspace_bytes > 0) {
+    const size_t rounded = (plan.workspace_bytes + 63) / 64 * 64;
+    owned.reset(std::aligned_alloc(64, rounded));
+    if (!owned) fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", rounded, " bytes");
+    workspace = owned.get();
+  }
+
+  const RunArgs args{layer_, shape, weight_.data(), bias_.empty() ? nullptr : bias_.data(),
+                     input, output};
+  switch (plan.algorithm) {
+    case CONVT_ALGORITHM_REFERENCE:
+      run_reference(args);
+      break;
+    case CONVT_ALGORITHM_GEMM_COL2IM:
+      run_gemm_col2im(args, plan.gemm, plan.threads, static_cast<float*>(workspace));
+      break;
+    default:
+      fail(CONVT_ERROR_INTERNAL, "planner chose unknown algorithm ", plan.algorithm);
+  }
+}
+
+}  // namespace convt

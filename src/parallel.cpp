@@ -1,0 +1,130 @@
+#include "parallel.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace convt {
+
+int hardware_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(std::min(n, 256u));
+}
+
+int effective_threads(int32_t num_threads) {
+  // More threads than the hardware has only adds switching: cap there.
+  const int hw = hardware_threads();
+  return num_threads <= 0 || num_threads > hw ? hw : static_cast<int>(num_threads);
+}
+
+void configure_blas_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+namespace {
+
+// One parallel_for call. Lives on the caller's stack; the caller waits until no worker
+// still holds it (active == 0) before returning.
+struct Job {
+  const std::function<void(int64_t, int)>* fn;
+  int64_t count;
+  int max_slots;
+  int joined = 1;  // slot 0 is the caller; guarded by the pool mutex
+  int active = 0;  // workers inside run(); guarded by the pool mutex
+  std::atomic<int64_t> next{0};
+  std::exception_ptr error;  // guarded by the pool mutex
+
+  void run(int slot, std::mutex& mu) {
+    for (int64_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
+      try {
+        (*fn)(i, slot);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!error) error = std::current_exception();
+        next.store(count, std::memory_order_relaxed);  // stop handing out items
+      }
+    }
+  }
+};
+
+class Pool {
+ public:
+  ~Pool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  void run(int64_t count, int threads, const std::function<void(int64_t, int)>& fn) {
+    Job job;
+    job.fn = &fn;
+    job.count = count;
+    job.max_slots = threads;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      while (static_cast<int>(workers_.size()) < threads - 1)
+        workers_.emplace_back([this] { worker_loop(); });
+      queue_.push_back(&job);
+    }
+    work_cv_.notify_all();
+    job.run(0, mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    auto it = std::find(queue_.begin(), queue_.end(), &job);
+    if (it != queue_.end()) queue_.erase(it);  // no worker may join from now on
+    done_cv_.wait(lock, [&] { return job.active == 0; });
+    if (job.error) std::rethrow_exception(job.error);
+  }
+
+ private:
+  void worker_loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      Job* job = queue_.front();
+      const int slot = job->joined++;
+      if (job->joined >= job->max_slots) queue_.pop_front();
+      ++job->active;
+      lock.unlock();
+      job->run(slot, mu_);
+      lock.lock();
+      if (--job->active == 0) done_cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable work_cv_, done_cv_;
+  std::deque<Job*> queue_;
+  std::vector<std::thread> workers_;
+  bool stop_ = false;
+};
+
+Pool& pool() {
+  static Pool instance;
+  return instance;
+}
+
+}  // namespace
+
+void parallel_for(int64_t count, int threads, const std::function<void(int64_t, int)>& fn) {
+  if (count <= 0) return;
+  threads = static_cast<int>(std::min<int64_t>(std::max(threads, 1), count));
+  if (threads == 1) {
+    for (int64_t i = 0; i < count; ++i) fn(i, 0);
+    return;
+  }
+  pool().run(count, threads, fn);
+}
+
+}  // namespace convt

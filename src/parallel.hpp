@@ -1,0 +1,34 @@
+// Threading: one process-wide pool of worker threads shared by all handles, and the one
+// decision convt makes about OpenBLAS's own threads.
+//
+// Scheme: convt splits a run into independent work items (batch x group x channel block)
+// and runs them on its own pool; every sgemm call is single-threaded. OpenBLAS's thread
+// count is process-wide, so convt sets it to 1 once, when the first handle is created
+// (configure_blas_once), and never touches it again. Work items write disjoint parts of
+// the output and their split does not depend on the thread count, so results are
+// bit-identical for every num_threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace convt {
+
+// Hardware threads, at least 1.
+int hardware_threads();
+
+// The thread count a handle's num_threads stands for: 0 (default) and values above the
+// hardware's count mean hardware_threads().
+int effective_threads(int32_t num_threads);
+
+// Sets OpenBLAS to one thread, once per process. Thread-safe.
+void configure_blas_once();
+
+// Calls fn(item, slot) for every item in [0, count) on at most `threads` threads: the
+// calling thread and up to threads-1 pool workers. `slot` in [0, threads) identifies the
+// thread within this call (for per-thread scratch): no two threads share a slot at once.
+// Several callers may run parallel_for at the same time. Rethrows the first exception
+// thrown by fn (after all items have finished).
+void parallel_for(int64_t count, int threads, const std::function<void(int64_t, int)>& fn);
+
+}  // namespace convt

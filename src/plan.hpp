@@ -1,0 +1,21 @@
+// The planner: which lowering a run uses, on how many threads, with how much scratch.
+#pragma once
+
+#include <cstddef>
+
+#include "lowering/lowering.hpp"
+#include "shape.hpp"
+
+namespace convt {
+
+struct Plan {
+  int32_t algorithm = CONVT_ALGORITHM_REFERENCE;  // concrete, never AUTO
+  int threads = 1;
+  size_t workspace_bytes = 0;  // the run's peak scratch
+  GemmCol2imTiling gemm;       // when algorithm == GEMM_COL2IM
+};
+
+// Deterministic in (layer, shape): the same inputs always give the same plan.
+Plan make_plan(const LayerSpec& layer, const RunShape& shape);
+
+}  // namespace convt

@@ -1,0 +1,187 @@
+// Values: every algorithm against the independent double-precision oracle in support.hpp,
+// on the seed's layers and on a table that covers every parameter.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "support.hpp"
+
+using test::Config;
+
+namespace {
+
+struct Result {
+  convt_status status;
+  std::vector<float> out;
+  int64_t shape[4];
+};
+
+Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
+           const std::vector<float>& w, const std::vector<float>& b,
+           const int64_t* output_size = nullptr, int32_t threads = 0) {
+  Result r{};
+  convt_params p = c.params(algorithm, threads);
+  convt_handle* h = nullptr;
+  r.status = convt_create(&p, w.data(), c.bias ? b.data() : nullptr, &h);
+  if (r.status != CONVT_OK) return r;
+  const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
+  r.status = convt_output_shape(h, in_shape, output_size, r.shape);
+  if (r.status == CONVT_OK) {
+    const size_t count = static_cast<size_t>(r.shape[0] * r.shape[1] * r.shape[2] * r.shape[3]);
+    // NaN everywhere first: the run must overwrite every element.
+    r.out.assign(count, std::numeric_limits<float>::quiet_NaN());
+    r.status = convt_run(h, in_shape, x.data(), output_size, r.out.data(), count, nullptr, 0);
+  }
+  convt_destroy(h);
+  return r;
+}
+
+// Runs c with every algorithm and checks each element against the oracle's bound.
+void check_against_oracle(const Config& c, const int64_t* output_size = nullptr) {
+  INFO(c.str());
+  const auto x = test::random_vector(c.input_elems(), 1);
+  const auto w = test::random_vector(c.weight_elems(), 2);
+  const auto b = test::random_vector(c.cout, 3);
+  for (int32_t algo : {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_GEMM_COL2IM,
+                       CONVT_ALGORITHM_REFERENCE}) {
+    INFO("algorithm " << convt_algorithm_name(algo));
+    const Result r = run(c, algo, x, w, b, output_size);
+    REQUIRE(r.status == CONVT_OK);
+    const auto o = test::oracle(c, x, w, c.bias ? b.data() : nullptr, r.shape[2], r.shape[3]);
+    REQUIRE(r.out.size() == o.value.size());
+    size_t bad = 0;
+    for (size_t i = 0; i < r.out.size(); ++i)
+      if (!(std::fabs(r.out[i] - o.value[i]) <= test::tolerance(o, i))) ++bad;
+    CHECK(bad == 0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("seed layer ConvTranspose2d(16, 33, 3, stride=2) on 20x16x50x100", "[values][seed]") {
+  Config c;
+  c.n = 20, c.cin = 16, c.cout = 33, c.h = 50, c.w = 100, c.kh = c.kw = 3, c.sh = c.sw = 2;
+  CHECK(c.out_h() == 101);
+  CHECK(c.out_w() == 201);
+  check_against_oracle(c);
+}
+
+TEST_CASE("seed layer ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2))",
+          "[values][seed]") {
+  Config c;
+  c.n = 20, c.cin = 16, c.cout = 33, c.h = 50, c.w = 100;
+  c.kh = 3, c.kw = 5, c.sh = 2, c.sw = 1, c.ph = 4, c.pw = 2;
+  // PyTorch: torch.Size([20, 33, 93, 100])
+  CHECK(c.out_h() == 93);
+  CHECK(c.out_w() == 100);
+  check_against_oracle(c);
+}
+
+TEST_CASE("output_size recovers 12x12 from 6x6 with k3 s2 p1", "[values][seed][quick]") {
+  // The PyTorch docs' example: downsample 12x12 -> 6x6, upsample back with output_size.
+  Config c;
+  c.n = 1, c.cin = 16, c.cout = 16, c.h = 6, c.w = 6, c.kh = c.kw = 3, c.sh = c.sw = 2;
+  c.ph = c.pw = 1;
+  CHECK(c.out_h() == 11);  // without output_size
+  const int64_t want[2] = {12, 12};
+  const auto x = test::random_vector(c.input_elems(), 1);
+  const auto w = test::random_vector(c.weight_elems(), 2);
+  const auto b = test::random_vector(c.cout, 3);
+  const Result r = run(c, CONVT_ALGORITHM_AUTO, x, w, b, want);
+  REQUIRE(r.status == CONVT_OK);
+  CHECK(r.shape[0] == 1);
+  CHECK(r.shape[1] == 16);
+  CHECK(r.shape[2] == 12);
+  CHECK(r.shape[3] == 12);
+  // The same values as output_padding = 1 given explicitly, bit for bit.
+  Config op = c;
+  op.oph = op.opw = 1;
+  const Result r2 = run(op, CONVT_ALGORITHM_AUTO, x, w, b);
+  REQUIRE(r2.status == CONVT_OK);
+  CHECK(r.out == r2.out);
+  check_against_oracle(c, want);
+}
+
+TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[values][quick]") {
+  // n cin cout h w | kh kw sh sw ph pw oph opw dh dw | groups bias
+  const Config table[] = {
+      {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},       // smallest
+      {2, 3, 5, 4, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},       // stride 1
+      {2, 4, 6, 5, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2, true},       // groups, output_padding
+      {1, 6, 9, 4, 5, 2, 3, 3, 2, 0, 1, 2, 1, 1, 1, 3, false},      // groups 3, no bias
+      {3, 2, 3, 3, 4, 3, 2, 1, 2, 1, 0, 0, 1, 2, 1, 1, true},       // dilation, asymmetric
+      {1, 4, 4, 5, 5, 3, 3, 1, 1, 0, 0, 1, 1, 2, 2, 1, true},       // op < dilation, stride 1
+      {2, 8, 8, 6, 7, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 8, true},       // depthwise
+      {1, 16, 8, 7, 7, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},      // 1x1
+      {2, 5, 7, 3, 3, 1, 1, 2, 3, 0, 0, 1, 2, 1, 1, 1, false},      // 1x1 with stride: gaps
+      {1, 3, 4, 2, 2, 5, 7, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},       // kernel larger than input
+      {1, 3, 4, 3, 3, 2, 2, 4, 5, 0, 0, 0, 0, 1, 1, 1, true},       // stride > kernel: gaps
+      {1, 4, 2, 5, 4, 5, 5, 2, 2, 4, 3, 1, 0, 1, 1, 1, true},       // padding trims most
+      {2, 6, 4, 8, 8, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 2, true},       // stride == kernel
+      {1, 2, 3, 9, 1, 3, 1, 2, 1, 1, 0, 1, 0, 1, 1, 1, true},       // W = 1
+      {2, 4, 6, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 3, 2, 2, true},       // op < stride, dilation
+      {1, 2, 2, 3, 3, 3, 3, 1, 1, 3, 3, 0, 0, 2, 2, 1, true},       // padding > d*(k-1)/2
+      {1, 512, 4, 2, 2, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, false},    // long K
+      {1, 21, 21, 3, 3, 64, 64, 32, 32, 16, 16, 0, 0, 1, 1, 1, true},  // FCN-32s-like, tiles
+  };
+  for (const Config& c : table) check_against_oracle(c);
+}
+
+TEST_CASE("batch 0 is an empty output with nothing read or written", "[values][quick]") {
+  Config c;
+  c.n = 0, c.cin = 4, c.cout = 6, c.h = 5, c.w = 5, c.kh = c.kw = 3, c.sh = c.sw = 2;
+  const auto w = test::random_vector(c.weight_elems(), 2);
+  for (int32_t algo : {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_GEMM_COL2IM,
+                       CONVT_ALGORITHM_REFERENCE}) {
+    convt_params p = c.params(algo);
+    convt_handle* h = nullptr;
+    REQUIRE(convt_create(&p, w.data(), nullptr, &h) == CONVT_OK);
+    const int64_t in_shape[4] = {0, 4, 5, 5};
+    int64_t shape[4];
+    REQUIRE(convt_output_shape(h, in_shape, nullptr, shape) == CONVT_OK);
+    CHECK(shape[0] == 0);
+    CHECK(shape[1] == 6);
+    CHECK(shape[2] == 11);
+    CHECK(shape[3] == 11);
+    size_t ws = 123;
+    REQUIRE(convt_workspace_size(h, in_shape, nullptr, &ws) == CONVT_OK);
+    CHECK(ws == 0);
+    CHECK(convt_run(h, in_shape, nullptr, nullptr, nullptr, 0, nullptr, 0) == CONVT_OK);
+    // Still validated as for a batch of one: a wrong channel count is an error.
+    const int64_t wrong[4] = {0, 3, 5, 5};
+    CHECK(convt_run(h, wrong, nullptr, nullptr, nullptr, 0, nullptr, 0) ==
+          CONVT_ERROR_INVALID_ARGUMENT);
+    convt_destroy(h);
+  }
+}
+
+TEST_CASE("a caller workspace of exactly the reported size works, one byte less fails",
+          "[values][quick]") {
+  Config c;
+  c.n = 2, c.cin = 8, c.cout = 12, c.h = 9, c.w = 7, c.kh = c.kw = 3, c.sh = c.sw = 2;
+  const auto x = test::random_vector(c.input_elems(), 1);
+  const auto w = test::random_vector(c.weight_elems(), 2);
+  const auto b = test::random_vector(c.cout, 3);
+  convt_params p = c.params(CONVT_ALGORITHM_GEMM_COL2IM);
+  convt_handle* h = nullptr;
+  REQUIRE(convt_create(&p, w.data(), b.data(), &h) == CONVT_OK);
+  const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
+  size_t ws = 0;
+  REQUIRE(convt_workspace_size(h, in_shape, nullptr, &ws) == CONVT_OK);
+  REQUIRE(ws > 0);
+  std::vector<float> scratch(ws / sizeof(float) + 1);
+  std::vector<float> out(static_cast<size_t>(c.output_elems()), 7.0f), ref = out;
+  CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.data(), ws - 1) ==
+        CONVT_ERROR_INVALID_ARGUMENT);
+  CHECK(std::string(convt_last_error()).find("workspace") != std::string::npos);
+  CHECK(out == ref);  // nothing written on failure
+  REQUIRE(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.data(), ws) ==
+          CONVT_OK);
+  REQUIRE(convt_run(h, in_shape, x.data(), nullptr, ref.data(), ref.size(), nullptr, 0) == CONVT_OK);
+  CHECK(out == ref);
+  CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size() - 1, nullptr, 0) ==
+        CONVT_ERROR_INVALID_ARGUMENT);
+  convt_destroy(h);
+}
