@@ -8,6 +8,7 @@
 #include <exception>
 #include <new>
 
+#include "../src/conv_equivalent.hpp"
 #include "../src/error.hpp"
 #include "../src/operator.hpp"
 
@@ -202,6 +203,16 @@ convt_status convt_get_params(const convt_handle* handle, convt_params* params,
     const size_t n = struct_size < sizeof p ? struct_size : sizeof p;
     p.struct_size = n;
     std::memcpy(params, &p, n);
+  });
+}
+
+convt_status convt_conv_weight_from_transposed(const convt_params* params, const float* weight,
+                                               float* conv_weight) {
+  return guarded([&] {
+    const convt::LayerSpec layer = convt::validate_layer(expand_params(params), false);
+    require(weight, "weight");
+    require(conv_weight, "conv_weight");
+    convt::conv_weight_from_transposed(layer, weight, conv_weight);
   });
 }
 

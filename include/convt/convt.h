@@ -221,6 +221,28 @@ CONVT_API convt_status convt_selected_algorithm(const convt_handle* handle,
 CONVT_API convt_status convt_get_params(const convt_handle* handle, convt_params* params,
                                         size_t struct_size);
 
+/* ---- The equivalent ordinary convolution ----------------------------------------------
+ * A transposed convolution is an ordinary convolution (cross-correlation, as conv2d) of a
+ * stretched input with a transposed, flipped weight. Per spatial dimension, with k, s, p,
+ * op, d the kernel, stride, padding, output_padding and dilation:
+ *   1. insert s - 1 zeros between neighbouring input pixels (in -> (in-1)*s + 1 pixels);
+ *   2. pad with q = d*(k-1) - p zeros before and q + op zeros after; when p > d*(k-1),
+ *      q is negative: crop -q pixels from each end instead (and pad op after);
+ *   3. conv2d with stride 1, dilation d, the same groups, and the weight
+ *      conv_weight[g*cout_g + o][i][kh][kw] = weight[g*cin_g + i][o][kH-1-kh][kW-1-kw]
+ *      (in/out channels swapped per group, flipped in H and W), where cin_g = in/groups,
+ *      cout_g = out/groups;  plus the same bias.
+ * The result has (in-1)*s + 1 + 2q + op - d*(k-1) = (in-1)*s - 2p + d*(k-1) + op + 1
+ * pixels: the transposed convolution's output size.
+ *
+ * Writes that conv2d weight, (out_channels, in_channels/groups, kH, kW) floats, to
+ * conv_weight, from the transposed weight (in_channels, out_channels/groups, kH, kW).
+ * params is validated as by convt_create. weight and conv_weight must not overlap.
+ * Errors: as convt_create (NULL weight or conv_weight is INVALID_ARGUMENT). Thread-safe. */
+CONVT_API convt_status convt_conv_weight_from_transposed(const convt_params* params,
+                                                         const float* weight,
+                                                         float* conv_weight);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs, with Debian's apt, whatever convt needs that this machine is missing.
+#   tools/install-deps.sh build   compiler, CMake, pkg-config, OpenBLAS, Catch2
+#   tools/install-deps.sh test    build + what the test suite uses (PyTorch for the
+#                                 live cross-check, clang/libFuzzer, valgrind, ...)
+# Run as root (or with sudo available). Safe to run again: installs only what is missing.
+set -euo pipefail
+want=(build-essential cmake pkg-config libopenblas-dev catch2)
+if [[ "${1:-build}" == test ]]; then
+  want+=(python3 python3-numpy python3-torch)
+fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: nothing missing"
+  exit 0
+fi
+SUDO=""
+[[ $(id -u) -eq 0 ]] || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
