@@ -374,7 +374,7 @@ int main(int argc, char** argv) {
 
   int name_w = 5;
   for (const Layer& l : layers) name_w = std::max(name_w, static_cast<int>(l.name.size()));
-  const char* row_fmt = "%-*s  %-17s  %-17s  %7s  %8s  %10s  %9s  %12s\n";
+  const char* row_fmt = "%-*s  %-17s  %-17s  %7s  %8s  %11s  %9s  %12s\n";
   if (o.csv) {
     std::puts("layer,output_shape,requested,algorithm,threads,workspace_mib,ms_median,gflops,max_abs_diff");
   } else {
@@ -385,7 +385,7 @@ int main(int argc, char** argv) {
                 static_cast<long long>(o.warmup), o.check ? ", checked against reference" : "");
     std::printf(row_fmt, name_w, "layer", "output (NxCxHxW)", "algorithm", "threads", "ws MiB",
                 "ms (median)", "GFLOP/s", "max_abs_diff");
-    std::printf("%s\n", std::string(name_w + 2 + 17 + 2 + 17 + 2 + 7 + 2 + 8 + 2 + 10 + 2 + 9 + 2 + 12, '-').c_str());
+    std::printf("%s\n", std::string(name_w + 2 + 17 + 2 + 17 + 2 + 7 + 2 + 8 + 2 + 11 + 2 + 9 + 2 + 12, '-').c_str());
   }
 
   double log_sum = 0;
@@ -393,8 +393,8 @@ int main(int argc, char** argv) {
   auto emit = [&](const Row& r) {
     if (r.gflops > 0) log_sum += std::log(r.gflops), ++rated;
     char ws[32], ms[32], gf[32];
-    std::snprintf(ws, sizeof ws, "%.2f", r.ws_mib);
-    std::snprintf(ms, sizeof ms, "%.3f", r.ms);
+    std::snprintf(ws, sizeof ws, o.csv ? "%.6f" : "%.2f", r.ws_mib);
+    std::snprintf(ms, sizeof ms, o.csv ? "%.6f" : "%.3f", r.ms);
     std::snprintf(gf, sizeof gf, "%.2f", r.gflops);
     if (o.csv) {
       std::printf("%s,%s,%s,%s,%lld,%s,%s,%s,%s\n", csv_field(r.layer).c_str(), r.shape.c_str(),

@@ -79,3 +79,43 @@ TEST_CASE("several threads run one handle at once", "[threads][quick]") {
   }
   convt_destroy(h);
 }
+
+TEST_CASE("many handles created, run and destroyed at once", "[threads][quick]") {
+  const Config c = layer();
+  const auto x = test::random_vector(c.input_elems(), 1);
+  const auto w = test::random_vector(c.weight_elems(), 2);
+  const auto b = test::random_vector(c.cout, 3);
+  std::vector<float> expected;
+  {
+    convt_params p = c.params(CONVT_ALGORITHM_AUTO, 1);
+    convt_handle* h = nullptr;
+    REQUIRE(convt_create(&p, w.data(), b.data(), &h) == CONVT_OK);
+    expected = run_once(h, c, x);
+    convt_destroy(h);
+  }
+  constexpr int kThreads = 6, kHandles = 25;
+  int problems[kThreads] = {};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < kThreads; ++t)
+    pool.emplace_back([&, t] {
+      const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
+      std::vector<float> out(expected.size());
+      for (int i = 0; i < kHandles; ++i) {
+        // Every thread count and both fast algorithms: all must give the same bits.
+        convt_params p = c.params(i % 2 ? CONVT_ALGORITHM_GEMM_COL2IM : CONVT_ALGORITHM_AUTO,
+                                  (t + i) % 3);
+        convt_handle* h = nullptr;
+        if (convt_create(&p, w.data(), b.data(), &h) != CONVT_OK) {
+          ++problems[t];
+          continue;
+        }
+        if (convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), nullptr, 0) !=
+                CONVT_OK ||
+            out != expected)
+          ++problems[t];
+        convt_destroy(h);
+      }
+    });
+  for (auto& t : pool) t.join();
+  for (int t = 0; t < kThreads; ++t) CHECK(problems[t] == 0);
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The sanitizer runs of the test suite (called by tools/test.sh):
+#   build-asan: the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-tsan: the threading tests under ThreadSanitizer
+# Any finding fails the run (-fno-sanitize-recover=all, halt_on_error).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVT_BUILD_BENCH=OFF)
+
+cmake -S . -B build-asan "${common[@]}" -DCONVT_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j"$jobs"
+# detect_leaks: LeakSanitizer too. The package tests link uninstrumented consumers: skipped.
+ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "package|torch"
+
+cmake -S . -B build-tsan "${common[@]}" -DCONVT_SANITIZE=thread >/dev/null
+cmake --build build-tsan -j"$jobs" --target convt-tests
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ./build-tsan/tests/convt-tests "[threads]"
+echo "sanitizers: ASan+UBSan whole suite and TSan threading tests clean"
