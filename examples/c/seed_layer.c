@@ -1,6 +1,7 @@
 /* The seed layer from C: ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2))
  * on a 20x16x50x100 input. Runs the planner's choice and the reference algorithm and
- * checks that they agree. Build: cc seed_layer.c $(pkg-config --cflags --libs convt) */
+ * checks that they agree. An optional argument sets the batch (default 20).
+ * Build: cc seed_layer.c $(pkg-config --cflags --libs convt) -lm */
 #include <convt/convt.h>
 #include <math.h>
 #include <stdint.h>
@@ -32,10 +33,11 @@ static convt_handle* make_layer(int32_t algorithm, const float* w, const float* 
   return h;
 }
 
-int main(void) {
-  const int64_t in_shape[4] = {20, 16, 50, 100};
+int main(int argc, char** argv) {
+  const int64_t batch = argc > 1 ? atoi(argv[1]) : 20;
+  const int64_t in_shape[4] = {batch, 16, 50, 100};
   int64_t out_shape[4];
-  size_t n_in = 20 * 16 * 50 * 100, n_w = 16 * 33 * 3 * 5, n_out, i;
+  size_t n_in = (size_t)batch * 16 * 50 * 100, n_w = 16 * 33 * 3 * 5, n_out, i;
   float *x = malloc(n_in * sizeof *x), *w = malloc(n_w * sizeof *w), b[33];
   float *y, *ref;
   double max_diff = 0.0, sum = 0.0;
@@ -72,7 +74,7 @@ int main(void) {
   convt_destroy(fast);
   convt_destroy(slow);
   free(x), free(y), free(ref);
-  if (out_shape[2] != 93 || out_shape[3] != 100 || max_diff > 1e-4) {
+  if (batch < 1 || out_shape[2] != 93 || out_shape[3] != 100 || max_diff > 1e-4) {
     fprintf(stderr, "FAILED\n");
     return 1;
   }

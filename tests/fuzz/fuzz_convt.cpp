@@ -1,0 +1,187 @@
+// libFuzzer target: bytes -> params, shapes and data of bounded size; runs create /
+// output_shape / workspace_size / selected_algorithm / run / destroy and checks:
+//   - every status is a known one and every failure leaves a message;
+//   - a failed run writes nothing into the output;
+//   - valid runs of every algorithm agree with the reference algorithm within the float
+//     error bound, where sum |x*w| comes from the reference run on |x|, |w|, |b|.
+// Any violation aborts (a finding). Build: cmake -DCONVT_BUILD_FUZZ=ON with clang.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "convt/convt.h"
+
+namespace {
+
+constexpr int64_t kMaxElems = 1 << 14;  // per tensor: keeps each input fast
+
+struct Reader {
+  const uint8_t* p;
+  size_t n;
+  uint8_t byte() {
+    if (!n) return 0;
+    --n;
+    return *p++;
+  }
+  int64_t raw() {
+    int64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | byte();
+    return v;
+  }
+  // Mostly small values in [lo, lo + span); now and then anything at all.
+  int64_t small(int64_t lo, int64_t span) {
+    const uint8_t b = byte();
+    if (b >= 250) return raw();
+    if (b >= 245) return -static_cast<int64_t>(b - 244);
+    return lo + b % span;
+  }
+};
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "fuzz finding: %s (last error: %s)\n", what, convt_last_error());
+    std::abort();
+  }
+}
+
+void check_status(convt_status s) {
+  check(s >= CONVT_OK && s <= CONVT_ERROR_SIZE_OVERFLOW, "unexpected status (INTERNAL or unknown)");
+  if (s != CONVT_OK) check(convt_last_error()[0] != '\0', "failure without a message");
+}
+
+// a*b*... with overflow and negatives reported as -1.
+int64_t product(std::initializer_list<int64_t> v) {
+  int64_t r = 1;
+  for (int64_t x : v) {
+    if (x < 0 || __builtin_mul_overflow(r, x, &r)) return -1;
+  }
+  return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Reader r{data, size};
+  convt_params p;
+  convt_params_init(&p, sizeof p);
+  p.num_threads = static_cast<int32_t>(r.small(0, 3));
+  p.algorithm = static_cast<int32_t>(r.small(0, 3));
+  p.groups = r.small(1, 3);
+  // Multiples of groups mostly; whatever the bytes say when that overflows.
+  auto channels = [&] {
+    const int64_t m = r.small(1, 3);
+    int64_t c;
+    return p.groups > 0 && !__builtin_mul_overflow(p.groups, m, &c) ? c : m;
+  };
+  p.in_channels = channels();
+  p.out_channels = channels();
+  for (int d = 0; d < 2; ++d) {
+    p.kernel_size[d] = r.small(1, 5);
+    p.stride[d] = r.small(1, 4);
+    p.padding[d] = r.small(0, 4);
+    p.dilation[d] = r.small(1, 3);
+    p.output_padding[d] = r.small(0, 3);
+  }
+  const uint8_t mode = r.byte();
+  if (mode == 255) p.struct_size = static_cast<size_t>(r.raw());
+  if (mode == 254) p.spatial_dims = static_cast<int32_t>(r.raw());
+  const bool with_bias = mode & 1;
+
+  const int64_t cout_g = p.groups > 0 ? p.out_channels / p.groups : 0;
+  const int64_t w_elems = product({p.in_channels, cout_g, p.kernel_size[0], p.kernel_size[1]});
+  if (w_elems > kMaxElems) return 0;  // a legal but large layer: not this target's business
+  std::vector<float> w(kMaxElems), w_abs(kMaxElems), b(64), b_abs(64);
+  for (size_t i = 0; i < w.size(); ++i) {
+    w[i] = static_cast<float>(static_cast<int8_t>(r.byte())) / 16.0f;
+    w_abs[i] = std::fabs(w[i]);
+  }
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<float>(i % 7) - 3.0f, b_abs[i] = std::fabs(b[i]);
+  const bool bias_fits = p.out_channels >= 0 && p.out_channels <= 64;
+
+  convt_handle *h = nullptr, *ref = nullptr, *ref_abs = nullptr;
+  const convt_status cs = convt_create(&p, w.data(), with_bias && bias_fits ? b.data() : nullptr, &h);
+  check_status(cs);
+  if (cs != CONVT_OK) {
+    check(h == nullptr, "failed create left a handle");
+    return 0;
+  }
+  check(w_elems >= 0, "create accepted a layer whose weight size is invalid");
+
+  int64_t in_shape[4] = {r.small(0, 3), p.in_channels, r.small(1, 7), r.small(1, 7)};
+  if (r.byte() == 7) in_shape[1] = r.small(0, 9);  // a wrong channel count now and then
+  int64_t request[2];
+  const uint8_t want = r.byte();
+  const int64_t* output_size = nullptr;
+  if (want & 1) {
+    int64_t base[4];
+    convt_params q = p;
+    q.output_padding[0] = q.output_padding[1] = 0;
+    convt_handle* h0 = nullptr;
+    if (convt_create(&q, w.data(), nullptr, &h0) == CONVT_OK &&
+        convt_output_shape(h0, in_shape, nullptr, base) == CONVT_OK) {
+      request[0] = base[2] + r.small(-1, 5);
+      request[1] = base[3] + r.small(-1, 5);
+    } else {
+      request[0] = r.small(0, 20), request[1] = r.small(0, 20);
+    }
+    convt_destroy(h0);
+    output_size = request;
+  }
+
+  int64_t out_shape[4] = {0, 0, 0, 0};
+  const convt_status ss = convt_output_shape(h, in_shape, output_size, out_shape);
+  check_status(ss);
+  size_t ws = 0;
+  int32_t algo = -1;
+  check(convt_workspace_size(h, in_shape, output_size, &ws) == ss, "workspace_size disagrees");
+  check(convt_selected_algorithm(h, in_shape, output_size, &algo) == ss, "selected disagrees");
+  const int64_t in_elems = product({in_shape[0], in_shape[1], in_shape[2], in_shape[3]});
+  const int64_t out_elems = ss == CONVT_OK ? product({out_shape[0], out_shape[1], out_shape[2], out_shape[3]}) : 0;
+  if (ss != CONVT_OK || in_elems > kMaxElems || out_elems > kMaxElems || in_elems < 0) {
+    // A failing run must leave the output alone.
+    float guard[16];
+    for (float& g : guard) g = 42.0f;
+    std::vector<float> x(16, 1.0f);
+    const convt_status rs = convt_run(h, in_shape, x.data(), output_size, guard, 16, nullptr, 0);
+    check_status(rs);
+    if (rs != CONVT_OK)
+      for (float g : guard) check(g == 42.0f, "failed run wrote into the output");
+    convt_destroy(h);
+    return 0;
+  }
+  check(algo != CONVT_ALGORITHM_AUTO, "selected_algorithm returned AUTO");
+
+  std::vector<float> x(static_cast<size_t>(in_elems) + 1), x_abs(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<float>(static_cast<int8_t>(r.byte())) / 8.0f;
+    x_abs[i] = std::fabs(x[i]);
+  }
+  const size_t n_out = static_cast<size_t>(out_elems);
+  std::vector<float> y(n_out + 1, NAN), y_ref(n_out + 1), y_mag(n_out + 1);
+  y[n_out] = 42.0f;  // guard after the end
+  std::vector<unsigned char> scratch(ws + 1);
+  check(convt_run(h, in_shape, x.data(), output_size, y.data(), n_out, ws ? scratch.data() : nullptr, ws) == CONVT_OK,
+        "valid run failed");
+  check(y[n_out] == 42.0f, "run wrote past the output");
+  if (ws) check(convt_run(h, in_shape, x.data(), output_size, y.data(), n_out, scratch.data(), ws - 1) ==
+                    CONVT_ERROR_INVALID_ARGUMENT, "short workspace accepted");
+
+  convt_params pr = p;
+  pr.algorithm = CONVT_ALGORITHM_REFERENCE;
+  check(convt_create(&pr, w.data(), with_bias && bias_fits ? b.data() : nullptr, &ref) == CONVT_OK, "reference create");
+  check(convt_create(&pr, w_abs.data(), with_bias && bias_fits ? b_abs.data() : nullptr, &ref_abs) == CONVT_OK, "abs create");
+  check(convt_run(ref, in_shape, x.data(), output_size, y_ref.data(), n_out, nullptr, 0) == CONVT_OK, "reference run");
+  check(convt_run(ref_abs, in_shape, x_abs.data(), output_size, y_mag.data(), n_out, nullptr, 0) == CONVT_OK, "abs run");
+  const double terms = static_cast<double>(product({p.in_channels / p.groups, p.kernel_size[0], p.kernel_size[1]})) + 3;
+  for (size_t i = 0; i < n_out; ++i) {
+    const double bound = 2 * terms * 1.1920929e-7 * y_mag[i];
+    check(std::fabs(static_cast<double>(y[i]) - y_ref[i]) <= bound, "result differs from the reference");
+  }
+  convt_destroy(ref);
+  convt_destroy(ref_abs);
+  convt_destroy(h);
+  return 0;
+}
