@@ -72,9 +72,6 @@ LayerSpec validate_layer(const convt_params& p, bool has_bias) {
     fail(kInvalid, "stride should be greater than zero, but got ", Pair{"stride", l.stride});
   if (l.padding[0] < 0 || l.padding[1] < 0)
     fail(kInvalid, "negative padding is not supported, but got ", Pair{"padding", l.padding});
-  if (l.output_padding[0] < 0 || l.output_padding[1] < 0)
-    fail(kInvalid, "negative output_padding is not supported, but got ",
-         Pair{"output_padding", l.output_padding});
   if (l.dilation[0] < 1 || l.dilation[1] < 1)
     fail(kInvalid, "dilation should be greater than zero, but got ", Pair{"dilation", l.dilation});
   if (l.groups < 1) fail(kInvalid, "groups must be a positive integer, but got groups: ", l.groups);
@@ -145,6 +142,11 @@ RunShape resolve_run_shape(const LayerSpec& l, const int64_t* input_shape,
       s.output_padding[d] = output_size[d] - output_extent(l, d, in[d], 0);
     }
   } else {
+    // Checked here, not at create: PyTorch's forward checks output_padding only when no
+    // output_size replaces it.
+    if (l.output_padding[0] < 0 || l.output_padding[1] < 0)
+      fail(kInvalid, "negative output_padding is not supported, but got ",
+           Pair{"output_padding", l.output_padding});
     for (int d = 0; d < 2; ++d) {
       const int64_t op = l.output_padding[d];
       if (!(op < l.stride[d] || op < l.dilation[d]))

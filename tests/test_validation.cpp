@@ -59,8 +59,6 @@ TEST_CASE("convt_create rejects each invalid parameter with its status", "[valid
       {"kernel 0", [](convt_params& p) { p.kernel_size[1] = 0; }, inv, "kernel_width: 0"},
       {"stride 0", [](convt_params& p) { p.stride[0] = 0; }, inv, "stride_height: 0"},
       {"padding -1", [](convt_params& p) { p.padding[1] = -1; }, inv, "padding_width: -1"},
-      {"output_padding -1", [](convt_params& p) { p.output_padding[0] = -1; }, inv,
-       "output_padding_height: -1"},
       {"dilation 0", [](convt_params& p) { p.dilation[0] = 0; }, inv, "dilation_height: 0"},
       {"groups 0", [](convt_params& p) { p.groups = 0; }, inv, "groups: 0"},
       {"groups not dividing in", [](convt_params& p) { p.groups = 3; p.out_channels = 6; }, inv,
@@ -149,6 +147,8 @@ TEST_CASE("run-time rules: input shape, output_padding, output size, output_size
   op_bad.oph = 2;  // stride 2, dilation 1
   Config op_dil = base();
   op_dil.sh = 1, op_dil.oph = 1, op_dil.dh = 2;  // smaller than dilation: fine
+  Config op_neg = base();
+  op_neg.opw = -1;  // PyTorch's module accepts it; forward rejects it unless output_size is given
   Config small = base();
   small.kh = small.kw = 1, small.sh = small.sw = 1, small.ph = small.pw = 1;  // 1x1, pad 1
   const RunCase cases[] = {
@@ -160,6 +160,11 @@ TEST_CASE("run-time rules: input shape, output_padding, output size, output_size
        "output padding must be smaller than either stride or dilation, but got "
        "output_padding_height: 2 output_padding_width: 0 stride_height: 2 stride_width: 2 "
        "dilation_height: 1 dilation_width: 1"},
+      {"negative output_padding", op_neg, {1, 4, 5, 5}, false, {0, 0}, inv,
+       "negative output_padding is not supported, but got output_padding_height: 0 "
+       "output_padding_width: -1"},
+      {"negative output_padding replaced by output_size", op_neg, {1, 4, 5, 5}, true, {11, 11},
+       CONVT_OK, ""},
       {"output_padding < dilation", op_dil, {1, 4, 5, 5}, false, {0, 0}, CONVT_OK, ""},
       {"output too small", small, {1, 4, 2, 2}, false, {0, 0}, inv, "Output size is too small"},
       {"output 1 at the edge", small, {1, 4, 3, 3}, false, {0, 0}, CONVT_OK, ""},

@@ -121,8 +121,8 @@ typedef struct convt_params {
   int64_t kernel_size[3];    /* >= 1; no default (init writes 0: must be set)             */
   int64_t stride[3];         /* >= 1; default 1                                           */
   int64_t padding[3];        /* >= 0; default 0                                           */
-  int64_t output_padding[3]; /* >= 0 and < stride or < dilation (checked per run, as
-                                PyTorch's forward does); ignored when a run passes
+  int64_t output_padding[3]; /* >= 0 and < stride or < dilation: checked per run, as
+                                PyTorch's forward does, and ignored when a run passes
                                 output_size; default 0                                    */
   int64_t dilation[3];       /* >= 1; default 1                                           */
   int64_t groups;            /* >= 1; default 1                                           */
@@ -145,7 +145,7 @@ CONVT_API void convt_params_init(convt_params* params, size_t struct_size);
 typedef struct convt_handle convt_handle; /* opaque */
 
 /* Creates a layer. Validates *params (struct_size, spatial_dims, algorithm, num_threads,
- * channels, kernel, stride, padding, output_padding >= 0, dilation, groups), then copies
+ * channels, kernel, stride, padding, dilation, groups; output_padding is checked per run), then copies
  * `weight` (in_channels * out_channels/groups * kH * kW floats) and `bias`
  * (out_channels floats, or NULL for no bias) into the handle: the caller may free them
  * right after. On success *out_handle owns the new layer: release it with
@@ -167,7 +167,8 @@ CONVT_API convt_status convt_create(const convt_params* params, const float* wei
 
 /* Writes the output shape (N, out_channels, outH, outW) of a run to output_shape[0..3].
  * Errors: INVALID_ARGUMENT (NULL handle, input_shape or output_shape; input channels !=
- * in_channels; H or W < 1; N < 0; output_padding not < stride or dilation; output_size
+ * in_channels; H or W < 1; N < 0; without output_size: output_padding negative or not
+ * < stride or dilation; output_size
  * out of range; output size < 1), SIZE_OVERFLOW. Thread-safe; output_shape is written
  * only on success. */
 CONVT_API convt_status convt_output_shape(const convt_handle* handle, const int64_t* input_shape,

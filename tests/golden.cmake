@@ -1,0 +1,22 @@
+# PyTorch golden data (tests/data, written by tools/gen_golden.py) and the live cross-check
+# against PyTorch (tools/crosscheck_torch.py). Included from tests/CMakeLists.txt.
+
+# convt-golden: replays the golden cases through every algorithm; needs no PyTorch.
+add_executable(convt-golden test_golden.cpp)
+target_link_libraries(convt-golden PRIVATE convt::convt Catch2::Catch2)
+target_compile_definitions(convt-golden PRIVATE
+  CONVT_GOLDEN_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data")
+add_test(NAME golden
+  COMMAND convt-golden --golden-dir ${CMAKE_CURRENT_SOURCE_DIR}/data)
+set_tests_properties(golden PROPERTIES LABELS "golden;quick")
+
+# The live cross-check: a seeded random sweep, convt (loaded with ctypes) against PyTorch.
+# Debian's /usr/bin/python3 is the interpreter with python3-torch; exit code 77 (skipped)
+# when torch cannot be imported there.
+add_test(NAME torch_crosscheck
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tools/crosscheck_torch.py
+          $<TARGET_FILE:convt>)
+set_tests_properties(torch_crosscheck PROPERTIES
+  LABELS "torch"
+  SKIP_RETURN_CODE 77
+  TIMEOUT 300)
