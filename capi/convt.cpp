@@ -102,6 +102,9 @@ const char* convt_algorithm_name(int32_t algorithm) {
     case CONVT_ALGORITHM_AUTO: return "auto";
     case CONVT_ALGORITHM_GEMM_COL2IM: return "gemm_col2im";
     case CONVT_ALGORITHM_REFERENCE: return "reference";
+    case CONVT_ALGORITHM_SUBPIXEL: return "subpixel";
+    case CONVT_ALGORITHM_DEPTHWISE: return "depthwise";
+    case CONVT_ALGORITHM_POINTWISE: return "pointwise";
     default: return "unknown";
   }
 }

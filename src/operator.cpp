@@ -13,6 +13,10 @@ Operator::Operator(const LayerSpec& layer, const float* weight, const float* bia
     : layer_(layer),
       weight_(weight, weight + layer.weight_elems()),
       bias_(bias ? std::vector<float>(bias, bias + layer.out_channels) : std::vector<float>()) {
+  const bool may_subpixel = layer.algorithm == CONVT_ALGORITHM_SUBPIXEL ||
+                            (layer.algorithm == CONVT_ALGORITHM_AUTO && subpixel_possible(layer) &&
+                             !depthwise_possible(layer) && !pointwise_possible(layer));
+  if (may_subpixel) subpixel_ = pack_subpixel(layer, weight);
   configure_blas_once();
 }
 
@@ -26,7 +30,7 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
   if (!input) fail(kInvalid, "input is NULL");
   if (!output) fail(kInvalid, "output is NULL");
 
-  const Plan plan = make_plan(layer_, shape);
+  const Plan plan = this->plan(shape);
   if (workspace && reinterpret_cast<uintptr_t>(workspace) % alignof(float) != 0)
     fail(kInvalid, "workspace must be aligned to ", alignof(float), " bytes (64 is best)");
   if (workspace && workspace_bytes < plan.workspace_bytes)
@@ -49,6 +53,15 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
       break;
     case CONVT_ALGORITHM_GEMM_COL2IM:
       run_gemm_col2im(args, plan.gemm, plan.threads, static_cast<float*>(workspace));
+      break;
+    case CONVT_ALGORITHM_SUBPIXEL:
+      run_subpixel(args, subpixel_, plan.subpixel, plan.threads, static_cast<float*>(workspace));
+      break;
+    case CONVT_ALGORITHM_DEPTHWISE:
+      run_depthwise(args, plan.threads, static_cast<float*>(workspace));
+      break;
+    case CONVT_ALGORITHM_POINTWISE:
+      run_pointwise(args, plan.threads);
       break;
     default:
       fail(CONVT_ERROR_INTERNAL, "planner chose unknown algorithm ", plan.algorithm);

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "pack.hpp"
 #include "plan.hpp"
 #include "shape.hpp"
 
@@ -19,7 +20,9 @@ class Operator {
   RunShape run_shape(const int64_t* input_shape, const int64_t* output_size) const {
     return resolve_run_shape(layer_, input_shape, output_size);
   }
-  Plan plan(const RunShape& shape) const { return make_plan(layer_, shape); }
+  Plan plan(const RunShape& shape) const {
+    return make_plan(layer_, shape, subpixel_.data.empty() ? nullptr : &subpixel_);
+  }
 
   // Checks buffers against the shape, then runs. workspace may be nullptr (allocated here).
   void run(const RunShape& shape, const float* input, float* output, size_t output_capacity,
@@ -29,6 +32,7 @@ class Operator {
   LayerSpec layer_;
   std::vector<float> weight_;
   std::vector<float> bias_;
+  SubpixelWeights subpixel_;  // packed at create when the sub-pixel lowering may run
 };
 
 }  // namespace convt

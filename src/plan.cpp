@@ -3,29 +3,112 @@
 #include <algorithm>
 
 #include "checked.hpp"
+#include "error.hpp"
 #include "parallel.hpp"
 
 namespace convt {
+namespace {
 
-// Cost model. For now there is one fast lowering: AUTO is GEMM + col2im for every shape.
-// The forced algorithms are honoured as given.
-static int32_t choose_algorithm(const LayerSpec& layer, const RunShape&) {
-  if (layer.algorithm != CONVT_ALGORITHM_AUTO) return layer.algorithm;
+// The pointwise lowering needs the output to be the input's size (no output_padding).
+bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
+  return pointwise_possible(l) && s.out_h == s.in_h && s.out_w == s.in_w;
+}
+
+// Multiply-adds the sub-pixel lowering performs, over the true count: > 1 where a phase's
+// im2col covers input positions that its outputs never reach (inputs smaller than the
+// kernel, heavy padding).
+double subpixel_waste(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w) {
+  double padded = 0;
+  for (int64_t ry = 0; ry < l.stride[0]; ++ry)
+    for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
+      const double pixels = static_cast<double>(w.ph.q_end(ry, s.out_h) - w.ph.q_begin(ry)) *
+                            static_cast<double>(w.pw.q_end(rx, s.out_w) - w.pw.q_begin(rx));
+      padded += pixels * static_cast<double>(w.taps(ry, rx));
+    }
+  const double useful = static_cast<double>(s.in_h * s.in_w) * static_cast<double>(l.kernel_area());
+  return padded / std::max(useful, 1.0);
+}
+
+// Cost model for AUTO, from measurements on the public suite and held-out layers
+// (bench/shapes.txt, bench/heldout.txt; see README "Performance"):
+//  - depthwise layers: the direct kernel, always (GEMM with K = 1 runs at a few GFLOP/s);
+//  - 1x1 / stride 1 / no padding: one sgemm straight into the output, always;
+//  - otherwise sub-pixel, whose GEMMs have K' = in/groups * taps per phase and whose outputs
+//    are stored once, unless its im2col would do much more work than the layer needs
+//    (waste > kMaxSubpixelWaste: e.g. a 4x4 kernel on a 1x1 input), or the stride is too
+//    large to split into phases: then GEMM + col2im.
+constexpr double kMaxSubpixelWaste = 1.5;
+
+int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
+  if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
+  if (depthwise_possible(l)) return CONVT_ALGORITHM_DEPTHWISE;
+  if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
+  if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste) return CONVT_ALGORITHM_SUBPIXEL;
   return CONVT_ALGORITHM_GEMM_COL2IM;
 }
 
-Plan make_plan(const LayerSpec& layer, const RunShape& shape) {
-  Plan p;
-  p.algorithm = choose_algorithm(layer, shape);
-  if (p.algorithm == CONVT_ALGORITHM_GEMM_COL2IM) {
-    p.gemm = plan_gemm_col2im(layer, shape);
-    p.threads = static_cast<int>(
-        std::max<int64_t>(1, std::min<int64_t>(effective_threads(layer.num_threads), p.gemm.items)));
-    if (shape.batch > 0)
-      p.workspace_bytes = checked_bytes(
-          checked_mul(p.threads, static_cast<int64_t>(p.gemm.bytes_per_thread), "workspace"), 1,
-          "workspace");
+int thread_count(const LayerSpec& l, int64_t items) {
+  return static_cast<int>(
+      std::max<int64_t>(1, std::min<int64_t>(effective_threads(l.num_threads), items)));
+}
+
+}  // namespace
+
+void check_algorithm_possible(const LayerSpec& l) {
+  const char* why = nullptr;
+  switch (l.algorithm) {
+    case CONVT_ALGORITHM_SUBPIXEL:
+      if (!subpixel_possible(l)) why = "subpixel needs strides <= 64";
+      break;
+    case CONVT_ALGORITHM_DEPTHWISE:
+      if (!depthwise_possible(l))
+        why = "depthwise needs groups == in_channels == out_channels and strides <= 64";
+      break;
+    case CONVT_ALGORITHM_POINTWISE:
+      if (!pointwise_possible(l)) why = "pointwise needs a 1x1 kernel, stride 1 and padding 0";
+      break;
+    default:
+      break;
   }
+  if (why)
+    fail(CONVT_ERROR_UNSUPPORTED, "algorithm ", convt_algorithm_name(l.algorithm),
+         " cannot run this layer: ", why);
+}
+
+Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
+  Plan p;
+  p.algorithm = choose_algorithm(l, s, w);
+  int64_t per_thread = 0;
+  switch (p.algorithm) {
+    case CONVT_ALGORITHM_GEMM_COL2IM:
+      p.gemm = plan_gemm_col2im(l, s);
+      p.threads = thread_count(l, p.gemm.items);
+      per_thread = static_cast<int64_t>(p.gemm.bytes_per_thread);
+      break;
+    case CONVT_ALGORITHM_SUBPIXEL:
+      if (!w) fail(CONVT_ERROR_INTERNAL, "sub-pixel weights were not packed");
+      p.subpixel = plan_subpixel(l, s, *w);
+      p.threads = thread_count(l, p.subpixel.items);
+      per_thread = static_cast<int64_t>(p.subpixel.bytes_per_thread);
+      break;
+    case CONVT_ALGORITHM_DEPTHWISE:
+      p.threads = thread_count(l, s.batch * l.out_channels);
+      per_thread = static_cast<int64_t>(depthwise_workspace_per_thread(s));
+      break;
+    case CONVT_ALGORITHM_POINTWISE:
+      if (!pointwise_fits(l, s))
+        fail(CONVT_ERROR_UNSUPPORTED, "algorithm pointwise cannot run this shape: it needs an "
+             "output of the input's size, but output_padding is [", s.output_padding[0], ", ",
+             s.output_padding[1], "]");
+      p.threads = thread_count(l, s.batch * l.groups *
+                                      ((s.in_h * s.in_w + pointwise_pixels_per_item(l, s) - 1) /
+                                       pointwise_pixels_per_item(l, s)));
+      break;
+    default:
+      break;
+  }
+  if (s.batch > 0 && per_thread > 0)
+    p.workspace_bytes = checked_bytes(checked_mul(p.threads, per_thread, "workspace"), 1, "workspace");
   return p;
 }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "lowering/lowering.hpp"
+#include "pack.hpp"
 #include "shape.hpp"
 
 namespace convt {
@@ -13,9 +14,14 @@ struct Plan {
   int threads = 1;
   size_t workspace_bytes = 0;  // the run's peak scratch
   GemmCol2imTiling gemm;       // when algorithm == GEMM_COL2IM
+  SubpixelTiling subpixel;     // when algorithm == SUBPIXEL
 };
 
-// Deterministic in (layer, shape): the same inputs always give the same plan.
-Plan make_plan(const LayerSpec& layer, const RunShape& shape);
+// Throws CONVT_ERROR_UNSUPPORTED when the layer's forced algorithm cannot run it at all.
+void check_algorithm_possible(const LayerSpec& layer);
+
+// Deterministic in (layer, shape): the same inputs always give the same plan. `subpixel` is
+// the handle's packed sub-pixel weights, or nullptr when it has none.
+Plan make_plan(const LayerSpec& layer, const RunShape& shape, const SubpixelWeights* subpixel);
 
 }  // namespace convt

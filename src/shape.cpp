@@ -4,6 +4,7 @@
 
 #include "checked.hpp"
 #include "error.hpp"
+#include "plan.hpp"
 
 namespace convt {
 namespace {
@@ -41,7 +42,7 @@ LayerSpec validate_layer(const convt_params& p, bool has_bias) {
          " is reserved for a later version; only 2 is supported");
   if (p.spatial_dims != 2)
     fail(kInvalid, "spatial_dims must be 2, but got spatial_dims: ", p.spatial_dims);
-  if (p.algorithm < CONVT_ALGORITHM_AUTO || p.algorithm > CONVT_ALGORITHM_REFERENCE)
+  if (p.algorithm < CONVT_ALGORITHM_AUTO || p.algorithm > CONVT_ALGORITHM_POINTWISE)
     fail(kInvalid, "unknown algorithm: ", p.algorithm);
   if (p.num_threads < 0)
     fail(kInvalid, "num_threads must be >= 0 (0: library default), but got num_threads: ",
@@ -97,6 +98,7 @@ LayerSpec validate_layer(const convt_params& p, bool has_bias) {
     fail(CONVT_ERROR_UNSUPPORTED, "out_channels/groups * kH * kW = ", gemm_m,
          " and in_channels/groups = ", l.in_per_group(), " must each be at most ", INT_MAX,
          " (a BLAS int)");
+  check_algorithm_possible(l);
   return l;
 }
 
@@ -125,17 +127,28 @@ RunShape resolve_run_shape(const LayerSpec& l, const int64_t* input_shape,
   int64_t out[2];
   if (output_size) {
     // PyTorch's _output_padding: the request picks output_padding in [0, stride - 1].
-    int64_t lo[2], hi[2];
+    int64_t min_size[2], lo[2];
+    bool ok = true;
     for (int d = 0; d < 2; ++d) {
-      const int64_t min_size = output_extent(l, d, in[d], 0);
-      lo[d] = min_size < 1 ? 1 : min_size;
-      hi[d] = checked_add(min_size, l.stride[d] - 1, "largest output size");
+      min_size[d] = output_extent(l, d, in[d], 0);
+      lo[d] = min_size[d] < 1 ? 1 : min_size[d];
+      // size <= min + stride - 1, compared as a difference: min + stride may not fit int64.
+      int64_t diff;
+      ok = ok && output_size[d] >= lo[d] &&
+           !__builtin_sub_overflow(output_size[d], min_size[d], &diff) && diff <= l.stride[d] - 1;
     }
-    for (int d = 0; d < 2; ++d) {
-      if (output_size[d] < lo[d] || output_size[d] > hi[d])
-        fail(kInvalid, "requested an output size of [", output_size[0], ", ", output_size[1],
-             "], but valid sizes range from [", lo[0], ", ", lo[1], "] to [", hi[0], ", ", hi[1],
-             "] (for an input of [", h, ", ", w, "])");
+    if (!ok) {
+      std::ostringstream hi;  // min + stride - 1, printed exactly even beyond int64
+      for (int d = 0; d < 2; ++d) {
+        int64_t v;
+        if (__builtin_add_overflow(min_size[d], l.stride[d] - 1, &v))
+          hi << (d ? ", " : "") << min_size[d] << " + " << l.stride[d] - 1;
+        else
+          hi << (d ? ", " : "") << v;
+      }
+      fail(kInvalid, "requested an output size of [", output_size[0], ", ", output_size[1],
+           "], but valid sizes range from [", lo[0], ", ", lo[1], "] to [", hi.str(),
+           "] (for an input of [", h, ", ", w, "])");
     }
     for (int d = 0; d < 2; ++d) {
       out[d] = output_size[d];

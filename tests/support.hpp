@@ -49,6 +49,20 @@ struct Config {
   }
 };
 
+// Every algorithm value this build knows, AUTO first: new ones are picked up by every test.
+inline std::vector<int32_t> all_algorithms() {
+  std::vector<int32_t> v;
+  for (int32_t a = 0; std::string(convt_algorithm_name(a)) != "unknown"; ++a) v.push_back(a);
+  return v;
+}
+
+// A forced algorithm that cannot run this layer or shape (CONVT_ERROR_UNSUPPORTED with the
+// library's "algorithm X cannot run this layer/shape" message): the tests skip that pair.
+inline bool not_applicable(convt_status status) {
+  return status == CONVT_ERROR_UNSUPPORTED &&
+         std::string(convt_last_error()).find(" cannot run this ") != std::string::npos;
+}
+
 inline std::vector<float> random_vector(int64_t count, uint32_t seed) {
   std::mt19937 gen(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);

@@ -44,10 +44,10 @@ void check_against_oracle(const Config& c, const int64_t* output_size = nullptr)
   const auto x = test::random_vector(c.input_elems(), 1);
   const auto w = test::random_vector(c.weight_elems(), 2);
   const auto b = test::random_vector(c.cout, 3);
-  for (int32_t algo : {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_GEMM_COL2IM,
-                       CONVT_ALGORITHM_REFERENCE}) {
+  for (int32_t algo : test::all_algorithms()) {
     INFO("algorithm " << convt_algorithm_name(algo));
     const Result r = run(c, algo, x, w, b, output_size);
+    if (test::not_applicable(r.status)) continue;
     REQUIRE(r.status == CONVT_OK);
     const auto o = test::oracle(c, x, w, c.bias ? b.data() : nullptr, r.shape[2], r.shape[3]);
     REQUIRE(r.out.size() == o.value.size());
@@ -133,11 +133,12 @@ TEST_CASE("batch 0 is an empty output with nothing read or written", "[values][q
   Config c;
   c.n = 0, c.cin = 4, c.cout = 6, c.h = 5, c.w = 5, c.kh = c.kw = 3, c.sh = c.sw = 2;
   const auto w = test::random_vector(c.weight_elems(), 2);
-  for (int32_t algo : {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_GEMM_COL2IM,
-                       CONVT_ALGORITHM_REFERENCE}) {
+  for (int32_t algo : test::all_algorithms()) {
     convt_params p = c.params(algo);
     convt_handle* h = nullptr;
-    REQUIRE(convt_create(&p, w.data(), nullptr, &h) == CONVT_OK);
+    const convt_status cs = convt_create(&p, w.data(), nullptr, &h);
+    if (test::not_applicable(cs)) continue;
+    REQUIRE(cs == CONVT_OK);
     const int64_t in_shape[4] = {0, 4, 5, 5};
     int64_t shape[4];
     REQUIRE(convt_output_shape(h, in_shape, nullptr, shape) == CONVT_OK);

@@ -96,14 +96,24 @@ CONVT_API const char* convt_last_error(void);
 
 /* ---- Algorithms -------------------------------------------------------------------- */
 
+/* Forcing an algorithm that cannot run a layer is CONVT_ERROR_UNSUPPORTED: at convt_create
+ * when the parameters rule it out, at a run when the shape does (POINTWISE with an output
+ * larger than the input). GEMM_COL2IM and REFERENCE run every layer. */
 enum {
-  CONVT_ALGORITHM_AUTO = 0,        /* the planner chooses per run (the default)            */
-  CONVT_ALGORITHM_GEMM_COL2IM = 1, /* OpenBLAS sgemm (W^T x X) + col2im scatter-add        */
-  CONVT_ALGORITHM_REFERENCE = 2    /* plain direct loop: slow, simple, the tests' oracle    */
+  CONVT_ALGORITHM_AUTO = 0,        /* the planner chooses per run (the default)              */
+  CONVT_ALGORITHM_GEMM_COL2IM = 1, /* OpenBLAS sgemm (W^T x X) + col2im scatter-add          */
+  CONVT_ALGORITHM_REFERENCE = 2,   /* plain direct loop: slow, simple, the tests' oracle      */
+  CONVT_ALGORITHM_SUBPIXEL = 3,    /* per stride phase: im2col + sgemm, each output written
+                                      once; strides up to 64                                */
+  CONVT_ALGORITHM_DEPTHWISE = 4,   /* groups == in == out: direct vectorized loops; strides
+                                      up to 64                                              */
+  CONVT_ALGORITHM_POINTWISE = 5    /* 1x1 kernel, stride 1, padding 0: one sgemm per group,
+                                      output_padding 0                                     */
 };
 
-/* Static name of an algorithm value ("auto", "gemm_col2im", "reference"); "unknown" for
- * values this version does not know. Never NULL. Thread-safe. */
+/* Static name of an algorithm value ("auto", "gemm_col2im", "reference", "subpixel",
+ * "depthwise", "pointwise"); "unknown" for values this version does not know. Never NULL.
+ * Thread-safe. */
 CONVT_API const char* convt_algorithm_name(int32_t algorithm);
 
 /* ---- Parameters -------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../pack.hpp"
 #include "../shape.hpp"
 
 namespace convt {
@@ -34,5 +35,27 @@ GemmCol2imTiling plan_gemm_col2im(const LayerSpec& layer, const RunShape& shape)
 // workspace: threads * tiling.bytes_per_thread bytes, 64-byte aligned.
 void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int threads,
                      float* workspace);
+
+// Sub-pixel: per output phase, im2col of the phase's taps + one sgemm + a plain store.
+struct SubpixelTiling {
+  int64_t max_rows = 0, max_cols = 0, max_k = 0;  // over the phases
+  int64_t rows_per_item = 0, blocks = 0;         // phase rows per work item
+  int64_t items = 0;                             // batch * groups * phases * blocks
+  size_t bytes_per_thread = 0;
+};
+SubpixelTiling plan_subpixel(const LayerSpec& layer, const RunShape& shape,
+                             const SubpixelWeights& weights);
+void run_subpixel(const RunArgs& args, const SubpixelWeights& weights,
+                  const SubpixelTiling& tiling, int threads, float* workspace);
+
+// Depthwise (groups == in == out): a direct vectorized gather per plane.
+bool depthwise_possible(const LayerSpec& layer);
+size_t depthwise_workspace_per_thread(const RunShape& shape);
+void run_depthwise(const RunArgs& args, int threads, float* workspace);
+
+// 1x1, stride 1, no padding: one sgemm per (batch item, group, pixel block), no workspace.
+bool pointwise_possible(const LayerSpec& layer);
+int64_t pointwise_pixels_per_item(const LayerSpec& layer, const RunShape& shape);
+void run_pointwise(const RunArgs& args, int threads);
 
 }  // namespace convt

@@ -1,0 +1,49 @@
+// Stride phases ("sub-pixel" view) of one spatial dimension of a transposed convolution.
+//
+// Output index o receives input index i through kernel tap t when o + padding = i*stride +
+// t*dilation. Write o + padding = q*stride + r with 0 <= r < stride: then only the taps with
+// t*dilation = r (mod stride) reach o, each from input i = q - offset, offset =
+// (t*dilation - r) / stride >= 0. So the outputs of one residue r (one "phase") form an
+// ordinary stride-1 correlation of the input with that phase's taps, written to every
+// stride-th output. Lowerings that gather per phase never scatter-add.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace convt {
+
+struct Tap {
+  int64_t k;       // kernel index
+  int64_t offset;  // input index = q - offset
+};
+
+struct DimPhases {
+  int64_t stride = 1, padding = 0;
+  std::vector<std::vector<Tap>> taps;  // [residue r]: the taps of that phase
+
+  // Outputs of residue r are o = q*stride + r - padding for q in [q_begin, q_end).
+  int64_t q_begin(int64_t r) const {
+    const int64_t lo = padding - r;  // o >= 0  <=>  q*stride >= padding - r
+    return lo <= 0 ? 0 : lo / stride + (lo % stride != 0);  // ceil, without overflow
+  }
+  int64_t q_end(int64_t r, int64_t out) const {
+    const int64_t hi = out - 1 + padding - r;  // o <= out - 1
+    return hi < 0 ? 0 : hi / stride + 1;
+  }
+};
+
+inline DimPhases make_phases(int64_t kernel, int64_t stride, int64_t padding, int64_t dilation) {
+  DimPhases p;
+  p.stride = stride;
+  p.padding = padding;
+  p.taps.resize(static_cast<size_t>(stride));
+  for (int64_t t = 0; t < kernel; ++t) {
+    const int64_t r = (t * dilation) % stride;
+    p.taps[static_cast<size_t>(r)].push_back({t, (t * dilation - r) / stride});
+  }
+  return p;
+}
+
+}  // namespace convt

@@ -1,0 +1,1103 @@
+/* The bad-input matrix, in C99, over the public API only.
+ *
+ * Every row of CASES is one layer (edits to BASE), one input shape and an optional
+ * output_size, with the status the header promises and the stage where it must appear:
+ *   AT_CREATE  convt_create and convt_conv_weight_from_transposed fail;
+ *   AT_SHAPE   the layer is created, then convt_output_shape, convt_workspace_size,
+ *              convt_selected_algorithm and convt_run all fail the same way;
+ *   AT_RUN     the shape is valid (and checked), only convt_run fails (buffers);
+ *   GOOD       everything succeeds and exactly the output is written.
+ * Each row runs twice (GEMM_COL2IM with a bias, REFERENCE without) unless it sets the
+ * algorithm itself. Every failure must give the exact status, a convt_last_error() that
+ * contains each '|'-separated piece of `msg`, no write to any result (outputs sit between
+ * guard regions, everything pre-filled with a NaN sentinel) and *out_handle == NULL.
+ * Every success must leave convt_last_error() alone, and a GOOD run must write exactly the
+ * output (matching REFERENCE's values) and nothing around it.
+ * NULLS covers each pointer argument, STRUCT_SIZES convt_get_params/convt_params_init.
+ * Output: one line per failed check (row's file:line, case, what differed), the number of
+ * cases, then "N passed, M failed" (checks); exit status 1 if any failed.
+ *
+ * Rows marked "LIBRARY BUG" assert the documented behaviour and fail until convt is fixed.
+ */
+#include <convt/convt.h>
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Checks and reporting ------------------------------------------------------------ */
+
+static int g_passed, g_failed, g_cases, g_failed_cases;
+static int g_line;             /* the table row being run */
+static const char* g_name;     /* its name */
+static const char* g_variant;  /* "gemm+bias", "reference", ... */
+static int g_case_failed;
+
+static void check(int ok, const char* fmt, ...) {
+  va_list ap;
+  if (ok) {
+    ++g_passed;
+    return;
+  }
+  ++g_failed;
+  g_case_failed = 1;
+  printf("%s:%d: [%s%s%s] ", "test_bad_input.c", g_line, g_name, g_variant ? ", " : "",
+         g_variant ? g_variant : "");
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  putchar('\n');
+}
+
+static void begin_case(int line, const char* name, const char* variant) {
+  g_line = line, g_name = name, g_variant = variant, g_case_failed = 0;
+  ++g_cases;
+}
+static void end_case(void) { g_failed_cases += g_case_failed; }
+
+/* A failing call that sets a known message, so a later failure that forgets to set its
+ * own message is caught, and a success that overwrites it too. */
+static char g_primed[1024];
+static void prime(void) {
+  convt_params p;
+  convt_handle* h = NULL;
+  memset(&p, 0, sizeof p);
+  p.struct_size = 3;
+  convt_create(&p, NULL, NULL, &h);
+  snprintf(g_primed, sizeof g_primed, "%s", convt_last_error());
+}
+
+/* The status, and the message: every '|'-separated piece of want_msg for a failure, the
+ * primed message unchanged for a success. */
+static void check_status(const char* call, convt_status got, convt_status want,
+                         const char* want_msg) {
+  const char* msg = convt_last_error();
+  check(got == want, "%s returned %s, expected %s (message: \"%s\")", call,
+        convt_status_string(got), convt_status_string(want), msg);
+  if (got != want) return;
+  if (want == CONVT_OK) {
+    check(strcmp(msg, g_primed) == 0, "%s succeeded but changed convt_last_error() to \"%s\"",
+          call, msg);
+    return;
+  }
+  check(msg[0] != '\0' && strcmp(msg, g_primed) != 0, "%s did not set convt_last_error()",
+        call);
+  while (want_msg && *want_msg) {
+    const char* bar = strchr(want_msg, '|');
+    const size_t n = bar ? (size_t)(bar - want_msg) : strlen(want_msg);
+    char piece[256];
+    snprintf(piece, sizeof piece, "%.*s", (int)n, want_msg);
+    check(strstr(msg, piece) != NULL, "%s: message \"%s\" lacks \"%s\"", call, msg, piece);
+    want_msg += n + (bar ? 1 : 0);
+  }
+}
+
+/* ---- Buffers ------------------------------------------------------------------------- */
+
+#define GUARD 64      /* floats before and after each output buffer */
+#define OUT_CAP 4096  /* floats inside the output buffer */
+#define IN_CAP 4096
+#define W_CAP 4096
+#define WS_CAP 65536  /* bytes */
+#define WS_GUARD 256
+#define TOO_BIG "output_capacity is 4096 floats" /* a legal output larger than OUT_CAP */
+
+static const uint32_t SENTINEL = 0x7fa5a5a5u; /* a NaN no computation produces */
+
+static float out_mem[GUARD + OUT_CAP + GUARD], ref_mem[OUT_CAP];
+static float cw_mem[GUARD + W_CAP + GUARD];
+static float* const out_buf = out_mem + GUARD;
+static float* const cw_buf = cw_mem + GUARD;
+static float input[IN_CAP], input_copy[IN_CAP], weight[W_CAP], bias[W_CAP];
+static double ws_mem[(WS_CAP + WS_GUARD) / sizeof(double)];
+
+static void fill(float* p, size_t n) {
+  size_t i;
+  for (i = 0; i < n; ++i) memcpy(&p[i], &SENTINEL, sizeof SENTINEL);
+}
+static int is_sentinel(const float* p) {
+  uint32_t u;
+  memcpy(&u, p, sizeof u);
+  return u == SENTINEL;
+}
+
+/* Checks that exactly inner[0, n) of a guarded buffer (GUARD floats either side of cap)
+ * was written. */
+static void check_written(const char* what, float* inner, size_t cap, size_t n) {
+  long i, first_in = 0, first_out = 0, count_in = 0, count_out = 0;
+  for (i = -GUARD; i < (long)(cap + GUARD); ++i) {
+    const int inside = i >= 0 && (size_t)i < n;
+    if (inside && is_sentinel(&inner[i]) && count_in++ == 0) first_in = i;
+    if (!inside && !is_sentinel(&inner[i]) && count_out++ == 0) first_out = i;
+  }
+  check(count_in == 0, "%s: %ld of the %zu output floats were not written, first at index %ld",
+        what, count_in, n, first_in);
+  check(count_out == 0, "%s: %ld floats outside the %zu to write were changed, first at index %ld%s",
+        what, count_out, n, first_out,
+        first_out < 0 || first_out >= (long)cap ? " (a guard region, outside the buffer)" : "");
+}
+
+/* ---- The layer ----------------------------------------------------------------------- */
+
+/* Room after the struct, so a struct_size larger than the library's is still readable. */
+typedef struct {
+  convt_params p;
+  unsigned char tail[64];
+} params_box;
+
+enum field {
+  E_END = 0, E_IN, E_OUT, E_KH, E_KW, E_SH, E_SW, E_PH, E_PW, E_OPH, E_OPW, E_DH, E_DW,
+  E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE
+};
+typedef struct {
+  enum field f;
+  int64_t v;
+} edit;
+
+/* BASE: in 4, out 6, kernel 3x3, stride 2x2, padding 0, output_padding 0, dilation 1,
+ * groups 1, one thread. On an input (1, 4, 5, 5) it gives (1, 6, 11, 11); output_size may
+ * ask for 11 or 12 in each dimension. */
+static void make_params(params_box* b, int32_t algorithm, const edit* e) {
+  memset(b, 0, sizeof *b);
+  convt_params_init(&b->p, sizeof b->p);
+  b->p.algorithm = algorithm;
+  b->p.num_threads = 1;
+  b->p.in_channels = 4;
+  b->p.out_channels = 6;
+  b->p.kernel_size[0] = b->p.kernel_size[1] = 3;
+  b->p.stride[0] = b->p.stride[1] = 2;
+  for (; e && e->f != E_END; ++e) {
+    switch (e->f) {
+      case E_IN: b->p.in_channels = e->v; break;
+      case E_OUT: b->p.out_channels = e->v; break;
+      case E_KH: b->p.kernel_size[0] = e->v; break;
+      case E_KW: b->p.kernel_size[1] = e->v; break;
+      case E_SH: b->p.stride[0] = e->v; break;
+      case E_SW: b->p.stride[1] = e->v; break;
+      case E_PH: b->p.padding[0] = e->v; break;
+      case E_PW: b->p.padding[1] = e->v; break;
+      case E_OPH: b->p.output_padding[0] = e->v; break;
+      case E_OPW: b->p.output_padding[1] = e->v; break;
+      case E_DH: b->p.dilation[0] = e->v; break;
+      case E_DW: b->p.dilation[1] = e->v; break;
+      case E_GROUPS: b->p.groups = e->v; break;
+      case E_THREADS: b->p.num_threads = (int32_t)e->v; break;
+      case E_ALGO: b->p.algorithm = (int32_t)e->v; break;
+      case E_DIMS: b->p.spatial_dims = (int32_t)e->v; break;
+      case E_STRUCT_SIZE: b->p.struct_size = (size_t)e->v; break;
+      case E_END: break;
+    }
+  }
+}
+
+static int edits_algorithm(const edit* e) {
+  for (; e->f != E_END; ++e)
+    if (e->f == E_ALGO) return 1;
+  return 0;
+}
+
+/* a*b*c*d as a double: only to tell "fits our buffers" from "does not". */
+static double product(double a, double b, double c, double d) { return a * b * c * d; }
+
+/* ---- The matrix ---------------------------------------------------------------------- */
+
+enum { OK = CONVT_OK, INV = CONVT_ERROR_INVALID_ARGUMENT, UNS = CONVT_ERROR_UNSUPPORTED,
+       OVF = CONVT_ERROR_SIZE_OVERFLOW };
+enum stage { AT_NONE = 0, AT_CREATE, AT_SHAPE, AT_RUN };
+enum option {
+  NONE = 0,
+  CAP_SHORT = 1,   /* output_capacity one float short */
+  CAP_ZERO = 2,    /* output_capacity 0 */
+  NULL_BUFS = 4,   /* input and output NULL, output_capacity 0 */
+  WS_EXACT = 8,    /* a caller workspace of exactly convt_workspace_size bytes */
+  WS_SHORT = 16,   /* ... one byte short */
+  WS_ZERO = 32     /* a caller workspace pointer with workspace_size 0 */
+};
+
+typedef struct {
+  int line;
+  const char* name;
+  edit e[6];            /* changes to BASE; ends at E_END */
+  int64_t in[4];        /* input_shape */
+  const int64_t* size;  /* output_size, or NULL */
+  convt_status st;      /* expected status */
+  enum stage at;        /* where it must fail */
+  const char* msg;      /* '|'-separated pieces of the expected message */
+  int64_t out_hw[2];    /* expected output H, W when the shape is valid */
+  int opt;              /* enum option */
+} run_case;
+
+#define L __LINE__
+#define IN0 {1, 4, 5, 5}
+#define NOSZ NULL
+#define SZ(h, w) ((const int64_t[2]){h, w})
+#define GOOD(h, w) OK, AT_NONE, NULL, {h, w}
+#define BAD(st, at, msg) st, at, msg, {0, 0}
+#define BAD_RUN(h, w, st, msg) st, AT_RUN, msg, {h, w} /* shape (h, w) valid, run fails */
+
+#define P31 ((int64_t)1 << 31)
+#define P40 ((int64_t)1 << 40)
+#define MAX INT64_MAX
+#define MIN INT64_MIN
+#define S31 "2147483648"
+#define S40 "1099511627776"
+#define SMAX "9223372036854775807"
+#define SMIN "-9223372036854775808"
+
+static const run_case CASES[] = {
+    {L, "base layer", {{E_END}}, IN0, NOSZ, GOOD(11, 11)},
+
+    /* ---- in_channels / out_channels / groups ---- */
+    {L, "in_channels 0", {{E_IN, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "in_channels: 0")},
+    {L, "in_channels -1", {{E_IN, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "in_channels: -1")},
+    {L, "in_channels 1", {{E_IN, 1}}, {1, 1, 5, 5}, NOSZ, GOOD(11, 11)},
+    {L, "in_channels 2^31", {{E_IN, P31}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "in_channels/groups = " S31 "|BLAS int")},
+    {L, "in_channels 2^40", {{E_IN, P40}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "in_channels/groups = " S40 "|BLAS int")},
+    {L, "in_channels INT64_MAX", {{E_IN, MAX}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "in_channels INT64_MIN", {{E_IN, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "in_channels: " SMIN)},
+    {L, "out_channels 0", {{E_OUT, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "out_channels: 0")},
+    {L, "out_channels -1", {{E_OUT, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "out_channels: -1")},
+    {L, "out_channels 1", {{E_OUT, 1}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "out_channels 2^31", {{E_OUT, P31}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "out_channels/groups * kH * kW = 19327352832|BLAS int")},
+    {L, "out_channels 2^40", {{E_OUT, P40}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "out_channels/groups * kH * kW = 9895604649984|BLAS int")},
+    {L, "out_channels INT64_MAX", {{E_OUT, MAX}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "out_channels INT64_MIN", {{E_OUT, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "out_channels: " SMIN)},
+    {L, "groups 0", {{E_GROUPS, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "groups: 0")},
+    {L, "groups -1", {{E_GROUPS, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "groups: -1")},
+    {L, "groups 1", {{E_GROUPS, 1}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "groups 2 (divides 4 and 6)", {{E_GROUPS, 2}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "groups 3 does not divide in_channels 4", {{E_GROUPS, 3}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "in_channels must be divisible by groups|in_channels: 4 groups: 3")},
+    {L, "groups 4 does not divide out_channels 6", {{E_GROUPS, 4}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "out_channels must be divisible by groups|out_channels: 6 groups: 4")},
+    {L, "groups 6 divides out 6, not in 4", {{E_GROUPS, 6}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "in_channels must be divisible by groups|groups: 6")},
+    {L, "groups 4 = in = out (depthwise)", {{E_GROUPS, 4}, {E_OUT, 4}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "groups 2^31", {{E_GROUPS, P31}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "divisible by groups|groups: " S31)},
+    {L, "groups 2^40", {{E_GROUPS, P40}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "divisible by groups|groups: " S40)},
+    {L, "groups INT64_MAX", {{E_GROUPS, MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "divisible by groups|groups: " SMAX)},
+    {L, "groups INT64_MIN", {{E_GROUPS, MIN}}, IN0, NOSZ, BAD(INV, AT_CREATE, "groups: " SMIN)},
+
+    /* ---- kernel_size ---- */
+    {L, "kernel_h 0", {{E_KH, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "kernel_height: 0")},
+    {L, "kernel_h -1", {{E_KH, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "kernel_height: -1")},
+    {L, "kernel_h 1", {{E_KH, 1}}, IN0, NOSZ, GOOD(9, 11)},
+    {L, "kernel_h 2^31", {{E_KH, P31}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "kH * kW = 38654705664|BLAS int")},
+    {L, "kernel_h 2^40", {{E_KH, P40}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "kH * kW = 19791209299968|BLAS int")},
+    {L, "kernel_h INT64_MAX", {{E_KH, MAX}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "kernel area|overflow")},
+    {L, "kernel_h INT64_MIN", {{E_KH, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "kernel_height: " SMIN)},
+    {L, "kernel_w 0", {{E_KW, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "kernel_width: 0")},
+    {L, "kernel_w -1", {{E_KW, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "kernel_width: -1")},
+    {L, "kernel_w 1", {{E_KW, 1}}, IN0, NOSZ, GOOD(11, 9)},
+    {L, "kernel_w 2^31", {{E_KW, P31}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "kH * kW = 38654705664|BLAS int")},
+    {L, "kernel_w 2^40", {{E_KW, P40}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "kH * kW = 19791209299968|BLAS int")},
+    {L, "kernel_w INT64_MAX", {{E_KW, MAX}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "kernel area|overflow")},
+    {L, "kernel_w INT64_MIN", {{E_KW, MIN}}, IN0, NOSZ, BAD(INV, AT_CREATE, "kernel_width: " SMIN)},
+
+    /* ---- stride: legal at any size >= 1; a large one makes the output too large ---- */
+    {L, "stride_h 0", {{E_SH, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "stride_height: 0")},
+    {L, "stride_h -1", {{E_SH, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "stride_height: -1")},
+    {L, "stride_h 1", {{E_SH, 1}}, IN0, NOSZ, GOOD(7, 11)},
+    {L, "stride_h 2^31", {{E_SH, P31}}, IN0, NOSZ, BAD_RUN(4 * P31 + 3, 11, INV, TOO_BIG)},
+    {L, "stride_h 2^40", {{E_SH, P40}}, IN0, NOSZ, BAD_RUN(4 * P40 + 3, 11, INV, TOO_BIG)},
+    {L, "stride_h INT64_MAX", {{E_SH, MAX}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "stride_h INT64_MIN", {{E_SH, MIN}}, IN0, NOSZ, BAD(INV, AT_CREATE, "stride_height: " SMIN)},
+    {L, "stride_w 0", {{E_SW, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "stride_width: 0")},
+    {L, "stride_w -1", {{E_SW, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "stride_width: -1")},
+    {L, "stride_w 1", {{E_SW, 1}}, IN0, NOSZ, GOOD(11, 7)},
+    {L, "stride_w 2^31", {{E_SW, P31}}, IN0, NOSZ, BAD_RUN(11, 4 * P31 + 3, INV, TOO_BIG)},
+    {L, "stride_w 2^40", {{E_SW, P40}}, IN0, NOSZ, BAD_RUN(11, 4 * P40 + 3, INV, TOO_BIG)},
+    {L, "stride_w INT64_MAX", {{E_SW, MAX}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "stride_w INT64_MIN", {{E_SW, MIN}}, IN0, NOSZ, BAD(INV, AT_CREATE, "stride_width: " SMIN)},
+
+    /* ---- padding: out = 8 - 2*padding + 3 ---- */
+    {L, "padding_h 0", {{E_PH, 0}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "padding_h -1", {{E_PH, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "padding_height: -1")},
+    {L, "padding_h 1", {{E_PH, 1}}, IN0, NOSZ, GOOD(9, 11)},
+    {L, "padding_h 2^31", {{E_PH, P31}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-4294967285 x 11)")},
+    {L, "padding_h 2^40", {{E_PH, P40}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-2199023255541 x 11)")},
+    {L, "padding_h INT64_MAX", {{E_PH, MAX}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "2 * padding|overflow")},
+    {L, "padding_h INT64_MIN", {{E_PH, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "padding_height: " SMIN)},
+    {L, "padding_w 0", {{E_PW, 0}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "padding_w -1", {{E_PW, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "padding_width: -1")},
+    {L, "padding_w 1", {{E_PW, 1}}, IN0, NOSZ, GOOD(11, 9)},
+    {L, "padding_w 2^31", {{E_PW, P31}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(11 x -4294967285)")},
+    {L, "padding_w 2^40", {{E_PW, P40}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(11 x -2199023255541)")},
+    {L, "padding_w INT64_MAX", {{E_PW, MAX}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "2 * padding|overflow")},
+    {L, "padding_w INT64_MIN", {{E_PW, MIN}}, IN0, NOSZ, BAD(INV, AT_CREATE, "padding_width: " SMIN)},
+    {L, "padding INT64_MAX/2: 2*padding fits", {{E_PH, MAX / 2}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-9223372036854775795 x 11)")},
+    {L, "padding INT64_MAX/2+1: 2*padding overflows", {{E_PH, MAX / 2 + 1}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "2 * padding|overflow")},
+
+    /* ---- output_padding: >= 0 and < stride or < dilation, checked per run ---- */
+    {L, "output_padding_h 0", {{E_OPH, 0}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "output_padding_h -1", {{E_OPH, -1}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding|output_padding_height: -1")},
+    {L, "output_padding_h 1 (< stride 2)", {{E_OPH, 1}}, IN0, NOSZ, GOOD(12, 11)},
+    {L, "output_padding_h 2 (= stride 2, > dilation 1)", {{E_OPH, 2}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "smaller than either stride or dilation|output_padding_height: 2")},
+    {L, "output_padding_h 2^31", {{E_OPH, P31}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_height: " S31)},
+    {L, "output_padding_h 2^40", {{E_OPH, P40}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_height: " S40)},
+    {L, "output_padding_h INT64_MAX", {{E_OPH, MAX}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_height: " SMAX)},
+    {L, "output_padding_h INT64_MIN", {{E_OPH, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding|output_padding_height: " SMIN)},
+    {L, "output_padding_w 0", {{E_OPW, 0}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "output_padding_w -1", {{E_OPW, -1}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding|output_padding_width: -1")},
+    {L, "output_padding_w 1 (< stride 2)", {{E_OPW, 1}}, IN0, NOSZ, GOOD(11, 12)},
+    {L, "output_padding_w 2 (= stride 2, > dilation 1)", {{E_OPW, 2}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "smaller than either stride or dilation|output_padding_width: 2")},
+    {L, "output_padding_w 2^31", {{E_OPW, P31}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " S31)},
+    {L, "output_padding_w 2^40", {{E_OPW, P40}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " S40)},
+    {L, "output_padding_w INT64_MAX", {{E_OPW, MAX}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " SMAX)},
+    {L, "output_padding_w INT64_MIN", {{E_OPW, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding|output_padding_width: " SMIN)},
+    {L, "output_padding 2 < dilation 3, stride 1", {{E_SH, 1}, {E_DH, 3}, {E_OPH, 2}}, IN0, NOSZ,
+     GOOD(13, 11)},
+    {L, "output_padding 3 = dilation 3 > stride 1", {{E_SH, 1}, {E_DH, 3}, {E_OPH, 3}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "output_padding_height: 3|stride_height: 1|dilation_height: 3")},
+    {L, "output_padding 3 = stride 3 = dilation 3", {{E_SW, 3}, {E_DW, 3}, {E_OPW, 3}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "output_padding_width: 3|stride_width: 3|dilation_width: 3")},
+    {L, "output_padding 2 < stride 3 = dilation 3", {{E_SW, 3}, {E_DW, 3}, {E_OPW, 2}}, IN0, NOSZ,
+     GOOD(11, 21)},
+    {L, "invalid output_padding is ignored with output_size", {{E_OPH, 5}}, IN0, SZ(12, 11),
+     GOOD(12, 11)},
+    {L, "negative output_padding is ignored with output_size", {{E_OPW, -1}}, IN0, SZ(11, 12),
+     GOOD(11, 12)},
+    {L, "output_padding INT64_MIN x2 ignored with output_size", {{E_OPH, MIN}, {E_OPW, MIN}}, IN0,
+     SZ(12, 11), GOOD(12, 11)},
+    {L, "N 0, negative output_padding", {{E_OPH, -1}}, {0, 4, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "output_padding_height: -1"), NULL_BUFS},
+
+    /* ---- dilation: out = 8 + 2*dilation + 1 ---- */
+    {L, "dilation_h 0", {{E_DH, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "dilation_height: 0")},
+    {L, "dilation_h -1", {{E_DH, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "dilation_height: -1")},
+    {L, "dilation_h 1", {{E_DH, 1}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "dilation_h 2^31", {{E_DH, P31}}, IN0, NOSZ, BAD_RUN(2 * P31 + 9, 11, INV, TOO_BIG)},
+    {L, "dilation_h 2^40", {{E_DH, P40}}, IN0, NOSZ, BAD_RUN(2 * P40 + 9, 11, INV, TOO_BIG)},
+    {L, "dilation_h INT64_MAX", {{E_DH, MAX}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "dilation * (kernel_size - 1)|overflow")},
+    {L, "dilation_h INT64_MIN", {{E_DH, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "dilation_height: " SMIN)},
+    {L, "dilation_w 0", {{E_DW, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "dilation_width: 0")},
+    {L, "dilation_w -1", {{E_DW, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "dilation_width: -1")},
+    {L, "dilation_w 1", {{E_DW, 1}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "dilation_w 2^31", {{E_DW, P31}}, IN0, NOSZ, BAD_RUN(11, 2 * P31 + 9, INV, TOO_BIG)},
+    {L, "dilation_w 2^40", {{E_DW, P40}}, IN0, NOSZ, BAD_RUN(11, 2 * P40 + 9, INV, TOO_BIG)},
+    {L, "dilation_w INT64_MAX", {{E_DW, MAX}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "dilation * (kernel_size - 1)|overflow")},
+    {L, "dilation_w INT64_MIN", {{E_DW, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "dilation_width: " SMIN)},
+
+    /* ---- num_threads, algorithm, spatial_dims, struct_size ---- */
+    {L, "num_threads -1", {{E_THREADS, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "num_threads: -1")},
+    {L, "num_threads INT32_MIN", {{E_THREADS, INT32_MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "num_threads: -2147483648")},
+    {L, "num_threads 0 (library default)", {{E_THREADS, 0}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "num_threads 1", {{E_THREADS, 1}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "num_threads 2", {{E_THREADS, 2}}, {3, 4, 5, 5}, NOSZ, GOOD(11, 11)},
+    {L, "num_threads INT32_MAX (capped)", {{E_THREADS, INT32_MAX}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "algorithm AUTO", {{E_ALGO, CONVT_ALGORITHM_AUTO}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "algorithm GEMM_COL2IM", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "algorithm REFERENCE", {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "algorithm SUBPIXEL", {{E_ALGO, CONVT_ALGORITHM_SUBPIXEL}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "algorithm DEPTHWISE on a grouped layer", {{E_ALGO, CONVT_ALGORITHM_DEPTHWISE}}, IN0,
+     NOSZ, BAD(UNS, AT_CREATE, "algorithm depthwise cannot run this layer")},
+    {L, "algorithm POINTWISE on a 3x3 layer", {{E_ALGO, CONVT_ALGORITHM_POINTWISE}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "algorithm pointwise cannot run this layer")},
+    {L, "algorithm 6", {{E_ALGO, 6}}, IN0, NOSZ, BAD(INV, AT_CREATE, "algorithm: 6")},
+    {L, "algorithm 99", {{E_ALGO, 99}}, IN0, NOSZ, BAD(INV, AT_CREATE, "algorithm: 99")},
+    {L, "algorithm -1", {{E_ALGO, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "algorithm: -1")},
+    {L, "algorithm INT32_MAX", {{E_ALGO, INT32_MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "algorithm: 2147483647")},
+    {L, "algorithm INT32_MIN", {{E_ALGO, INT32_MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "algorithm: -2147483648")},
+    {L, "spatial_dims 0", {{E_DIMS, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "spatial_dims: 0")},
+    {L, "spatial_dims -1", {{E_DIMS, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "spatial_dims: -1")},
+    {L, "spatial_dims 1 (reserved)", {{E_DIMS, 1}}, IN0, NOSZ, BAD(UNS, AT_CREATE, "spatial_dims 1")},
+    {L, "spatial_dims 3 (reserved)", {{E_DIMS, 3}}, IN0, NOSZ, BAD(UNS, AT_CREATE, "spatial_dims 3")},
+    {L, "spatial_dims 4", {{E_DIMS, 4}}, IN0, NOSZ, BAD(INV, AT_CREATE, "spatial_dims: 4")},
+    {L, "spatial_dims INT32_MAX", {{E_DIMS, INT32_MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "spatial_dims: 2147483647")},
+    {L, "spatial_dims INT32_MIN", {{E_DIMS, INT32_MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "spatial_dims: -2147483648")},
+    {L, "struct_size 0", {{E_STRUCT_SIZE, 0}}, IN0, NOSZ, BAD(INV, AT_CREATE, "struct_size is 0,")},
+    {L, "struct_size 8", {{E_STRUCT_SIZE, 8}}, IN0, NOSZ, BAD(INV, AT_CREATE, "struct_size is 8,")},
+    {L, "struct_size V0_1 - 8", {{E_STRUCT_SIZE, CONVT_PARAMS_SIZE_V0_1 - 8}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "struct_size is 160,")},
+    {L, "struct_size V0_1 - 1", {{E_STRUCT_SIZE, CONVT_PARAMS_SIZE_V0_1 - 1}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "struct_size is 167,")},
+    {L, "struct_size V0_1", {{E_STRUCT_SIZE, CONVT_PARAMS_SIZE_V0_1}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "struct_size sizeof + 1 (newer caller)", {{E_STRUCT_SIZE, sizeof(convt_params) + 1}}, IN0,
+     NOSZ, BAD(UNS, AT_CREATE, "struct_size is 169,|newer convt")},
+    {L, "struct_size sizeof + 64", {{E_STRUCT_SIZE, sizeof(convt_params) + 64}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "struct_size is 232,|newer convt")},
+    {L, "struct_size SIZE_MAX", {{E_STRUCT_SIZE, -1}}, IN0, NOSZ,
+     BAD(UNS, AT_CREATE, "struct_size is 18446744073709551615,")},
+
+    /* ---- input_shape N, C, H, W ---- */
+    {L, "N 0: empty output, nothing written", {{E_END}}, {0, 4, 5, 5}, NOSZ, GOOD(11, 11)},
+    {L, "N -1", {{E_END}}, {-1, 4, 5, 5}, NOSZ, BAD(INV, AT_SHAPE, "batch size|input[-1, 4, 5, 5]")},
+    {L, "N 1", {{E_END}}, {1, 4, 5, 5}, NOSZ, GOOD(11, 11)},
+    {L, "N 2^31", {{E_END}}, {P31, 4, 5, 5}, NOSZ, BAD_RUN(11, 11, INV, TOO_BIG)},
+    {L, "N 2^40", {{E_END}}, {P40, 4, 5, 5}, NOSZ, BAD_RUN(11, 11, INV, TOO_BIG)},
+    {L, "N INT64_MAX", {{E_END}}, {MAX, 4, 5, 5}, NOSZ, BAD(OVF, AT_SHAPE, "input size|overflow")},
+    {L, "N INT64_MIN", {{E_END}}, {MIN, 4, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "batch size|input[" SMIN ", 4, 5, 5]")},
+    {L, "C 0", {{E_END}}, {1, 0, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got 0 channels")},
+    {L, "C -1", {{E_END}}, {1, -1, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got -1 channels")},
+    {L, "C 1", {{E_END}}, {1, 1, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got 1 channels")},
+    {L, "C 3", {{E_END}}, {1, 3, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got 3 channels")},
+    {L, "C 5", {{E_END}}, {1, 5, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got 5 channels")},
+    {L, "C 2^31", {{E_END}}, {1, P31, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got " S31 " channels")},
+    {L, "C 2^40", {{E_END}}, {1, P40, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got " S40 " channels")},
+    {L, "C INT64_MAX", {{E_END}}, {1, MAX, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got " SMAX " channels")},
+    {L, "C INT64_MIN", {{E_END}}, {1, MIN, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got " SMIN " channels")},
+    {L, "H 0", {{E_END}}, {1, 4, 0, 5}, NOSZ, BAD(INV, AT_SHAPE, "height and width|input[1, 4, 0, 5]")},
+    {L, "H -1", {{E_END}}, {1, 4, -1, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "height and width|input[1, 4, -1, 5]")},
+    {L, "H 1", {{E_END}}, {1, 4, 1, 5}, NOSZ, GOOD(3, 11)},
+    {L, "H 2^31", {{E_END}}, {1, 4, P31, 5}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input H * W = 10737418240|BLAS int")},
+    {L, "H 2^40", {{E_END}}, {1, 4, P40, 5}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input H * W = 5497558138880|BLAS int")},
+    {L, "H INT64_MAX", {{E_END}}, {1, 4, MAX, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "H INT64_MIN", {{E_END}}, {1, 4, MIN, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "height and width|input[1, 4, " SMIN ", 5]")},
+    {L, "W 0", {{E_END}}, {1, 4, 5, 0}, NOSZ, BAD(INV, AT_SHAPE, "height and width|input[1, 4, 5, 0]")},
+    {L, "W -1", {{E_END}}, {1, 4, 5, -1}, NOSZ,
+     BAD(INV, AT_SHAPE, "height and width|input[1, 4, 5, -1]")},
+    {L, "W 1", {{E_END}}, {1, 4, 5, 1}, NOSZ, GOOD(11, 3)},
+    {L, "W 2^31", {{E_END}}, {1, 4, 5, P31}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input H * W = 10737418240|BLAS int")},
+    {L, "W 2^40", {{E_END}}, {1, 4, 5, P40}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input H * W = 5497558138880|BLAS int")},
+    {L, "W INT64_MAX", {{E_END}}, {1, 4, 5, MAX}, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "W INT64_MIN", {{E_END}}, {1, 4, 5, MIN}, NOSZ,
+     BAD(INV, AT_SHAPE, "height and width|input[1, 4, 5, " SMIN "]")},
+    {L, "H*W = INT32_MAX: legal, output too large", {{E_END}}, {1, 4, INT32_MAX, 1}, NOSZ,
+     BAD_RUN(4294967295, 3, INV, TOO_BIG)},
+    {L, "H*W = 2^31: beyond a BLAS int", {{E_END}}, {1, 4, P31, 1}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input H * W = " S31 "|BLAS int")},
+
+    /* ---- output_size: valid 11..12 in each dimension for the base input ---- */
+    {L, "output_size H 0", {{E_END}}, IN0, SZ(0, 11),
+     BAD(INV, AT_SHAPE, "output size of [0, 11]|from [11, 11] to [12, 12]")},
+    {L, "output_size H -1", {{E_END}}, IN0, SZ(-1, 11), BAD(INV, AT_SHAPE, "output size of [-1, 11]")},
+    {L, "output_size H 1", {{E_END}}, IN0, SZ(1, 11), BAD(INV, AT_SHAPE, "output size of [1, 11]")},
+    {L, "output_size H 10 (min - 1)", {{E_END}}, IN0, SZ(10, 11),
+     BAD(INV, AT_SHAPE, "output size of [10, 11]|from [11, 11] to [12, 12]")},
+    {L, "output_size H 11 (min)", {{E_END}}, IN0, SZ(11, 11), GOOD(11, 11)},
+    {L, "output_size H 12 (max)", {{E_END}}, IN0, SZ(12, 11), GOOD(12, 11)},
+    {L, "output_size H 13 (max + 1)", {{E_END}}, IN0, SZ(13, 11),
+     BAD(INV, AT_SHAPE, "output size of [13, 11]|from [11, 11] to [12, 12]")},
+    {L, "output_size H 2^31", {{E_END}}, IN0, SZ(P31, 11),
+     BAD(INV, AT_SHAPE, "output size of [" S31 ", 11]")},
+    {L, "output_size H 2^40", {{E_END}}, IN0, SZ(P40, 11),
+     BAD(INV, AT_SHAPE, "output size of [" S40 ", 11]")},
+    {L, "output_size H INT64_MAX", {{E_END}}, IN0, SZ(MAX, 11),
+     BAD(INV, AT_SHAPE, "output size of [" SMAX ", 11]")},
+    {L, "output_size H INT64_MIN", {{E_END}}, IN0, SZ(MIN, 11),
+     BAD(INV, AT_SHAPE, "output size of [" SMIN ", 11]")},
+    {L, "output_size W 0", {{E_END}}, IN0, SZ(11, 0), BAD(INV, AT_SHAPE, "output size of [11, 0]")},
+    {L, "output_size W -1", {{E_END}}, IN0, SZ(11, -1), BAD(INV, AT_SHAPE, "output size of [11, -1]")},
+    {L, "output_size W 1", {{E_END}}, IN0, SZ(11, 1), BAD(INV, AT_SHAPE, "output size of [11, 1]")},
+    {L, "output_size W 10 (min - 1)", {{E_END}}, IN0, SZ(11, 10),
+     BAD(INV, AT_SHAPE, "output size of [11, 10]|from [11, 11] to [12, 12]")},
+    {L, "output_size W 11 (min)", {{E_END}}, IN0, SZ(11, 11), GOOD(11, 11)},
+    {L, "output_size W 12 (max)", {{E_END}}, IN0, SZ(11, 12), GOOD(11, 12)},
+    {L, "output_size W 13 (max + 1)", {{E_END}}, IN0, SZ(11, 13),
+     BAD(INV, AT_SHAPE, "output size of [11, 13]|from [11, 11] to [12, 12]")},
+    {L, "output_size W 2^31", {{E_END}}, IN0, SZ(11, P31),
+     BAD(INV, AT_SHAPE, "output size of [11, " S31 "]")},
+    {L, "output_size W 2^40", {{E_END}}, IN0, SZ(11, P40),
+     BAD(INV, AT_SHAPE, "output size of [11, " S40 "]")},
+    {L, "output_size W INT64_MAX", {{E_END}}, IN0, SZ(11, MAX),
+     BAD(INV, AT_SHAPE, "output size of [11, " SMAX "]")},
+    {L, "output_size W INT64_MIN", {{E_END}}, IN0, SZ(11, MIN),
+     BAD(INV, AT_SHAPE, "output size of [11, " SMIN "]")},
+    /* kernel 1, stride 3, padding 2 on 2 rows: min H is 3 - 4 + 1 = 0, so 1..2 are valid */
+    {L, "min H 0 without output_size", {{E_KH, 1}, {E_SH, 3}, {E_PH, 2}}, {1, 4, 2, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(0 x 11)")},
+    {L, "min H 0: output_size 0", {{E_KH, 1}, {E_SH, 3}, {E_PH, 2}}, {1, 4, 2, 5}, SZ(0, 11),
+     BAD(INV, AT_SHAPE, "output size of [0, 11]|from [1, 11] to [2, 12]")},
+    {L, "min H 0: output_size 1", {{E_KH, 1}, {E_SH, 3}, {E_PH, 2}}, {1, 4, 2, 5}, SZ(1, 11),
+     GOOD(1, 11)},
+    {L, "min H 0: output_size 2", {{E_KH, 1}, {E_SH, 3}, {E_PH, 2}}, {1, 4, 2, 5}, SZ(2, 11),
+     GOOD(2, 11)},
+    {L, "min H 0: output_size 3", {{E_KH, 1}, {E_SH, 3}, {E_PH, 2}}, {1, 4, 2, 5}, SZ(3, 11),
+     BAD(INV, AT_SHAPE, "output size of [3, 11]|from [1, 11] to [2, 12]")},
+    /* stride 2^40 on one row: min H 3, max 2^40 + 2 */
+    {L, "stride 2^40, 1 row", {{E_SH, P40}}, {1, 4, 1, 5}, NOSZ, GOOD(3, 11)},
+    {L, "stride 2^40, output_size at min", {{E_SH, P40}}, {1, 4, 1, 5}, SZ(3, 11), GOOD(3, 11)},
+    {L, "stride 2^40, output_size min - 1", {{E_SH, P40}}, {1, 4, 1, 5}, SZ(2, 11),
+     BAD(INV, AT_SHAPE, "output size of [2, 11]|from [3, 11] to [1099511627778, 12]")},
+    {L, "stride 2^40, output_size at max", {{E_SH, P40}}, {1, 4, 1, 5}, SZ(P40 + 2, 11),
+     BAD_RUN(P40 + 2, 11, INV, TOO_BIG)},
+    {L, "stride 2^40, output_size max + 1", {{E_SH, P40}}, {1, 4, 1, 5}, SZ(P40 + 3, 11),
+     BAD(INV, AT_SHAPE, "output size of [1099511627779, 11]|to [1099511627778, 12]")},
+    {L, "stride INT64_MAX, 1 row", {{E_SH, MAX}}, {1, 4, 1, 5}, NOSZ, GOOD(3, 11)},
+    /* LIBRARY BUG (output_size range): with stride INT64_MAX the largest valid size,
+     * min + stride - 1, does not fit in int64, and resolve_run_shape reports
+     * SIZE_OVERFLOW "largest output size" for every request, although the requested
+     * sizes (3, 4) and the output shape are representable (and 2 is simply out of range). */
+    {L, "stride INT64_MAX, output_size min", {{E_SH, MAX}}, {1, 4, 1, 5}, SZ(3, 11), GOOD(3, 11)},
+    {L, "stride INT64_MAX, output_size min + 1", {{E_SH, MAX}}, {1, 4, 1, 5}, SZ(4, 11),
+     GOOD(4, 11)},
+    {L, "stride INT64_MAX, output_size min - 1", {{E_SH, MAX}}, {1, 4, 1, 5}, SZ(2, 11),
+     BAD(INV, AT_SHAPE, "output size of [2, 11]")},
+    {L, "stride_w INT64_MAX, output_size min", {{E_SW, MAX}}, {1, 4, 5, 1}, SZ(11, 3), GOOD(11, 3)},
+
+    /* ---- legal layers with huge parameters (run and compared with REFERENCE) ---- */
+    {L, "dilation INT64_MAX, kernel 1: extent 1", {{E_DH, MAX}, {E_KH, 1}}, IN0, NOSZ, GOOD(9, 11)},
+    {L, "dilation 2^40 and padding 2^40 cancel (H)", {{E_DH, P40}, {E_PH, P40}}, IN0, NOSZ,
+     GOOD(9, 11)},
+    {L, "dilation 2^40 and padding 2^40 cancel (W)", {{E_DW, P40}, {E_PW, P40}}, IN0, NOSZ,
+     GOOD(11, 9)},
+    {L, "stride_h INT64_MAX, padding 2, kernel 5, 1 row", {{E_SH, MAX}, {E_PH, 2}, {E_KH, 5}},
+     {1, 4, 1, 5}, NOSZ, GOOD(1, 11)},
+    {L, "stride_h INT64_MAX, padding INT64_MAX/2, 2 rows", {{E_SH, MAX}, {E_PH, MAX / 2}},
+     {1, 4, 2, 5}, NOSZ, GOOD(4, 11)},
+    /* LIBRARY BUG (gemm_col2im.cpp, valid_range -> ceil_div): for a tap whose offset
+     * kw*dilation - padding is <= -2, ceil_div(-offset, stride) computes -offset + stride - 1,
+     * a signed overflow when stride_w is near INT64_MAX (UBSan: gemm_col2im.cpp:32). The first
+     * valid input column comes out as -1 instead of 1, so such taps are scattered to output
+     * columns that do not exist: 2 floats BEFORE the output buffer are written, and other
+     * outputs get wrong values. REFERENCE is right (with one input column the stride does
+     * not matter: stride_w 1 gives the same output). Affects GEMM_COL2IM and AUTO. */
+    {L, "stride_w INT64_MAX, padding 2, kernel 5, 1 column", {{E_SW, MAX}, {E_PW, 2}, {E_KW, 5}},
+     {1, 4, 5, 1}, NOSZ, GOOD(11, 1)},
+    {L, "stride_w INT64_MAX, padding INT64_MAX/2, 2 columns", {{E_SW, MAX}, {E_PW, MAX / 2}},
+     {1, 4, 5, 2}, NOSZ, GOOD(11, 4)},
+    {L, "stride_w 2^40 + 1, output_padding 2^40, 1 column", {{E_SW, P40 + 1}, {E_OPW, P40}},
+     {1, 4, 5, 1}, NOSZ, BAD_RUN(11, P40 + 3, INV, TOO_BIG)},
+
+    /* ---- sizes that overflow int64 or size_t ---- */
+    {L, "weight elements overflow int64", {{E_IN, (int64_t)1 << 32}, {E_OUT, (int64_t)1 << 32},
+     {E_KH, 1}, {E_KW, 1}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "weight bytes overflow size_t", {{E_IN, P31}, {E_OUT, P31}, {E_KH, 1}, {E_KW, 1}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "weight size in bytes|overflow")},
+    {L, "weight 2^20 x 2^20 x 2^12 x 2^12", {{E_IN, 1 << 20}, {E_OUT, 1 << 20}, {E_KH, 1 << 12},
+     {E_KW, 1 << 12}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "kernel area 2^32 x 2^32", {{E_KH, (int64_t)1 << 32}, {E_KW, (int64_t)1 << 32}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "kernel area|overflow")},
+    {L, "kernel extent: dilation 2^62 * (3 - 1)", {{E_DW, (int64_t)1 << 62}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "dilation * (kernel_size - 1)|overflow")},
+    {L, "kernel extent INT64_MAX fits, output does not", {{E_DW, ((int64_t)1 << 62) - 1}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "output_padding INT64_MAX - 1 < stride INT64_MAX: output overflows",
+     {{E_SW, MAX}, {E_OPW, MAX - 1}}, {1, 4, 5, 1}, NOSZ, BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "stride 2^31 x 2^31: output H*W overflows", {{E_SH, P31}, {E_SW, P31}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "output H * W|overflow")},
+    {L, "stride 2^40 x 2^40: output H*W overflows", {{E_SH, P40}, {E_SW, P40}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "output H * W|overflow")},
+    {L, "stride 2^29 x 2^29: channels * H*W overflows",
+     {{E_SH, (int64_t)1 << 29}, {E_SW, (int64_t)1 << 29}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "stride 2^28 x 2^28: output bytes overflow size_t",
+     {{E_SH, (int64_t)1 << 28}, {E_SW, (int64_t)1 << 28}}, IN0, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size in bytes|overflow")},
+    {L, "N 2^53: output bytes overflow size_t", {{E_END}}, {(int64_t)1 << 53, 4, 5, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size in bytes|overflow")},
+    {L, "N 2^54: output elements overflow int64", {{E_END}}, {(int64_t)1 << 54, 4, 5, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "N 2^56: input bytes overflow size_t", {{E_END}}, {(int64_t)1 << 56, 4, 5, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size in bytes|overflow")},
+    {L, "N 2^61: input elements overflow int64", {{E_END}}, {(int64_t)1 << 61, 4, 5, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size|overflow")},
+    {L, "H*W 2^32 x 2^32 overflows", {{E_END}}, {1, 4, (int64_t)1 << 32, (int64_t)1 << 32}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input H * W|overflow")},
+    {L, "C*H*W 4 x 2^31 x 2^31 overflows", {{E_END}}, {1, 4, P31, P31}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size|overflow")},
+
+    /* ---- batch 0: valid, empty; otherwise judged as N = 1 ---- */
+    {L, "N 0, NULL input and output", {{E_END}}, {0, 4, 5, 5}, NOSZ, GOOD(11, 11), NULL_BUFS},
+    {L, "N 0 with output_size", {{E_END}}, {0, 4, 5, 5}, SZ(12, 12), GOOD(12, 12), NULL_BUFS},
+    {L, "N 0, wrong channels", {{E_END}}, {0, 3, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got 3 channels"), NULL_BUFS},
+    {L, "N 0, H 0", {{E_END}}, {0, 4, 0, 5}, NOSZ, BAD(INV, AT_SHAPE, "input[0, 4, 0, 5]"), NULL_BUFS},
+    {L, "N 0, W -1", {{E_END}}, {0, 4, 5, -1}, NOSZ, BAD(INV, AT_SHAPE, "input[0, 4, 5, -1]")},
+    {L, "N 0, output_padding = stride", {{E_OPW, 2}}, {0, 4, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "output_padding_width: 2"), NULL_BUFS},
+    {L, "N 0, output_size out of range", {{E_END}}, {0, 4, 5, 5}, SZ(11, 13),
+     BAD(INV, AT_SHAPE, "output size of [11, 13]"), NULL_BUFS},
+    {L, "N 0, output too small", {{E_PH, 6}}, {0, 4, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small")},
+    {L, "N 0, input H*W overflows", {{E_END}}, {0, 4, (int64_t)1 << 32, (int64_t)1 << 32}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input H * W|overflow"), NULL_BUFS},
+    {L, "N 0, input C*H*W overflows", {{E_END}}, {0, 4, P31, P31}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size|overflow")},
+    {L, "N 0, output H*W overflows", {{E_SH, P40}, {E_SW, P40}}, {0, 4, 5, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output H * W|overflow"), NULL_BUFS},
+    {L, "N 0, input H*W beyond a BLAS int", {{E_END}}, {0, 4, P31, 5}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input H * W = 10737418240")},
+
+    /* ---- buffers: output_capacity, caller workspace ---- */
+    {L, "output_capacity one short", {{E_END}}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "output_capacity is 725 floats"), CAP_SHORT},
+    {L, "output_capacity 0", {{E_END}}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "output_capacity one short, with output_size", {{E_END}}, IN0, SZ(12, 12),
+     BAD_RUN(12, 12, INV, "output_capacity is 863 floats"), CAP_SHORT},
+    {L, "output_capacity one short, N 3", {{E_END}}, {3, 4, 5, 5}, NOSZ,
+     BAD_RUN(11, 11, INV, "output_capacity is 2177 floats"), CAP_SHORT},
+    {L, "workspace exact (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN0, NOSZ,
+     GOOD(11, 11), WS_EXACT},
+    {L, "workspace one byte short (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (gemm, 2 threads, N 4)",
+     {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}, {E_THREADS, 2}}, {4, 4, 5, 5}, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (gemm, output_size)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}},
+     IN0, SZ(12, 11), BAD_RUN(12, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (subpixel)", {{E_ALGO, CONVT_ALGORITHM_SUBPIXEL}}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (auto)", {{E_ALGO, CONVT_ALGORITHM_AUTO}}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace pointer with size 0 (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN0,
+     NOSZ, BAD_RUN(11, 11, INV, "workspace_size is 0 bytes"), WS_ZERO},
+    {L, "workspace exact (reference)", {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN0, NOSZ,
+     GOOD(11, 11), WS_EXACT},
+    {L, "workspace pointer with size 0 (reference needs none)",
+     {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN0, NOSZ, GOOD(11, 11), WS_ZERO},
+    {L, "workspace short but N 0", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, {0, 4, 5, 5}, NOSZ,
+     GOOD(11, 11), WS_ZERO},
+};
+
+/* ---- Running one row ------------------------------------------------------------------ */
+
+static void fill_inputs(void) {
+  int i;
+  for (i = 0; i < IN_CAP; ++i) input[i] = (float)((i * 5) % 9 - 4) * 0.25f;
+  for (i = 0; i < W_CAP; ++i) weight[i] = (float)((i * 7) % 11 - 5) * 0.125f;
+  for (i = 0; i < W_CAP; ++i) bias[i] = (float)(i % 3) * 0.5f - 0.5f;
+  memcpy(input_copy, input, sizeof input);
+}
+
+static void check_input_intact(const char* call) {
+  check(memcmp(input, input_copy, sizeof input) == 0, "%s modified its const input", call);
+}
+
+/* The output of a run must match the REFERENCE algorithm's (values, not just bounds). */
+static void compare_with_reference(const params_box* b, const float* use_bias, const run_case* c,
+                                   size_t n, size_t capacity) {
+  params_box r = *b;
+  convt_handle* h = NULL;
+  size_t i, bad = 0, first = 0;
+  r.p.algorithm = CONVT_ALGORITHM_REFERENCE;
+  if (convt_create(&r.p, weight, use_bias, &h) != CONVT_OK) {
+    check(0, "could not create the REFERENCE twin: %s", convt_last_error());
+    return;
+  }
+  if (convt_run(h, c->in, input, c->size, ref_mem, capacity, NULL, 0) != CONVT_OK) {
+    check(0, "REFERENCE twin failed: %s", convt_last_error());
+  } else {
+    for (i = 0; i < n; ++i) {
+      const float d = out_buf[i] - ref_mem[i], tol = 1e-4f * (1.0f + (ref_mem[i] < 0 ? -ref_mem[i] : ref_mem[i]));
+      if (!(d <= tol && -d <= tol) && bad++ == 0) first = i;
+    }
+    check(bad == 0, "convt_run: %zu of %zu outputs differ from REFERENCE, first at %zu: %g vs %g",
+          bad, n, first, bad ? out_buf[first] : 0.0, bad ? ref_mem[first] : 0.0);
+  }
+  convt_destroy(h);
+}
+
+static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
+  params_box b;
+  convt_handle* h;
+  convt_status st;
+  int64_t shape[4];
+  size_t ws = 0, ws_size = 0, capacity = 0, n = 0;
+  int32_t algo;
+  void* ws_ptr = NULL;
+  const float* use_bias = with_bias ? bias : NULL;
+  const int64_t sentinel64 = -7777;
+  const size_t sentinel_size = (size_t)0xDEADBEEF;
+  const int shape_ok = c->st == CONVT_OK || c->at == AT_RUN;
+  char auto_msg[128] = "";
+  int i;
+
+  make_params(&b, algorithm, c->e);
+
+  /* A layer that must be created: make sure our buffers hold its weight and bias. */
+  if (c->at != AT_CREATE &&
+      (product((double)b.p.in_channels, (double)b.p.out_channels, (double)b.p.kernel_size[0],
+               (double)b.p.kernel_size[1]) > W_CAP ||
+       b.p.out_channels > W_CAP)) {
+    check(0, "test table error: the layer's weight does not fit W_CAP");
+    return;
+  }
+
+  /* convt_create and convt_conv_weight_from_transposed judge params alike. */
+  h = (convt_handle*)&b; /* must become NULL on failure */
+  prime();
+  st = convt_create(&b.p, weight, use_bias, &h);
+  fill(cw_mem, GUARD + W_CAP + GUARD);
+  if (c->at == AT_CREATE) {
+    check_status("convt_create", st, c->st, c->msg);
+    check(h == NULL, "convt_create failed but left *out_handle = %p", (void*)h);
+    if (st == CONVT_OK && h) convt_destroy(h);
+    prime();
+    st = convt_conv_weight_from_transposed(&b.p, weight, cw_buf);
+    check_status("convt_conv_weight_from_transposed", st, c->st, c->msg);
+    check_written("conv_weight", cw_buf, W_CAP, 0);
+    return;
+  }
+  check_status("convt_create", st, CONVT_OK, NULL);
+  if (st != CONVT_OK) return;
+  check(h != NULL && h != (convt_handle*)&b, "convt_create succeeded without a handle");
+  prime();
+  st = convt_conv_weight_from_transposed(&b.p, weight, cw_buf);
+  check_status("convt_conv_weight_from_transposed", st, CONVT_OK, NULL);
+  check_written("conv_weight", cw_buf, W_CAP,
+                (size_t)(b.p.in_channels * (b.p.out_channels / b.p.groups) *
+                         b.p.kernel_size[0] * b.p.kernel_size[1]));
+
+  /* The three shape queries. */
+  for (i = 0; i < 4; ++i) shape[i] = sentinel64;
+  prime();
+  st = convt_output_shape(h, c->in, c->size, shape);
+  if (!shape_ok) {
+    check_status("convt_output_shape", st, c->st, c->msg);
+    check(shape[0] == sentinel64 && shape[1] == sentinel64 && shape[2] == sentinel64 &&
+              shape[3] == sentinel64,
+          "convt_output_shape failed but wrote output_shape");
+  } else {
+    check_status("convt_output_shape", st, CONVT_OK, NULL);
+    check(st != CONVT_OK || (shape[0] == c->in[0] && shape[1] == b.p.out_channels &&
+                             shape[2] == c->out_hw[0] && shape[3] == c->out_hw[1]),
+          "convt_output_shape gave (%lld, %lld, %lld, %lld), expected (%lld, %lld, %lld, %lld)",
+          (long long)shape[0], (long long)shape[1], (long long)shape[2], (long long)shape[3],
+          (long long)c->in[0], (long long)b.p.out_channels, (long long)c->out_hw[0],
+          (long long)c->out_hw[1]);
+  }
+  ws = sentinel_size;
+  prime();
+  st = convt_workspace_size(h, c->in, c->size, &ws);
+  check_status("convt_workspace_size", st, shape_ok ? CONVT_OK : c->st, c->msg);
+  if (!shape_ok) check(ws == sentinel_size, "convt_workspace_size failed but wrote *bytes");
+  algo = -77;
+  prime();
+  st = convt_selected_algorithm(h, c->in, c->size, &algo);
+  check_status("convt_selected_algorithm", st, shape_ok ? CONVT_OK : c->st, c->msg);
+  if (!shape_ok) {
+    check(algo == -77, "convt_selected_algorithm failed but wrote *algorithm");
+  } else if (st == CONVT_OK) {
+    check(b.p.algorithm == CONVT_ALGORITHM_AUTO
+              ? (algo != CONVT_ALGORITHM_AUTO && strcmp(convt_algorithm_name(algo), "unknown") != 0)
+              : algo == b.p.algorithm,
+          "convt_selected_algorithm gave %d for algorithm %d", algo, b.p.algorithm);
+  }
+
+  /* The run: capacity and workspace from the row's options. */
+  if (shape_ok && st == CONVT_OK) {
+    const double want = product((double)c->in[0], (double)b.p.out_channels,
+                                (double)c->out_hw[0], (double)c->out_hw[1]);
+    n = want <= OUT_CAP ? (size_t)want : 0;
+    capacity = want <= OUT_CAP ? n : OUT_CAP;
+    if (want <= OUT_CAP &&
+        product((double)c->in[0], (double)c->in[1], (double)c->in[2], (double)c->in[3]) > IN_CAP) {
+      check(0, "test table error: the input does not fit IN_CAP");
+      convt_destroy(h);
+      return;
+    }
+  } else {
+    capacity = OUT_CAP;
+  }
+  if (c->opt & CAP_SHORT) capacity = n - 1;
+  if (c->opt & CAP_ZERO) capacity = 0;
+  if (c->opt & CAP_SHORT)
+    snprintf(auto_msg, sizeof auto_msg, "output_capacity is %zu floats|but the output has %zu",
+             capacity, n);
+  if (c->opt & NULL_BUFS) capacity = 0;
+  if (c->opt & (WS_EXACT | WS_SHORT | WS_ZERO)) {
+    if (shape_ok && ws > WS_CAP) {
+      check(0, "test table error: workspace of %zu bytes does not fit WS_CAP", ws);
+      convt_destroy(h);
+      return;
+    }
+    ws_ptr = ws_mem;
+    ws_size = (c->opt & WS_EXACT) ? ws : (c->opt & WS_SHORT) ? ws - 1 : 0;
+    memset(ws_mem, 0xA5, sizeof ws_mem);
+    if (c->opt & WS_SHORT) {
+      check(ws > 0, "test table error: this layer needs no workspace");
+      snprintf(auto_msg, sizeof auto_msg, "workspace_size is %zu bytes|needs %zu", ws_size, ws);
+    }
+  }
+
+  fill(out_mem, GUARD + OUT_CAP + GUARD);
+  prime();
+  st = convt_run(h, c->in, (c->opt & NULL_BUFS) ? NULL : input, c->size,
+                 (c->opt & NULL_BUFS) ? NULL : out_buf, capacity, ws_ptr, ws_size);
+  check_input_intact("convt_run");
+  if (ws_ptr) {
+    const unsigned char* p = (const unsigned char*)ws_mem;
+    size_t k, changed = 0;
+    for (k = ws_size; k < sizeof ws_mem; ++k) changed += p[k] != 0xA5;
+    check(changed == 0, "convt_run wrote %zu bytes beyond workspace_size %zu", changed, ws_size);
+  }
+  if (c->st != CONVT_OK) {
+    check_status("convt_run", st, c->st, c->msg);
+    if (auto_msg[0]) check_status("convt_run", st, c->st, auto_msg);
+    check_written("convt_run failed: output", out_buf, OUT_CAP, 0);
+  } else {
+    check_status("convt_run", st, CONVT_OK, NULL);
+    check_written("convt_run output", out_buf, OUT_CAP, st == CONVT_OK ? n : 0);
+    if (st == CONVT_OK && n > 0 && b.p.algorithm != CONVT_ALGORITHM_REFERENCE)
+      compare_with_reference(&b, use_bias, c, n, capacity);
+  }
+  convt_destroy(h);
+}
+
+/* ---- NULL for each pointer argument ------------------------------------------------------ */
+
+enum fn { F_CREATE, F_SHAPE, F_WORKSPACE, F_ALGORITHM, F_RUN, F_GET_PARAMS, F_CONV_WEIGHT,
+          F_DESTROY, F_INIT };
+#define ARG(i) (1u << (i))
+
+typedef struct {
+  int line;
+  const char* name;
+  enum fn fn;
+  unsigned nulls; /* ARG(i): argument i (0-based) is NULL */
+  convt_status st;
+  const char* msg;
+} null_case;
+
+static const null_case NULLS[] = {
+    {L, "create: params", F_CREATE, ARG(0), INV, "params is NULL"},
+    {L, "create: weight", F_CREATE, ARG(1), INV, "weight is NULL"},
+    {L, "create: bias (no bias)", F_CREATE, ARG(2), OK, NULL},
+    {L, "create: out_handle", F_CREATE, ARG(3), INV, "out_handle is NULL"},
+    {L, "create: all", F_CREATE, ARG(0) | ARG(1) | ARG(2) | ARG(3), INV, "is NULL"},
+    {L, "create: params and weight", F_CREATE, ARG(0) | ARG(1), INV, "is NULL"},
+    {L, "output_shape: handle", F_SHAPE, ARG(0), INV, "handle is NULL"},
+    {L, "output_shape: input_shape", F_SHAPE, ARG(1), INV, "input_shape is NULL"},
+    {L, "output_shape: output_size (none)", F_SHAPE, ARG(2), OK, NULL},
+    {L, "output_shape: output_shape", F_SHAPE, ARG(3), INV, "output_shape is NULL"},
+    {L, "output_shape: all", F_SHAPE, ARG(0) | ARG(1) | ARG(2) | ARG(3), INV, "is NULL"},
+    {L, "workspace_size: handle", F_WORKSPACE, ARG(0), INV, "handle is NULL"},
+    {L, "workspace_size: input_shape", F_WORKSPACE, ARG(1), INV, "input_shape is NULL"},
+    {L, "workspace_size: output_size (none)", F_WORKSPACE, ARG(2), OK, NULL},
+    {L, "workspace_size: bytes", F_WORKSPACE, ARG(3), INV, "bytes is NULL"},
+    {L, "workspace_size: all", F_WORKSPACE, ARG(0) | ARG(1) | ARG(2) | ARG(3), INV, "is NULL"},
+    {L, "selected_algorithm: handle", F_ALGORITHM, ARG(0), INV, "handle is NULL"},
+    {L, "selected_algorithm: input_shape", F_ALGORITHM, ARG(1), INV, "input_shape is NULL"},
+    {L, "selected_algorithm: output_size (none)", F_ALGORITHM, ARG(2), OK, NULL},
+    {L, "selected_algorithm: algorithm", F_ALGORITHM, ARG(3), INV, "algorithm is NULL"},
+    {L, "selected_algorithm: all", F_ALGORITHM, ARG(0) | ARG(1) | ARG(2) | ARG(3), INV, "is NULL"},
+    {L, "run: handle", F_RUN, ARG(0), INV, "handle is NULL"},
+    {L, "run: input_shape", F_RUN, ARG(1), INV, "input_shape is NULL"},
+    {L, "run: input", F_RUN, ARG(2), INV, "input is NULL"},
+    {L, "run: output_size (none)", F_RUN, ARG(3), OK, NULL},
+    {L, "run: output", F_RUN, ARG(4), INV, "output is NULL"},
+    {L, "run: workspace (library allocates)", F_RUN, ARG(6), OK, NULL},
+    {L, "run: input and output", F_RUN, ARG(2) | ARG(4), INV, "is NULL"},
+    {L, "run: all pointers", F_RUN, ARG(0) | ARG(1) | ARG(2) | ARG(3) | ARG(4) | ARG(6), INV,
+     "is NULL"},
+    {L, "get_params: handle", F_GET_PARAMS, ARG(0), INV, "handle is NULL"},
+    {L, "get_params: params", F_GET_PARAMS, ARG(1), INV, "params is NULL"},
+    {L, "get_params: both", F_GET_PARAMS, ARG(0) | ARG(1), INV, "is NULL"},
+    {L, "conv_weight: params", F_CONV_WEIGHT, ARG(0), INV, "params is NULL"},
+    {L, "conv_weight: weight", F_CONV_WEIGHT, ARG(1), INV, "weight is NULL"},
+    {L, "conv_weight: conv_weight", F_CONV_WEIGHT, ARG(2), INV, "conv_weight is NULL"},
+    {L, "conv_weight: all", F_CONV_WEIGHT, ARG(0) | ARG(1) | ARG(2), INV, "is NULL"},
+    {L, "destroy: NULL is a no-op", F_DESTROY, ARG(0), OK, NULL},
+    {L, "params_init: NULL is a no-op", F_INIT, ARG(0), OK, NULL},
+};
+
+static void run_null_case(const null_case* c, convt_handle* handle) {
+  static const int64_t in_shape[4] = {1, 4, 5, 5}, size[2] = {11, 11};
+  params_box b, got;
+  convt_handle* h_out = (convt_handle*)&b;
+  int64_t shape[4] = {-7, -7, -7, -7};
+  size_t bytes = 12345;
+  int32_t algo = -77;
+  convt_status st = CONVT_OK;
+  const unsigned m = c->nulls;
+#define P(i, p) ((m & ARG(i)) ? NULL : (p))
+
+  make_params(&b, CONVT_ALGORITHM_GEMM_COL2IM, NULL);
+  memset(&got, 0xAB, sizeof got);
+  fill(out_mem, GUARD + OUT_CAP + GUARD);
+  fill(cw_mem, GUARD + W_CAP + GUARD);
+  prime();
+  switch (c->fn) {
+    case F_CREATE: st = convt_create(P(0, &b.p), P(1, weight), P(2, bias), P(3, &h_out)); break;
+    case F_SHAPE: st = convt_output_shape(P(0, handle), P(1, in_shape), P(2, size), P(3, shape)); break;
+    case F_WORKSPACE: st = convt_workspace_size(P(0, handle), P(1, in_shape), P(2, size), P(3, &bytes)); break;
+    case F_ALGORITHM: st = convt_selected_algorithm(P(0, handle), P(1, in_shape), P(2, size), P(3, &algo)); break;
+    case F_RUN:
+      st = convt_run(P(0, handle), P(1, in_shape), P(2, input), P(3, size), P(4, out_buf), 726,
+                     P(6, (void*)ws_mem), (m & ARG(6)) ? 0 : sizeof ws_mem);
+      break;
+    case F_GET_PARAMS: st = convt_get_params(P(0, handle), P(1, &got.p), sizeof got.p); break;
+    case F_CONV_WEIGHT: st = convt_conv_weight_from_transposed(P(0, &b.p), P(1, weight), P(2, cw_buf)); break;
+    case F_DESTROY: convt_destroy(NULL); break;
+    case F_INIT: convt_params_init(NULL, sizeof(convt_params)); break;
+  }
+#undef P
+  check_status(c->name, st, c->st, c->msg);
+  check_input_intact(c->name);
+  if (c->fn == F_CREATE && !(m & ARG(3))) {
+    if (c->st != CONVT_OK)
+      check(h_out == NULL, "convt_create failed but left *out_handle = %p", (void*)h_out);
+    else if (h_out && h_out != (convt_handle*)&b)
+      convt_destroy(h_out);
+  }
+  if (c->st == CONVT_OK) return;
+  check(shape[0] == -7 && shape[3] == -7, "output_shape written on failure");
+  check(bytes == 12345, "*bytes written on failure");
+  check(algo == -77, "*algorithm written on failure");
+  check_written("output", out_buf, OUT_CAP, 0);
+  check_written("conv_weight", cw_buf, W_CAP, 0);
+  {
+    const unsigned char* p = (const unsigned char*)&got;
+    size_t k, changed = 0;
+    for (k = 0; k < sizeof got; ++k) changed += p[k] != 0xAB;
+    check(changed == 0, "*params written on failure (%zu bytes)", changed);
+  }
+}
+
+/* ---- struct_size of convt_get_params and convt_params_init -------------------------------- */
+
+typedef struct {
+  int line;
+  const char* name;
+  int init;           /* 1: convt_params_init, 0: convt_get_params */
+  size_t struct_size;
+  convt_status st;
+  const char* msg;
+  size_t written;     /* bytes that may change on success */
+} size_case;
+
+static const size_case STRUCT_SIZES[] = {
+    {L, "get_params struct_size 0", 0, 0, INV, "struct_size is 0,", 0},
+    {L, "get_params struct_size 1", 0, 1, INV, "struct_size is 1,", 0},
+    {L, "get_params struct_size 8", 0, 8, INV, "struct_size is 8,", 0},
+    {L, "get_params struct_size V0_1 - 1", 0, CONVT_PARAMS_SIZE_V0_1 - 1, INV,
+     "struct_size is 167,", 0},
+    {L, "get_params struct_size V0_1", 0, CONVT_PARAMS_SIZE_V0_1, OK, NULL, CONVT_PARAMS_SIZE_V0_1},
+    {L, "get_params struct_size sizeof + 64 (newer caller)", 0, sizeof(convt_params) + 64, OK,
+     NULL, sizeof(convt_params)},
+    {L, "get_params struct_size SIZE_MAX", 0, SIZE_MAX, OK, NULL, sizeof(convt_params)},
+    {L, "params_init struct_size 0: no-op", 1, 0, OK, NULL, 0},
+    {L, "params_init struct_size 7: no-op", 1, sizeof(size_t) - 1, OK, NULL, 0},
+    {L, "params_init struct_size sizeof", 1, sizeof(convt_params), OK, NULL, sizeof(convt_params)},
+};
+
+static void run_size_case(const size_case* c, convt_handle* handle) {
+  params_box got;
+  const unsigned char* p = (const unsigned char*)&got;
+  size_t k, changed = 0;
+  convt_status st = CONVT_OK;
+  memset(&got, 0xAB, sizeof got);
+  prime();
+  if (c->init)
+    convt_params_init(&got.p, c->struct_size);
+  else
+    st = convt_get_params(handle, &got.p, c->struct_size);
+  check_status(c->name, st, c->st, c->msg);
+  for (k = c->written; k < sizeof got; ++k) changed += p[k] != 0xAB;
+  check(changed == 0, "%zu bytes beyond the first %zu changed", changed, c->written);
+  if (c->written >= sizeof(convt_params)) {
+    check(got.p.struct_size == sizeof(convt_params), "struct_size set to %zu, expected %zu",
+          got.p.struct_size, sizeof(convt_params));
+    check(c->init ? got.p.spatial_dims == 2 && got.p.groups == 1
+                  : got.p.in_channels == 4 && got.p.out_channels == 6 &&
+                        got.p.algorithm == CONVT_ALGORITHM_GEMM_COL2IM,
+          "the written parameters are wrong");
+  }
+}
+
+/* ---- main -------------------------------------------------------------------------------- */
+
+int main(void) {
+  static const struct {
+    const char* name;
+    int32_t algorithm;
+    int bias;
+  } variants[] = {{"gemm+bias", CONVT_ALGORITHM_GEMM_COL2IM, 1},
+                  {"reference", CONVT_ALGORITHM_REFERENCE, 0}};
+  const size_t rows = sizeof CASES / sizeof CASES[0];
+  size_t i, v;
+  params_box base;
+  convt_handle* handle = NULL;
+
+  fill_inputs();
+  make_params(&base, CONVT_ALGORITHM_GEMM_COL2IM, NULL);
+  if (convt_create(&base.p, weight, NULL, &handle) != CONVT_OK) {
+    fprintf(stderr, "cannot create the base layer: %s\n0 passed, 1 failed\n", convt_last_error());
+    return 1;
+  }
+
+  for (i = 0; i < rows; ++i)
+    for (v = 0; v < 2; ++v) {
+      if (v > 0 && edits_algorithm(CASES[i].e)) break; /* the row fixes the algorithm */
+      begin_case(CASES[i].line, CASES[i].name,
+                 edits_algorithm(CASES[i].e) ? NULL : variants[v].name);
+      run_row(&CASES[i], variants[v].algorithm, variants[v].bias);
+      end_case();
+    }
+  for (i = 0; i < sizeof NULLS / sizeof NULLS[0]; ++i) {
+    begin_case(NULLS[i].line, NULLS[i].name, "NULL");
+    run_null_case(&NULLS[i], handle);
+    end_case();
+  }
+  for (i = 0; i < sizeof STRUCT_SIZES / sizeof STRUCT_SIZES[0]; ++i) {
+    begin_case(STRUCT_SIZES[i].line, STRUCT_SIZES[i].name, NULL);
+    run_size_case(&STRUCT_SIZES[i], handle);
+    end_case();
+  }
+  convt_destroy(handle);
+
+  printf("bad-input matrix: %d cases (%zu shape/parameter rows, %zu NULL rows, %zu struct_size "
+         "rows), %d cases with failures\n",
+         g_cases, rows, sizeof NULLS / sizeof NULLS[0], sizeof STRUCT_SIZES / sizeof STRUCT_SIZES[0],
+         g_failed_cases);
+  printf("%d passed, %d failed\n", g_passed, g_failed);
+  return g_failed != 0;
+}
