@@ -62,7 +62,8 @@ void check_algorithm_possible(const LayerSpec& l) {
       break;
     case CONVT_ALGORITHM_DEPTHWISE:
       if (!depthwise_possible(l))
-        why = "depthwise needs groups == in_channels == out_channels and strides <= 64";
+        why = "depthwise needs groups == in_channels == out_channels, strides <= 64 and "
+              "dilation * (kernel - 1) <= 4096";
       break;
     case CONVT_ALGORITHM_POINTWISE:
       if (!pointwise_possible(l)) why = "pointwise needs a 1x1 kernel, stride 1 and padding 0";
@@ -93,7 +94,7 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) 
       break;
     case CONVT_ALGORITHM_DEPTHWISE:
       p.threads = thread_count(l, s.batch * l.out_channels);
-      per_thread = static_cast<int64_t>(depthwise_workspace_per_thread(s));
+      per_thread = static_cast<int64_t>(depthwise_workspace_per_thread(l, s));
       break;
     case CONVT_ALGORITHM_POINTWISE:
       if (!pointwise_fits(l, s))

@@ -1,12 +1,16 @@
 // Depthwise transposed convolution (groups == in_channels == out_channels) as a direct,
 // vectorized gather: one input plane, one kH x kW filter, one output plane per work item.
 //
-// Each output row is built phase by phase (see phases.hpp): the outputs of one W-phase are
-// contiguous in a small row buffer, every tap adds a contiguous run of input pixels times
-// one weight to it (a loop the compiler vectorizes), and the buffer is then stored to every
-// stride-th output column. Every output element is written exactly once: no zero fill, no
-// scatter-add. GEMM cannot help here (K = 1); this is bound by memory traffic.
+// Per plane: the input is first copied into a zero-bordered buffer, so that every tap of
+// every output phase (see phases.hpp) reads valid memory for every output: the inner loop
+// has no edge cases. Each output row is then built phase by phase, 16 outputs at a time:
+// all taps of the phase are summed in registers and stored once into a small row buffer
+// (adding into memory tap by tap stalls on store forwarding), and the W-phases of the row
+// are interleaved into the output. Every output element is written exactly once. GEMM
+// cannot help here (K = 1): this is bound by loads and memory traffic.
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include "../parallel.hpp"
 #include "../phases.hpp"
@@ -15,69 +19,187 @@
 namespace convt {
 namespace {
 
-// acc[j] += src[j] * w for j in [0, n): the hot loop, compiled for AVX-512, AVX2 and the
-// baseline, chosen at load time (GCC/clang function multiversioning).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define CONVT_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CONVT_MULTIVERSION
 #endif
-void axpy(float* __restrict acc, const float* __restrict src, float w, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) acc[j] += src[j] * w;
-}
 
-void plane(const float* x, int64_t in_h, int64_t in_w, const float* wk, int64_t kw_n, float b,
-           float* out, int64_t out_h, int64_t out_w, const DimPhases& ph, const DimPhases& pw,
-           float* acc) {
-  for (int64_t oh = 0; oh < out_h; ++oh) {
-    const int64_t ry = (oh + ph.padding) % ph.stride, qy = (oh + ph.padding) / ph.stride;
-    float* out_row = out + oh * out_w;
-    for (int64_t rx = 0; rx < pw.stride; ++rx) {
-      const int64_t q0 = pw.q_begin(rx), n = pw.q_end(rx, out_w) - q0;
-      if (n <= 0) continue;
-      std::fill(acc, acc + n, b);
-      for (const Tap& ty : ph.taps[static_cast<size_t>(ry)]) {
-        const int64_t h = qy - ty.offset;
-        if (h < 0 || h >= in_h) continue;
-        const float* x_row = x + h * in_w;
-        for (const Tap& tx : pw.taps[static_cast<size_t>(rx)]) {
-          // input column q - offset must lie in [0, in_w), q = q0 + j
-          const int64_t j_lo = std::max<int64_t>(0, tx.offset - q0);
-          const int64_t j_hi = std::min<int64_t>(n, in_w + tx.offset - q0);
-          if (j_lo >= j_hi) continue;
-          axpy(acc + j_lo, x_row + (q0 + j_lo - tx.offset), wk[ty.k * kw_n + tx.k], j_hi - j_lo);
+// 16 floats: one AVX-512 register, two AVX2 or four SSE registers, whatever the clone targets.
+typedef float Vec16 __attribute__((vector_size(64)));
+constexpr int64_t kVec = 16;
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Everything about a layer's planes that does not depend on the data, computed once per run.
+struct Geometry {
+  DimPhases ph, pw;
+  int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
+  int64_t top = 0, left = 0, padded_h = 0, padded_w = 0;  // the zero-bordered input copy
+  int64_t acc_stride = 0;                                  // floats per W-phase row buffer
+  struct Column {                                          // one W-phase
+    int64_t q0 = 0, n = 0, first = 0;  // outputs first + j*stride, j in [0, n), from q = q0 + j
+    std::vector<Tap> taps;
+  };
+  std::vector<Column> cols;
+  int64_t even = -1;  // stride 2: the W-phase whose outputs come first in adjacent pairs
+
+  Geometry(const LayerSpec& l, const RunShape& s)
+      : ph(make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0])),
+        pw(make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1])),
+        in_h(s.in_h), in_w(s.in_w), out_h(s.out_h), out_w(s.out_w) {
+    // Rows: phase row q reads input rows q - offset; q runs over [q_begin, q_end).
+    int64_t lo_h = 0, hi_h = in_h - 1;
+    for (int64_t r = 0; r < ph.stride; ++r) {
+      const int64_t q0 = ph.q_begin(r), q1 = ph.q_end(r, out_h);
+      if (q0 >= q1) continue;
+      for (const Tap& t : ph.taps[static_cast<size_t>(r)])
+        lo_h = std::min(lo_h, q0 - t.offset), hi_h = std::max(hi_h, q1 - 1 - t.offset);
+    }
+    // Columns: W-phase output j reads input column q0 + j - offset, j rounded up to vectors.
+    int64_t lo_w = 0, hi_w = in_w - 1, longest = 0;
+    cols.resize(static_cast<size_t>(pw.stride));
+    for (int64_t r = 0; r < pw.stride; ++r) {
+      Column& c = cols[static_cast<size_t>(r)];
+      c.q0 = pw.q_begin(r);
+      c.n = std::max<int64_t>(0, pw.q_end(r, out_w) - c.q0);
+      c.first = c.q0 * pw.stride + r - pw.padding;
+      c.taps = pw.taps[static_cast<size_t>(r)];
+      longest = std::max(longest, c.n);
+      if (c.n == 0) continue;
+      for (const Tap& t : c.taps)
+        lo_w = std::min(lo_w, c.q0 - t.offset),
+        hi_w = std::max(hi_w, c.q0 + round_up(c.n, kVec) - 1 - t.offset);
+    }
+    top = -lo_h;
+    left = -lo_w;
+    padded_h = hi_h + 1 + top;
+    padded_w = hi_w + 1 + left;
+    acc_stride = round_up(longest, kVec);
+    if (pw.stride == 2 && cols[0].n == cols[1].n) {
+      if (cols[0].first + 1 == cols[1].first) even = 0;
+      if (cols[1].first + 1 == cols[0].first) even = 1;
+    }
+  }
+
+  int64_t workspace_floats() const { return padded_h * padded_w + acc_stride * pw.stride; }
+};
+
+CONVT_MULTIVERSION
+void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, float b, float* out,
+           float* scratch) {
+  // The zero-bordered copy of the input plane.
+  float* padded = scratch;
+  float* acc = scratch + g.padded_h * g.padded_w;
+  std::memset(padded, 0, static_cast<size_t>(g.padded_h * g.padded_w) * sizeof(float));
+  for (int64_t h = 0; h < g.in_h; ++h)
+    std::memcpy(padded + (h + g.top) * g.padded_w + g.left, x + h * g.in_w,
+                static_cast<size_t>(g.in_w) * sizeof(float));
+
+  constexpr int kMaxTaps = 64;
+  const float* src[kMaxTaps];
+  float w[kMaxTaps];
+  int64_t ry = g.ph.padding % g.ph.stride, qy = g.ph.padding / g.ph.stride;  // for oh = 0
+  const int64_t sw = g.pw.stride;
+  for (int64_t oh = 0; oh < g.out_h; ++oh) {
+    const auto& taps_y = g.ph.taps[static_cast<size_t>(ry)];
+    for (int64_t rx = 0; rx < sw; ++rx) {
+      const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
+      float* a = acc + rx * g.acc_stride;
+      int count = 0;
+      for (const Tap& ty : taps_y) {
+        const float* row = padded + (qy - ty.offset + g.top) * g.padded_w + g.left + c.q0;
+        for (const Tap& tx : c.taps) {
+          src[count] = row - tx.offset;
+          w[count] = wk[ty.k * kw_n + tx.k];
+          if (++count == kMaxTaps) break;  // never with kernels below 8x8 per phase
         }
+        if (count == kMaxTaps) break;
       }
-      const int64_t first = q0 * pw.stride + rx - pw.padding;
-      if (pw.stride == 1) {
-        std::copy(acc, acc + n, out_row + first);
-      } else {
-        for (int64_t j = 0; j < n; ++j) out_row[first + j * pw.stride] = acc[j];
+      if (count == kMaxTaps) {  // very many taps: sum tap by tap into memory
+        std::fill(a, a + c.n, b);
+        for (const Tap& ty : taps_y) {
+          const float* row = padded + (qy - ty.offset + g.top) * g.padded_w + g.left + c.q0;
+          for (const Tap& tx : c.taps)
+            for (int64_t j = 0; j < c.n; ++j) a[j] += wk[ty.k * kw_n + tx.k] * row[j - tx.offset];
+        }
+        continue;
+      }
+      // Four independent sums at a time: FMA latency, not throughput, bounds a single chain.
+      int64_t j = 0;
+      for (; j + 4 * kVec <= round_up(c.n, kVec); j += 4 * kVec) {
+        Vec16 s0 = Vec16{} + b, s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < count; ++i) {
+          Vec16 v0, v1, v2, v3;
+          std::memcpy(&v0, src[i] + j, sizeof v0);
+          std::memcpy(&v1, src[i] + j + kVec, sizeof v1);
+          std::memcpy(&v2, src[i] + j + 2 * kVec, sizeof v2);
+          std::memcpy(&v3, src[i] + j + 3 * kVec, sizeof v3);
+          s0 += w[i] * v0, s1 += w[i] * v1, s2 += w[i] * v2, s3 += w[i] * v3;
+        }
+        std::memcpy(a + j, &s0, sizeof s0);
+        std::memcpy(a + j + kVec, &s1, sizeof s1);
+        std::memcpy(a + j + 2 * kVec, &s2, sizeof s2);
+        std::memcpy(a + j + 3 * kVec, &s3, sizeof s3);
+      }
+      for (; j < c.n; j += kVec) {
+        Vec16 sum = Vec16{} + b;
+        for (int i = 0; i < count; ++i) {
+          Vec16 v;
+          std::memcpy(&v, src[i] + j, sizeof v);
+          sum += w[i] * v;
+        }
+        std::memcpy(a + j, &sum, sizeof sum);
       }
     }
+    float* out_row = out + oh * g.out_w;
+    if (sw == 1) {
+      std::memcpy(out_row + g.cols[0].first, acc, static_cast<size_t>(g.cols[0].n) * sizeof(float));
+    } else if (g.even >= 0) {
+      float* __restrict dst = out_row + g.cols[static_cast<size_t>(g.even)].first;
+      const float* __restrict a0 = acc + g.even * g.acc_stride;
+      const float* __restrict a1 = acc + (1 - g.even) * g.acc_stride;
+      for (int64_t j = 0; j < g.cols[0].n; ++j) {
+        dst[2 * j] = a0[j];
+        dst[2 * j + 1] = a1[j];
+      }
+    } else {
+      for (int64_t rx = 0; rx < sw; ++rx) {
+        const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
+        const float* a = acc + rx * g.acc_stride;
+        for (int64_t j = 0; j < c.n; ++j) out_row[c.first + j * sw] = a[j];
+      }
+    }
+    if (++ry == g.ph.stride) ry = 0, ++qy;
   }
 }
 
 }  // namespace
 
+// The zero border is as wide as the kernel's reach (dilation * (kernel - 1)): keep it sane.
+constexpr int64_t kMaxKernelExtent = 1 << 12;
+
 bool depthwise_possible(const LayerSpec& l) {
-  return l.in_per_group() == 1 && l.out_per_group() == 1 && subpixel_possible(l);
+  return l.in_per_group() == 1 && l.out_per_group() == 1 && subpixel_possible(l) &&
+         l.dilation[0] * (l.kernel[0] - 1) <= kMaxKernelExtent &&
+         l.dilation[1] * (l.kernel[1] - 1) <= kMaxKernelExtent;
 }
 
-size_t depthwise_workspace_per_thread(const RunShape& s) {
-  return static_cast<size_t>(s.out_w) * sizeof(float);
+size_t depthwise_workspace_per_thread(const LayerSpec& l, const RunShape& s) {
+  return static_cast<size_t>(Geometry(l, s).workspace_floats()) * sizeof(float);
 }
 
 void run_depthwise(const RunArgs& a, int threads, float* workspace) {
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
-  const DimPhases ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
-  const DimPhases pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
+  const Geometry g(l, s);
   const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
-  const int64_t per_thread = static_cast<int64_t>(depthwise_workspace_per_thread(s) / sizeof(float));
+  const int64_t per_thread = g.workspace_floats();
   parallel_for(s.batch * l.out_channels, threads, [&](int64_t item, int slot) {
     const int64_t c = item % l.out_channels;
-    plane(a.input + item * in_plane, s.in_h, s.in_w, a.weight + c * l.kernel_area(), l.kernel[1],
-          a.bias ? a.bias[c] : 0.0f, a.output + item * out_plane, s.out_h, s.out_w, ph, pw,
-          workspace + slot * per_thread);
+    plane(g, a.input + item * in_plane, a.weight + c * l.kernel_area(), l.kernel[1],
+          a.bias ? a.bias[c] : 0.0f, a.output + item * out_plane, workspace + slot * per_thread);
   });
 }
 

@@ -50,7 +50,7 @@ void run_subpixel(const RunArgs& args, const SubpixelWeights& weights,
 
 // Depthwise (groups == in == out): a direct vectorized gather per plane.
 bool depthwise_possible(const LayerSpec& layer);
-size_t depthwise_workspace_per_thread(const RunShape& shape);
+size_t depthwise_workspace_per_thread(const LayerSpec& layer, const RunShape& shape);
 void run_depthwise(const RunArgs& args, int threads, float* workspace);
 
 // 1x1, stride 1, no padding: one sgemm per (batch item, group, pixel block), no workspace.
