@@ -13,9 +13,9 @@ Operator::Operator(const LayerSpec& layer, const float* weight, const float* bia
     : layer_(layer),
       weight_(weight, weight + layer.weight_elems()),
       bias_(bias ? std::vector<float>(bias, bias + layer.out_channels) : std::vector<float>()) {
-  const bool may_subpixel = layer.algorithm == CONVT_ALGORITHM_SUBPIXEL ||
-                            (layer.algorithm == CONVT_ALGORITHM_AUTO && subpixel_possible(layer) &&
-                             !depthwise_possible(layer) && !pointwise_possible(layer));
+  const bool may_subpixel =
+      layer.algorithm == CONVT_ALGORITHM_SUBPIXEL ||
+      (layer.algorithm == CONVT_ALGORITHM_AUTO && auto_may_use_subpixel(layer));
   if (may_subpixel) subpixel_ = pack_subpixel(layer, weight);
   configure_blas_once();
 }

@@ -29,21 +29,46 @@ double subpixel_waste(const LayerSpec& l, const RunShape& s, const SubpixelWeigh
   return padded / std::max(useful, 1.0);
 }
 
+// Average K' (in/groups x taps) of the sub-pixel GEMMs over the phases.
+double subpixel_depth(const LayerSpec& l) {
+  return static_cast<double>(l.in_per_group() * l.kernel_area()) /
+         static_cast<double>(l.stride[0] * l.stride[1]);
+}
+
 // Cost model for AUTO, from measurements on the public suite and held-out layers
-// (bench/shapes.txt, bench/heldout.txt; see README "Performance"):
+// (bench/shapes.txt, bench/heldout.txt; see README "Performance"). OpenBLAS's sgemm runs
+// well only when none of M, N, K is thin; the choice follows the GEMM shapes each lowering
+// makes:
 //  - depthwise layers: the direct kernel, always (GEMM with K = 1 runs at a few GFLOP/s);
 //  - 1x1 / stride 1 / no padding: one sgemm straight into the output, always;
-//  - otherwise sub-pixel, whose GEMMs have K' = in/groups * taps per phase and whose outputs
-//    are stored once, unless its im2col would do much more work than the layer needs
-//    (waste > kMaxSubpixelWaste: e.g. a 4x4 kernel on a 1x1 input), or the stride is too
-//    large to split into phases: then GEMM + col2im.
+//  - sub-pixel (M = out/groups, K' = in/groups * taps per phase, outputs stored once) when
+//    its GEMMs are not thin: M >= 64, or M >= 32 with K' >= 128 on average; and its im2col
+//    does not do much more work than the layer needs (waste <= 1.5: not, e.g., a 4x4 kernel
+//    on a 1x1 input); measured: wins on dcgan, unet_up, dilated, decoder_op;
+//  - otherwise GEMM + col2im (M = out/groups * kH * kW is never thin): fcn32s (M 21 per
+//    phase), fsrcnn (M 1), grouped (K' 72), dcgan_proj (waste 16).
 constexpr double kMaxSubpixelWaste = 1.5;
+
+bool subpixel_gemms_wide(const LayerSpec& l) {
+  const int64_t m = l.out_per_group();
+  return m >= 64 || (m >= 32 && subpixel_depth(l) >= 128);
+}
+
+}  // namespace
+
+bool auto_may_use_subpixel(const LayerSpec& l) {
+  return subpixel_possible(l) && !depthwise_possible(l) && !pointwise_possible(l) &&
+         subpixel_gemms_wide(l);
+}
+
+namespace {
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
   if (depthwise_possible(l)) return CONVT_ALGORITHM_DEPTHWISE;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
-  if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste) return CONVT_ALGORITHM_SUBPIXEL;
+  if (w && subpixel_gemms_wide(l) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
+    return CONVT_ALGORITHM_SUBPIXEL;
   return CONVT_ALGORITHM_GEMM_COL2IM;
 }
 

@@ -20,6 +20,10 @@ struct Plan {
 // Throws CONVT_ERROR_UNSUPPORTED when the layer's forced algorithm cannot run it at all.
 void check_algorithm_possible(const LayerSpec& layer);
 
+// Whether AUTO may pick the sub-pixel lowering for some input shape (so its weights are
+// worth packing at create).
+bool auto_may_use_subpixel(const LayerSpec& layer);
+
 // Deterministic in (layer, shape): the same inputs always give the same plan. `subpixel` is
 // the handle's packed sub-pixel weights, or nullptr when it has none.
 Plan make_plan(const LayerSpec& layer, const RunShape& shape, const SubpixelWeights* subpixel);

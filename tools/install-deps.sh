@@ -7,7 +7,7 @@
 set -euo pipefail
 want=(build-essential cmake pkg-config libopenblas-dev catch2)
 if [[ "${1:-build}" == test ]]; then
-  want+=(python3 python3-numpy python3-torch clang libclang-rt-14-dev libfuzzer-14-dev valgrind)
+  want+=(python3 python3-numpy python3-torch clang libclang-rt-14-dev libfuzzer-14-dev valgrind golang-go abi-dumper abi-compliance-checker file)
 fi
 missing=()
 for pkg in "${want[@]}"; do
