@@ -51,23 +51,40 @@ void col2im_add(const LayerSpec& l, const RunShape& s, const float* cols, int64_
   const int64_t tile = p1 - p0;
   const int64_t out_plane = s.out_h * s.out_w;
   const int64_t h_first = p0 / s.in_w, h_last = (p1 - 1) / s.in_w;
+  // Per kernel column: the output column offset and the input columns that land inside.
+  // Computed once per tile, not per channel (they involve divisions).
+  struct Column {
+    int64_t offset, w_lo, w_hi;
+  };
+  Column columns[64];
+  const bool cached = kw_n <= 64;
+  auto column = [&](int64_t kw) {
+    if (cached) return columns[kw];
+    Column c{kw * l.dilation[1] - l.padding[1], 0, 0};
+    valid_range(c.offset, sw, s.in_w, s.out_w, &c.w_lo, &c.w_hi);
+    return c;
+  };
+  if (cached)
+    for (int64_t kw = 0; kw < kw_n; ++kw) {
+      columns[kw].offset = kw * l.dilation[1] - l.padding[1];
+      valid_range(columns[kw].offset, sw, s.in_w, s.out_w, &columns[kw].w_lo, &columns[kw].w_hi);
+    }
   for (int64_t c = 0; c < co_count; ++c) {
     float* plane = out_planes + c * out_plane;
     for (int64_t kh = 0; kh < kh_n; ++kh) {
       const int64_t oh_off = kh * l.dilation[0] - l.padding[0];
       for (int64_t kw = 0; kw < kw_n; ++kw) {
         const float* row = cols + ((c * kh_n + kh) * kw_n + kw) * tile;
-        const int64_t ow_off = kw * l.dilation[1] - l.padding[1];
-        int64_t w_lo, w_hi;
-        valid_range(ow_off, sw, s.in_w, s.out_w, &w_lo, &w_hi);
-        if (w_lo > w_hi) continue;
+        const Column col = column(kw);
+        if (col.w_lo > col.w_hi) continue;
         for (int64_t h = h_first; h <= h_last; ++h) {
           const int64_t oh = h * sh + oh_off;
           if (oh < 0 || oh >= s.out_h) continue;
           const int64_t row_p = h * s.in_w;  // pixel index of (h, 0)
-          const int64_t lo = std::max(w_lo, p0 - row_p), hi = std::min(w_hi, p1 - 1 - row_p);
+          const int64_t lo = std::max(col.w_lo, p0 - row_p);
+          const int64_t hi = std::min(col.w_hi, p1 - 1 - row_p);
           // Indices, not shifted pointers: both offsets may be negative before adding w.
-          const int64_t src0 = row_p - p0, dst0 = oh * s.out_w + ow_off;
+          const int64_t src0 = row_p - p0, dst0 = oh * s.out_w + col.offset;
           if (sw == 1) {
             for (int64_t w = lo; w <= hi; ++w) plane[dst0 + w] += row[src0 + w];
           } else {
@@ -127,10 +144,16 @@ void run_gemm_col2im(const RunArgs& a, const GemmCol2imTiling& t, int threads,
     const float* x_g = a.input + (n * l.in_channels + g * cin_g) * pixels;
     for (int64_t p0 = 0; p0 < pixels; p0 += t.pixel_tile) {
       const int64_t p1 = std::min(pixels, p0 + t.pixel_tile);
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(co_count * area),
-                  static_cast<int>(p1 - p0), static_cast<int>(cin_g), 1.0f, w_g,
-                  static_cast<int>(m_full), x_g + p0, static_cast<int>(pixels), 0.0f, cols,
-                  static_cast<int>(p1 - p0));
+      if (p1 - p0 == 1) {  // one input pixel (e.g. a 1x1 latent): a matrix-vector product
+        cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(cin_g),
+                    static_cast<int>(co_count * area), 1.0f, w_g, static_cast<int>(m_full),
+                    x_g + p0, static_cast<int>(pixels), 0.0f, cols, 1);
+      } else {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(co_count * area),
+                    static_cast<int>(p1 - p0), static_cast<int>(cin_g), 1.0f, w_g,
+                    static_cast<int>(m_full), x_g + p0, static_cast<int>(pixels), 0.0f, cols,
+                    static_cast<int>(p1 - p0));
+      }
       col2im_add(l, s, cols, co_count, p0, p1, out);
     }
   });
