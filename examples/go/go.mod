@@ -1,0 +1,3 @@
+module example.invalid/convt
+
+go 1.19
