@@ -42,6 +42,9 @@ const (
 	AlgorithmAuto       = int32(C.CONVT_ALGORITHM_AUTO)
 	AlgorithmGemmCol2im = int32(C.CONVT_ALGORITHM_GEMM_COL2IM)
 	AlgorithmReference  = int32(C.CONVT_ALGORITHM_REFERENCE)
+	AlgorithmSubpixel   = int32(C.CONVT_ALGORITHM_SUBPIXEL)
+	AlgorithmDepthwise  = int32(C.CONVT_ALGORITHM_DEPTHWISE)
+	AlgorithmPointwise  = int32(C.CONVT_ALGORITHM_POINTWISE)
 )
 
 // ParamsSize is sizeof(convt_params) as this package was compiled.

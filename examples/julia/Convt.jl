@@ -7,7 +7,8 @@
 module Convt
 
 export ConvtParams, ConvtError, Layer, forward, output_shape, selected_algorithm, version,
-       ALGORITHM_AUTO, ALGORITHM_GEMM_COL2IM, ALGORITHM_REFERENCE
+       ALGORITHM_AUTO, ALGORITHM_GEMM_COL2IM, ALGORITHM_REFERENCE, ALGORITHM_SUBPIXEL,
+       ALGORITHM_DEPTHWISE, ALGORITHM_POINTWISE
 
 # The library: CONVT_LIBRARY (a path), else the dynamic loader's search.
 const libconvt = get(ENV, "CONVT_LIBRARY", "libconvt.so.0")
@@ -17,6 +18,9 @@ const ERROR_INVALID_ARGUMENT = Int32(1)
 const ALGORITHM_AUTO = Int32(0)
 const ALGORITHM_GEMM_COL2IM = Int32(1)
 const ALGORITHM_REFERENCE = Int32(2)
+const ALGORITHM_SUBPIXEL = Int32(3)
+const ALGORITHM_DEPTHWISE = Int32(4)
+const ALGORITHM_POINTWISE = Int32(5)
 const PARAMS_SIZE_V0_1 = 168
 
 # struct convt_params, field for field. Julia lays out an immutable isbits struct as C does;

@@ -35,6 +35,9 @@ pub mod ffi {
     pub const CONVT_ALGORITHM_AUTO: i32 = 0;
     pub const CONVT_ALGORITHM_GEMM_COL2IM: i32 = 1;
     pub const CONVT_ALGORITHM_REFERENCE: i32 = 2;
+    pub const CONVT_ALGORITHM_SUBPIXEL: i32 = 3;
+    pub const CONVT_ALGORITHM_DEPTHWISE: i32 = 4;
+    pub const CONVT_ALGORITHM_POINTWISE: i32 = 5;
 
     /// sizeof(convt_params) of the first release (CONVT_PARAMS_SIZE_V0_1).
     pub const CONVT_PARAMS_SIZE_V0_1: usize = 168;
@@ -177,6 +180,9 @@ pub enum Algorithm {
     Auto = ffi::CONVT_ALGORITHM_AUTO,
     GemmCol2im = ffi::CONVT_ALGORITHM_GEMM_COL2IM,
     Reference = ffi::CONVT_ALGORITHM_REFERENCE,
+    Subpixel = ffi::CONVT_ALGORITHM_SUBPIXEL,
+    Depthwise = ffi::CONVT_ALGORITHM_DEPTHWISE,
+    Pointwise = ffi::CONVT_ALGORITHM_POINTWISE,
 }
 
 /// The layer's parameters with PyTorch's defaults; chainable setters take (H, W).
