@@ -24,7 +24,6 @@ printed), 2 usage or library load error, 77 PyTorch cannot be imported (ctest: s
 
 import argparse
 import ctypes
-import os
 import sys
 import time
 import warnings
@@ -43,10 +42,26 @@ CONVT_ERROR_UNSUPPORTED = 2
 FLT_EPSILON = float(np.finfo(np.float32).eps)
 ABS_FLOOR = 1e-6  # torch's own rounding where the bound is 0 or tiny (see test_golden.cpp)
 
-# struct convt_params: the one ctypes definition, in the Python binding (examples/python).
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
-                                "python"))
-from convt import Params as ConvtParams  # noqa: E402
+I64x3 = ctypes.c_int64 * 3
+
+
+class ConvtParams(ctypes.Structure):
+    """struct convt_params of include/convt/convt.h, field for field."""
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("spatial_dims", ctypes.c_int32),
+        ("algorithm", ctypes.c_int32),
+        ("in_channels", ctypes.c_int64),
+        ("out_channels", ctypes.c_int64),
+        ("kernel_size", I64x3),
+        ("stride", I64x3),
+        ("padding", I64x3),
+        ("output_padding", I64x3),
+        ("dilation", I64x3),
+        ("groups", ctypes.c_int64),
+        ("num_threads", ctypes.c_int32),
+    ]
+
 
 CONVT_PARAMS_SIZE_V0_1 = 168
 
