@@ -1,24 +1,69 @@
 #include "pack.hpp"
 
+#include <algorithm>
+#include <map>
+
 namespace convt {
 
 bool subpixel_possible(const LayerSpec& l) {
   return l.stride[0] <= kMaxPhaseStride && l.stride[1] <= kMaxPhaseStride;
 }
 
+namespace {
+std::vector<int64_t> offsets(const std::vector<Tap>& taps) {
+  std::vector<int64_t> v;
+  for (const Tap& t : taps) v.push_back(t.offset);
+  return v;
+}
+}  // namespace
+
+std::vector<PhaseChunk> phase_chunks(const LayerSpec& l) {
+  const DimPhases ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
+  const DimPhases pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
+  const int64_t per_chunk = std::max<int64_t>(1, (kMergedRows + l.out_per_group() - 1) /
+                                                     l.out_per_group());
+  // Phases grouped by their tap offsets, in first-seen order.
+  std::map<std::pair<std::vector<int64_t>, std::vector<int64_t>>, size_t> class_of;
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> classes;
+  for (int64_t ry = 0; ry < l.stride[0]; ++ry)
+    for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
+      const auto key = std::make_pair(offsets(ph.taps[static_cast<size_t>(ry)]),
+                                      offsets(pw.taps[static_cast<size_t>(rx)]));
+      auto it = class_of.find(key);
+      if (it == class_of.end()) {
+        it = class_of.emplace(key, classes.size()).first;
+        classes.emplace_back();
+      }
+      classes[it->second].push_back({ry, rx});
+    }
+  std::vector<PhaseChunk> chunks;
+  for (const auto& members : classes)
+    for (size_t i = 0; i < members.size(); i += static_cast<size_t>(per_chunk)) {
+      PhaseChunk c;
+      const size_t end = std::min(members.size(), i + static_cast<size_t>(per_chunk));
+      c.phases.assign(members.begin() + static_cast<std::ptrdiff_t>(i),
+                      members.begin() + static_cast<std::ptrdiff_t>(end));
+      c.offset_y = offsets(ph.taps[static_cast<size_t>(c.phases[0].first)]);
+      c.offset_x = offsets(pw.taps[static_cast<size_t>(c.phases[0].second)]);
+      chunks.push_back(std::move(c));
+    }
+  return chunks;
+}
+
 SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
   SubpixelWeights s;
   s.ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
   s.pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
+  s.chunks = phase_chunks(l);
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   const int64_t kw_n = l.kernel[1], area = l.kernel_area();
-  s.offset.resize(static_cast<size_t>(l.groups * l.stride[0] * l.stride[1]));
+  s.offset.resize(static_cast<size_t>(l.groups) * s.chunks.size());
   s.data.resize(static_cast<size_t>(l.weight_elems()));  // every tap lands in one phase
   int64_t at = 0;
   for (int64_t g = 0; g < l.groups; ++g)
-    for (int64_t ry = 0; ry < l.stride[0]; ++ry)
-      for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
-        s.offset[static_cast<size_t>(s.index(g, ry, rx))] = at;
+    for (size_t c = 0; c < s.chunks.size(); ++c) {
+      s.offset[static_cast<size_t>(g) * s.chunks.size() + c] = at;
+      for (const auto& [ry, rx] : s.chunks[c].phases) {
         const auto& ty = s.ph.taps[static_cast<size_t>(ry)];
         const auto& tx = s.pw.taps[static_cast<size_t>(rx)];
         for (int64_t co = 0; co < cout_g; ++co)
@@ -28,6 +73,7 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
               for (const Tap& b : tx) s.data[static_cast<size_t>(at++)] = w[a.k * kw_n + b.k];
           }
       }
+    }
   return s;
 }
 

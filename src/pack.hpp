@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "phases.hpp"
@@ -13,22 +14,30 @@ namespace convt {
 // phases of too few taps for the decomposition to pay, and GEMM + col2im is used.
 constexpr int64_t kMaxPhaseStride = 64;
 
-// The sub-pixel lowering's weights: for every group g and output phase (ry, rx), the matrix
-// (out/groups) x K', K' = in/groups * taps_h(ry) * taps_w(rx), whose row co holds
-// weight[g*cin_g + ci][co][kh][kw] for the phase's taps, in (ci, tap_h, tap_w) order, so
-// that phase output = matrix x im2col(phase taps).
+// Phases whose taps sit at the same input offsets read the same im2col, so one GEMM can
+// serve several of them: its rows are (phase, output channel). Phases are merged until a
+// chunk has about this many rows (out/groups alone is thin for layers like FCN-32s, 21).
+constexpr int64_t kMergedRows = 256;
+
+// A set of output phases (see phases.hpp) computed by one GEMM.
+struct PhaseChunk {
+  std::vector<std::pair<int64_t, int64_t>> phases;  // (ry, rx), in GEMM row-block order
+  std::vector<int64_t> offset_y, offset_x;          // the shared tap offsets, in tap order
+  int64_t taps() const { return static_cast<int64_t>(offset_y.size() * offset_x.size()); }
+};
+
+// The chunks of a layer's phases (deterministic; used by the planner and by packing).
+std::vector<PhaseChunk> phase_chunks(const LayerSpec& layer);
+
+// The sub-pixel lowering's weights: for every group g and chunk c, the matrix
+// (phases * out/groups) x K', K' = in/groups * taps, whose row (phase, co) holds
+// weight[g*cin_g + ci][co][kh][kw] for that phase's taps in (ci, tap_h, tap_w) order, so
+// that the chunk's outputs = matrix x im2col(shared tap offsets).
 struct SubpixelWeights {
   DimPhases ph, pw;
-  std::vector<int64_t> offset;  // start of each (g, ry, rx) matrix in data
+  std::vector<PhaseChunk> chunks;
+  std::vector<int64_t> offset;  // start of the (g, c) matrix in data: [g * chunks + c]
   std::vector<float> data;
-
-  int64_t index(int64_t g, int64_t ry, int64_t rx) const {
-    return (g * ph.stride + ry) * pw.stride + rx;
-  }
-  int64_t taps(int64_t ry, int64_t rx) const {
-    return static_cast<int64_t>(ph.taps[static_cast<size_t>(ry)].size() *
-                                pw.taps[static_cast<size_t>(rx)].size());
-  }
 };
 
 bool subpixel_possible(const LayerSpec& layer);

@@ -14,25 +14,25 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
   return pointwise_possible(l) && s.out_h == s.in_h && s.out_w == s.in_w;
 }
 
-// Multiply-adds the sub-pixel lowering performs, over the true count: > 1 where a phase's
-// im2col covers input positions that its outputs never reach (inputs smaller than the
-// kernel, heavy padding).
-double subpixel_waste(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w) {
-  double padded = 0;
-  for (int64_t ry = 0; ry < l.stride[0]; ++ry)
-    for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
-      const double pixels = static_cast<double>(w.ph.q_end(ry, s.out_h) - w.ph.q_begin(ry)) *
-                            static_cast<double>(w.pw.q_end(rx, s.out_w) - w.pw.q_begin(rx));
-      padded += pixels * static_cast<double>(w.taps(ry, rx));
-    }
-  const double useful = static_cast<double>(s.in_h * s.in_w) * static_cast<double>(l.kernel_area());
-  return padded / std::max(useful, 1.0);
-}
-
-// Average K' (in/groups x taps) of the sub-pixel GEMMs over the phases.
-double subpixel_depth(const LayerSpec& l) {
-  return static_cast<double>(l.in_per_group() * l.kernel_area()) /
-         static_cast<double>(l.stride[0] * l.stride[1]);
+// The thinnest GEMM the sub-pixel lowering would run: rows (merged phases x out/groups)
+// and average depth K' over its chunks.
+struct SubpixelShape {
+  int64_t min_rows = 0;
+  double depth = 0;
+};
+SubpixelShape subpixel_shape(const LayerSpec& l) {
+  SubpixelShape r{INT64_MAX, 0};
+  const std::vector<PhaseChunk> chunks = phase_chunks(l);
+  int64_t with_taps = 0;
+  for (const PhaseChunk& c : chunks) {
+    if (c.taps() == 0) continue;
+    r.min_rows = std::min(r.min_rows, static_cast<int64_t>(c.phases.size()) * l.out_per_group());
+    r.depth += static_cast<double>(l.in_per_group() * c.taps());
+    ++with_taps;
+  }
+  if (with_taps == 0) return SubpixelShape{};
+  r.depth /= static_cast<double>(with_taps);
+  return r;
 }
 
 // Cost model for AUTO, from measurements on the public suite and held-out layers
@@ -41,17 +41,18 @@ double subpixel_depth(const LayerSpec& l) {
 // makes:
 //  - depthwise layers: the direct kernel, always (GEMM with K = 1 runs at a few GFLOP/s);
 //  - 1x1 / stride 1 / no padding: one sgemm straight into the output, always;
-//  - sub-pixel (M = out/groups, K' = in/groups * taps per phase, outputs stored once) when
-//    its GEMMs are not thin: M >= 64, or M >= 32 with K' >= 128 on average; and its im2col
-//    does not do much more work than the layer needs (waste <= 1.5: not, e.g., a 4x4 kernel
-//    on a 1x1 input); measured: wins on dcgan, unet_up, dilated, decoder_op;
-//  - otherwise GEMM + col2im (M = out/groups * kH * kW is never thin): fcn32s (M 21 per
-//    phase), fsrcnn (M 1), grouped (K' 72), dcgan_proj (waste 16).
+//  - sub-pixel (M = merged phases x out/groups, K' = in/groups x taps, outputs stored
+//    once) when its GEMMs are not thin: M >= 64, or M >= 32 with K' >= 128 on average; and
+//    its im2col does not do much more work than the layer needs (waste <= 1.5: not, e.g., a
+//    4x4 kernel on a 1x1 input); measured: wins on dcgan, unet_up, dilated, decoder_op and,
+//    with phases merged (M 21 x 13), fcn32s;
+//  - otherwise GEMM + col2im (M = out/groups * kH * kW is never thin): fsrcnn (M 9 with
+//    all phases merged), grouped (K' 72), dcgan_proj (waste 16).
 constexpr double kMaxSubpixelWaste = 1.5;
 
 bool subpixel_gemms_wide(const LayerSpec& l) {
-  const int64_t m = l.out_per_group();
-  return m >= 64 || (m >= 32 && subpixel_depth(l) >= 128);
+  const SubpixelShape g = subpixel_shape(l);
+  return g.min_rows >= 64 || (g.min_rows >= 32 && g.depth >= 128);
 }
 
 }  // namespace

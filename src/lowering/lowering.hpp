@@ -38,13 +38,18 @@ void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int th
 
 // Sub-pixel: per output phase, im2col of the phase's taps + one sgemm + a plain store.
 struct SubpixelTiling {
-  int64_t max_rows = 0, max_cols = 0, max_k = 0;  // over the phases
-  int64_t rows_per_item = 0, blocks = 0;         // phase rows per work item
-  int64_t items = 0;                             // batch * groups * phases * blocks
+  int64_t max_rows = 0, max_cols = 0;  // output positions q of a chunk, over the chunks
+  int64_t max_k = 0, max_m = 0;        // GEMM depth and rows, over the chunks
+  int64_t rows_per_item = 0, blocks = 0;
+  int64_t items = 0;                   // batch * groups * chunks * blocks
   size_t bytes_per_thread = 0;
 };
 SubpixelTiling plan_subpixel(const LayerSpec& layer, const RunShape& shape,
                              const SubpixelWeights& weights);
+// Multiply-adds the sub-pixel GEMMs perform over the layer's own: > 1 where im2col covers
+// positions no output reaches (inputs smaller than the kernel, heavy padding, merged phases).
+double subpixel_waste(const LayerSpec& layer, const RunShape& shape,
+                      const SubpixelWeights& weights);
 void run_subpixel(const RunArgs& args, const SubpixelWeights& weights,
                   const SubpixelTiling& tiling, int threads, float* workspace);
 
