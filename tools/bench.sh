@@ -1,10 +1,46 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, runs convt-bench on the layer suite.
-# Extra arguments go to convt-bench (see convt-bench --help).
+# The main job: installs what is missing, builds, runs convt-bench:
+#   1. the layer suite (bench/shapes.txt) with the environment as it is,
+#   2. the same suite with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that one
+#      command (OpenBLAS's own CPU detection, as a user's machine runs it),
+#   3. the held-out layers (bench/heldout.txt) once, environment as it is.
+# With --peers (oneDNN, XNNPACK, PyTorch, ONNX Runtime, OpenVINO; installed by
+# tools/bench-setup.sh) whenever at least one peer is installed; without, convt alone.
+# Extra arguments go to every convt-bench run (see convt-bench --help), e.g. --threads 1.
+# CONVT_BENCH_PEERS=0 never adds --peers. CONVT_BUILD_JOBS sets the build's -j.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install-deps.sh build
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j"$(nproc)" --target convt-bench
-# OpenBLAS as a user's machine runs it: its own CPU detection, not a forced core type.
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ./build/bench/convt-bench "$@"
+cmake --build build -j"${CONVT_BUILD_JOBS:-$(nproc)}" --target convt-bench
+bench=./build/bench/convt-bench
+
+# Which peers are there: the in-process ones CMake found, the Python ones importable.
+peers=()
+cache_has() { grep -Eq "^$1:[A-Z]+=/" build/CMakeCache.txt 2>/dev/null; }
+cache_has CONVT_BENCH_DNNL_LIBRARY && peers+=(oneDNN)
+cache_has CONVT_BENCH_XNNPACK_LIBRARY && cache_has CONVT_BENCH_PTHREADPOOL_LIBRARY && peers+=(XNNPACK)
+py_has() { [[ -x $1 ]] && "$1" -c "import importlib.util as u, sys; sys.exit(u.find_spec('$2') is None)" 2>/dev/null; }
+py_has "${CONVT_BENCH_SYSTEM_PYTHON:-/usr/bin/python3}" torch && peers+=("PyTorch (Debian)")
+venv_py=${CONVT_BENCH_PYTHON:-build/peers-venv/bin/python}
+for mod in torch onnxruntime openvino; do py_has "$venv_py" "$mod" && peers+=("$mod (PyPI)"); done
+mode=()
+if [[ ${CONVT_BENCH_PEERS:-1} != 0 ]] && ((${#peers[@]})); then
+  mode=(--peers)
+  printf 'bench: peers found: %s\n' "$(IFS=,; echo "${peers[*]}" | sed 's/,/, /g')"
+else
+  echo "bench: no peers installed (tools/bench-setup.sh installs them): convt alone"
+fi
+
+show() { [[ -n ${!1:-} ]] && echo "$1=${!1}" || echo "$1 unset"; }
+status=0
+echo
+echo "=== 1/3  suite bench/shapes.txt, environment as it is ($(show OPENBLAS_CORETYPE), $(show OPENBLAS_L2_SIZE))"
+"$bench" "${mode[@]}" "$@" || status=$?
+echo
+echo "=== 2/3  suite bench/shapes.txt, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS's own CPU detection)"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bench" "${mode[@]}" "$@" || status=$?
+echo
+echo "=== 3/3  held-out layers bench/heldout.txt, environment as it is"
+"$bench" "${mode[@]}" --suite bench/heldout.txt "$@" || status=$?
+exit "$status"

@@ -1,0 +1,118 @@
+// Peer: oneDNN's deconvolution primitive (Debian's libdnnl, built with OpenMP).
+//
+// forward_inference, algorithm::deconvolution_direct, src and dst plain NCHW float32 (as
+// convt's tensors), weights and bias given to the primitive in the format it picks
+// (format_tag::any): the PyTorch weight (Cin, Cout/g, kH, kW), i.e. per group
+// (g, ICg, OCg, kH, kW), is described with explicit strides as oneDNN's logical
+// (g, OCg, ICg, kH, kW) and reordered once, outside the timed loop. oneDNN's dilation is
+// d - 1; its right padding is p - output_padding. Engine cpu with its own OpenMP threads:
+// omp_set_num_threads(threads) on the benchmark's thread before creating and running.
+#include <oneapi/dnnl/dnnl.hpp>
+#include <omp.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "engines.hpp"
+
+namespace convt_bench {
+namespace {
+
+using dnnl::memory;
+
+class OnednnEngine : public Engine {
+ public:
+  OnednnEngine(const Layer& l, const LayerData& data, int threads, std::string& note)
+      : threads_(threads), eng_(dnnl::engine::kind::cpu, 0), strm_(eng_) {
+    omp_set_num_threads(threads);
+    const auto f32 = memory::data_type::f32;
+    const memory::dim g = l.groups, icg = l.cin / g, ocg = l.cout / g, kh = l.k[0], kw = l.k[1];
+    memory::desc src_md({l.n, l.cin, l.h, l.w}, f32, memory::format_tag::nchw);
+    memory::desc dst_md({l.n, l.cout, data.oh, data.ow}, f32, memory::format_tag::nchw);
+    memory::desc bias_md({l.cout}, f32, memory::format_tag::x);
+    memory::dims wdims, wstrides;
+    if (g == 1) {
+      wdims = {ocg, icg, kh, kw};
+      wstrides = {kh * kw, ocg * kh * kw, kw, 1};
+    } else {
+      wdims = {g, ocg, icg, kh, kw};
+      wstrides = {icg * ocg * kh * kw, kh * kw, ocg * kh * kw, kw, 1};
+    }
+    memory::desc user_w_md(wdims, f32, wstrides);
+    memory::desc any_w_md(wdims, f32, memory::format_tag::any);
+    memory::dims strides = {l.s[0], l.s[1]}, dil = {l.d[0] - 1, l.d[1] - 1};
+    memory::dims pad_l = {l.p[0], l.p[1]}, pad_r = {l.p[0] - l.op[0], l.p[1] - l.op[1]};
+    auto desc = data.b ? dnnl::deconvolution_forward::desc(
+                             dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                             src_md, any_w_md, bias_md, dst_md, strides, dil, pad_l, pad_r)
+                       : dnnl::deconvolution_forward::desc(
+                             dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
+                             src_md, any_w_md, dst_md, strides, dil, pad_l, pad_r);
+    dnnl::deconvolution_forward::primitive_desc pd(desc, eng_);
+    note = pd.impl_info_str();
+    if (pd.src_desc() != src_md || pd.dst_desc() != dst_md)
+      throw std::runtime_error("oneDNN changed the NCHW src/dst format");
+    src_ = memory(src_md, eng_, const_cast<float*>(data.x));
+    dst_ = memory(pd.dst_desc(), eng_);
+    wei_ = memory(pd.weights_desc(), eng_);
+    memory user_w(user_w_md, eng_, const_cast<float*>(data.w));
+    dnnl::reorder(user_w, wei_).execute(strm_, user_w, wei_);
+    args_ = {{DNNL_ARG_SRC, src_}, {DNNL_ARG_WEIGHTS, wei_}, {DNNL_ARG_DST, dst_}};
+    if (data.b) {
+      bias_ = memory(pd.bias_desc(), eng_);
+      if (pd.bias_desc() != bias_md) throw std::runtime_error("oneDNN wants a non-plain bias");
+      std::memcpy(bias_.get_data_handle(), data.b, sizeof(float) * static_cast<size_t>(l.cout));
+      args_[DNNL_ARG_BIAS] = bias_;
+    }
+    prim_ = dnnl::deconvolution_forward(pd);
+    strm_.wait();
+    count_ = static_cast<size_t>(l.n * l.cout * data.oh * data.ow);
+  }
+
+  void enter() override { omp_set_num_threads(threads_); }
+  void run() override {
+    prim_.execute(strm_, args_);
+    strm_.wait();
+  }
+  bool output_nchw(std::vector<float>& out) override {
+    const float* y = static_cast<const float*>(dst_.get_data_handle());
+    out.assign(y, y + count_);
+    return true;
+  }
+
+ private:
+  int threads_;
+  dnnl::engine eng_;
+  dnnl::stream strm_;
+  memory src_, wei_, bias_, dst_;
+  std::unordered_map<int, memory> args_;
+  dnnl::deconvolution_forward prim_;
+  size_t count_ = 0;
+};
+
+std::string describe(int threads) {
+  const dnnl_version_t* v = dnnl_version();
+  return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+         std::to_string(v->patch) + " deconvolution_forward (forward_inference, deconvolution_direct), " +
+         "NCHW f32 src/dst, weights reordered once from (Cin, Cout/g, kH, kW) to the primitive's "
+         "format, engine cpu, OpenMP omp_set_num_threads(" + std::to_string(threads) + ")";
+}
+
+std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads, std::string& why,
+                             std::string& note) {
+  try {
+    return std::make_unique<OnednnEngine>(l, data, threads, note);
+  } catch (const dnnl::error& e) {
+    why = std::string("oneDNN: ") + e.what() + " (status " + std::to_string(e.status) + ")";
+  } catch (const std::exception& e) {
+    why = std::string("oneDNN: ") + e.what();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+InprocessPeer onednn_peer() { return {"onednn", "oneDNN", true, describe, make}; }
+
+}  // namespace convt_bench

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""convt-bench peer: ONNX Runtime's CPU execution provider on a one-node ConvTranspose
+model (opset 17, built with the `onnx` package; weight and bias are initializers),
+intra_op_num_threads = --threads, inter_op 1, sequential execution, all graph
+optimizations; input and output bound once with IOBinding so only the run is timed.
+See peer_common.py for the arguments and the output."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_common  # noqa: E402
+
+ort = onnx = None
+
+
+def load(threads):
+    global ort, onnx
+    import onnx as o
+    import onnxruntime as r
+    ort, onnx = r, o
+    return ort.__version__
+
+
+def describe(threads):
+    return (f"one-node ConvTranspose opset 17 (onnx {onnx.__version__}), CPUExecutionProvider, intra_op_num_threads={threads}, "
+            f"inter_op 1, ORT_SEQUENTIAL, ORT_ENABLE_ALL, IOBinding")
+
+
+def make_model(l, w, b):
+    from onnx import TensorProto, helper, numpy_helper
+    oh, ow = l.out_hw()
+    inputs = ["x", "w"] + (["b"] if b is not None else [])
+    node = helper.make_node(
+        "ConvTranspose", inputs, ["y"], kernel_shape=list(l.k), strides=list(l.s),
+        pads=[l.p[0], l.p[1], l.p[0], l.p[1]], output_padding=list(l.op),
+        dilations=list(l.d), group=l.groups)
+    inits = [numpy_helper.from_array(w, "w")] + ([numpy_helper.from_array(b, "b")] if b is not None else [])
+    graph = helper.make_graph(
+        [node], "convt", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [l.n, l.cin, l.h, l.w])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [l.n, l.cout, oh, ow])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
+
+
+def prepare(l, x, w, b, threads):
+    import numpy as np
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    sess = ort.InferenceSession(make_model(l, w, b), so, providers=["CPUExecutionProvider"])
+    y = np.empty((l.n, l.cout) + l.out_hw(), dtype=np.float32)
+    io = sess.io_binding()
+    io.bind_ortvalue_input("x", ort.OrtValue.ortvalue_from_numpy(x))
+    io.bind_ortvalue_output("y", ort.OrtValue.ortvalue_from_numpy(y))
+
+    def run():
+        sess.run_with_iobinding(io)
+
+    return run, lambda: y
+
+
+if __name__ == "__main__":
+    peer_common.main("onnxruntime", load, prepare, describe)

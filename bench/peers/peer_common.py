@@ -1,0 +1,122 @@
+"""Shared driver of the out-of-process peers of convt-bench (torch_peer.py, ort_peer.py,
+openvino_peer.py).
+
+A peer script takes the layer list (a suite file in convt-bench's format + an optional name
+filter) and a thread count, and for each layer: builds the engine's operator once, does
+--warmup untimed runs, times --runs calls one by one (time.perf_counter_ns) and prints the
+median in ms. Only the engine's call is timed: inputs are made and converted beforehand.
+
+Output (stdout), one line each, fields separated by single spaces:
+  engine <id> <version, no spaces> <free text: how it is configured>
+  layer <i> <name> <median ms>      (i: the layer's 0-based position in the filtered list)
+  error <i> <name> <message>        (this layer could not run; the others still do)
+  unavailable <message>             (the engine cannot be imported: exit status 3)
+With --data DIR (what convt-bench passes) the input, weight and bias of layer number i
+(0-based, in the order of the filtered list) are read from DIR/i.x, DIR/i.w, DIR/i.b
+(raw little-endian float32: NCHW input, PyTorch weight layout (Cin, Cout/groups, kH, kW);
+no i.b means no bias) and the output of one run is written, NCHW float32, to
+DIR/i.<tag>.out (--tag, default the engine id) so convt-bench can compare it with its
+reference. Without --data the tensors are seeded uniform [-1, 1) from numpy and nothing is written.
+"""
+import argparse
+import os
+import sys
+import time
+
+FIELDS = ["N", "Cin", "Cout", "H", "W", "kh", "kw", "sh", "sw", "ph", "pw",
+          "oph", "opw", "dh", "dw", "groups"]
+
+
+class Layer:
+    def __init__(self, name, v):
+        self.name = name
+        (self.n, self.cin, self.cout, self.h, self.w, kh, kw, sh, sw, ph, pw,
+         oph, opw, dh, dw, self.groups) = v
+        self.k, self.s, self.p = (kh, kw), (sh, sw), (ph, pw)
+        self.op, self.d = (oph, opw), (dh, dw)
+
+    def out_hw(self):
+        return tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1
+                     for i, k, s, p, op, d in zip((self.h, self.w), self.k, self.s, self.p,
+                                                  self.op, self.d))
+
+    def in_shape(self):
+        return (self.n, self.cin, self.h, self.w)
+
+    def weight_shape(self):
+        return (self.cin, self.cout // self.groups) + self.k
+
+
+def read_suite(path, name_filter):
+    layers = []
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            tok = line.split("#", 1)[0].split()
+            if not tok:
+                continue
+            if len(tok) != 17:
+                sys.exit(f"{path}:{lineno}: expected 17 fields, got {len(tok)}")
+            if name_filter in tok[0]:
+                layers.append(Layer(tok[0], [int(t) for t in tok[1:]]))
+    return layers
+
+
+def median(values):
+    v = sorted(values)
+    m = len(v) // 2
+    return v[m] if len(v) % 2 else 0.5 * (v[m - 1] + v[m])
+
+
+def emit(*fields):
+    print(" ".join(str(f) for f in fields), flush=True)
+
+
+def main(engine_id, load, prepare, description=""):
+    """load(threads) -> version string (raises ImportError if the engine is missing);
+    prepare(layer, x, w, b, threads) -> (run, result): run() does one call, result()
+    returns the NCHW float32 output of the last call as a numpy array."""
+    ap = argparse.ArgumentParser(description=f"convt-bench peer: {engine_id}")
+    ap.add_argument("--suite", required=True)
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--tag", default=engine_id, help="names the output files (DIR/i.TAG.out)")
+    a = ap.parse_args()
+    try:
+        import numpy as np
+        version = load(a.threads)
+    except Exception as e:  # ImportError, or a broken install: convt-bench shows "-"
+        emit("unavailable", f"{type(e).__name__}: {e}".replace("\n", " ")[:300])
+        sys.exit(3)
+    emit("engine", engine_id, str(version).replace(" ", "_"), description(a.threads) if callable(description) else description)
+    rng = np.random.default_rng(0)
+    for i, l in enumerate(read_suite(a.suite, a.filter)):
+        try:
+            if a.data:
+                base = os.path.join(a.data, str(i))
+                x = np.fromfile(base + ".x", dtype="<f4").reshape(l.in_shape())
+                w = np.fromfile(base + ".w", dtype="<f4").reshape(l.weight_shape())
+                b = np.fromfile(base + ".b", dtype="<f4") if os.path.exists(base + ".b") else None
+            else:
+                x = rng.uniform(-1, 1, l.in_shape()).astype(np.float32)
+                w = rng.uniform(-1, 1, l.weight_shape()).astype(np.float32)
+                b = rng.uniform(-1, 1, (l.cout,)).astype(np.float32)
+            run, result = prepare(l, x, w, b, a.threads)
+            for _ in range(a.warmup):
+                run()
+            times = []
+            for _ in range(a.runs):
+                t0 = time.perf_counter_ns()
+                run()
+                times.append((time.perf_counter_ns() - t0) / 1e6)
+            if a.data:
+                y = np.ascontiguousarray(result(), dtype=np.float32)
+                expect = (l.n, l.cout) + l.out_hw()
+                if tuple(y.shape) != expect:
+                    raise RuntimeError(f"output shape {tuple(y.shape)}, expected {expect}")
+                y.astype("<f4").tofile(os.path.join(a.data, f"{i}.{a.tag}.out"))
+            emit("layer", i, l.name, f"{median(times):.6f}")
+        except Exception as e:
+            emit("error", i, l.name, f"{type(e).__name__}: {e}".replace("\n", " ")[:300])

@@ -1,0 +1,97 @@
+#include "python_peers.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace convt_bench {
+namespace {
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string last_lines(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string out;
+  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += "  " + lines[i] + "\n";
+  return out;
+}
+
+}  // namespace
+
+PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suite, size_t layers,
+                                 int threads, long runs, long warmup, const std::string& data_dir) {
+  PythonPeerResult r;
+  r.ms.assign(layers, NAN);
+  r.layer_error.assign(layers, "");
+  if (peer.interpreter.empty() || access(peer.interpreter.c_str(), X_OK) != 0) {
+    r.unavailable = "no interpreter " + (peer.interpreter.empty() ? std::string("configured") : peer.interpreter);
+    return r;
+  }
+  if (access(peer.script.c_str(), R_OK) != 0) {
+    r.unavailable = "no script " + peer.script;
+    return r;
+  }
+  const std::string log = data_dir + "/" + peer.id + ".log";
+  const std::string cmd = shell_quote(peer.interpreter) + " " + shell_quote(peer.script) + " --suite " +
+                          shell_quote(suite) + " --threads " + std::to_string(threads) + " --runs " +
+                          std::to_string(runs) + " --warmup " + std::to_string(warmup) + " --data " +
+                          shell_quote(data_dir) + " --tag " + shell_quote(peer.id) + " 2>" + shell_quote(log);
+  std::fflush(nullptr);
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) {
+    r.unavailable = "popen failed";
+    return r;
+  }
+  std::string text;
+  char buf[4096];
+  for (size_t got; (got = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, got);
+  const int status = pclose(pipe);
+  std::istringstream lines(text);
+  bool engine_seen = false;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream f(line);
+    std::string kind;
+    f >> kind;
+    if (kind == "engine") {
+      std::string id;
+      f >> id >> r.version;
+      std::getline(f >> std::ws, r.description);
+      engine_seen = true;
+    } else if (kind == "unavailable") {
+      std::getline(f >> std::ws, r.unavailable);
+    } else if (kind == "layer" || kind == "error") {
+      size_t i = 0;
+      std::string name, rest;
+      if (!(f >> i >> name) || i >= layers) continue;
+      std::getline(f >> std::ws, rest);
+      if (kind == "layer") {
+        char* end = nullptr;
+        double v = std::strtod(rest.c_str(), &end);
+        if (end != rest.c_str() && v >= 0) r.ms[i] = v;
+      } else {
+        r.layer_error[i] = rest;
+      }
+    }
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (r.unavailable.empty() && (code != 0 || !engine_seen)) {
+    r.unavailable = "exited with status " + std::to_string(code);
+    std::fprintf(stderr, "convt-bench: peer %s (%s %s) failed; end of its stderr:\n%s", peer.id.c_str(),
+                 peer.interpreter.c_str(), peer.script.c_str(), last_lines(log, 8).c_str());
+  }
+  if (!r.unavailable.empty()) r.ms.assign(layers, NAN);
+  return r;
+}
+
+}  // namespace convt_bench

@@ -1,0 +1,107 @@
+// Peer: XNNPACK's NHWC deconvolution operator (Debian's libxnnpack, 2022 API:
+// xnn_create_deconvolution2d_nhwc_f32 + xnn_setup_deconvolution2d_nhwc_f32 +
+// xnn_run_operator), on a pthreadpool of `threads` threads.
+//
+// XNNPACK's "output padding" is PyTorch's padding (cropped from the output, top/right/
+// bottom/left), its "adjustment" is PyTorch's output_padding. Its kernel layout is
+// (groups * OCg, kH, kW, ICg): repacked once from PyTorch's (Cin, Cout/g, kH, kW). The
+// input is converted to NHWC once, outside the timed loop; only xnn_run_operator is
+// timed, so the time is an NHWC-in, NHWC-out time. The output is converted back to NCHW
+// for the check only.
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "engines.hpp"
+
+namespace convt_bench {
+namespace {
+
+class XnnpackEngine : public Engine {
+ public:
+  XnnpackEngine(const Layer& l, const LayerData& data, int threads)
+      : n_(l.n), c_(l.cout), oh_(data.oh), ow_(data.ow) {
+    static const xnn_status init = xnn_initialize(nullptr);
+    if (init != xnn_status_success) throw std::runtime_error("xnn_initialize failed");
+    const int64_t g = l.groups, icg = l.cin / g, ocg = l.cout / g, kh = l.k[0], kw = l.k[1];
+    std::vector<float> kernel(static_cast<size_t>(l.cin * ocg * kh * kw));
+    for (int64_t gi = 0; gi < g; ++gi)
+      for (int64_t i = 0; i < icg; ++i)
+        for (int64_t o = 0; o < ocg; ++o)
+          for (int64_t t = 0; t < kh * kw; ++t)
+            kernel[static_cast<size_t>(((gi * ocg + o) * kh * kw + t) * icg + i)] =
+                data.w[((gi * icg + i) * ocg + o) * kh * kw + t];
+    x_.resize(static_cast<size_t>(l.n * l.cin * l.h * l.w));
+    for (int64_t b = 0; b < l.n; ++b)
+      for (int64_t c = 0; c < l.cin; ++c)
+        for (int64_t p = 0; p < l.h * l.w; ++p)
+          x_[static_cast<size_t>((b * l.h * l.w + p) * l.cin + c)] = data.x[(b * l.cin + c) * l.h * l.w + p];
+    y_.resize(static_cast<size_t>(l.n * l.cout * data.oh * data.ow));
+    pool_ = pthreadpool_create(static_cast<size_t>(threads));
+    if (!pool_) throw std::runtime_error("pthreadpool_create failed");
+    auto u32 = [](int64_t v) { return static_cast<uint32_t>(v); };
+    xnn_status st = xnn_create_deconvolution2d_nhwc_f32(
+        u32(l.p[0]), u32(l.p[1]), u32(l.p[0]), u32(l.p[1]), u32(kh), u32(kw), u32(l.s[0]),
+        u32(l.s[1]), u32(l.d[0]), u32(l.d[1]), u32(g), static_cast<size_t>(icg),
+        static_cast<size_t>(ocg), static_cast<size_t>(l.cin), static_cast<size_t>(l.cout),
+        kernel.data(), data.b, -INFINITY, INFINITY, 0, &op_);
+    if (st != xnn_status_success)
+      throw std::runtime_error("xnn_create_deconvolution2d_nhwc_f32: status " + std::to_string(st));
+    st = xnn_setup_deconvolution2d_nhwc_f32(op_, static_cast<size_t>(l.n), static_cast<size_t>(l.h),
+                                            static_cast<size_t>(l.w), u32(l.op[0]), u32(l.op[1]),
+                                            x_.data(), y_.data(), pool_);
+    if (st != xnn_status_success)
+      throw std::runtime_error("xnn_setup_deconvolution2d_nhwc_f32: status " + std::to_string(st));
+  }
+  ~XnnpackEngine() override {
+    if (op_) xnn_delete_operator(op_);
+    if (pool_) pthreadpool_destroy(pool_);
+  }
+  XnnpackEngine(const XnnpackEngine&) = delete;
+  XnnpackEngine& operator=(const XnnpackEngine&) = delete;
+
+  void run() override {
+    xnn_status st = xnn_run_operator(op_, pool_);
+    if (st != xnn_status_success) throw std::runtime_error("xnn_run_operator: status " + std::to_string(st));
+  }
+  bool output_nchw(std::vector<float>& out) override {
+    out.resize(y_.size());
+    const int64_t hw = oh_ * ow_;
+    for (int64_t b = 0; b < n_; ++b)
+      for (int64_t p = 0; p < hw; ++p)
+        for (int64_t c = 0; c < c_; ++c)
+          out[static_cast<size_t>((b * c_ + c) * hw + p)] = y_[static_cast<size_t>((b * hw + p) * c_ + c)];
+    return true;
+  }
+
+ private:
+  int64_t n_, c_, oh_, ow_;
+  std::vector<float> x_, y_;
+  pthreadpool_t pool_ = nullptr;
+  xnn_operator_t op_ = nullptr;
+};
+
+std::string describe(int threads) {
+  return "XNNPACK (Debian libxnnpack0) xnn_create_deconvolution2d_nhwc_f32, NHWC f32 input/output "
+         "(converted once, untimed), weights packed at create, pthreadpool_create(" +
+         std::to_string(threads) + "); only xnn_run_operator is timed";
+}
+
+std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads, std::string& why,
+                             std::string& note) {
+  (void)note;
+  try {
+    return std::make_unique<XnnpackEngine>(l, data, threads);
+  } catch (const std::exception& e) {
+    why = std::string("XNNPACK: ") + e.what();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+InprocessPeer xnnpack_peer() { return {"xnnpack_nhwc", "XNNPACK(NHWC)", true, describe, make}; }
+
+}  // namespace convt_bench
