@@ -14,52 +14,43 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
   return pointwise_possible(l) && s.out_h == s.in_h && s.out_w == s.in_w;
 }
 
-// The thinnest GEMM the sub-pixel lowering would run: rows (merged phases x out/groups)
-// and average depth K' over its chunks.
-struct SubpixelShape {
-  int64_t min_rows = 0;
-  double depth = 0;
-};
-SubpixelShape subpixel_shape(const LayerSpec& l) {
-  SubpixelShape r{INT64_MAX, 0};
-  const std::vector<PhaseChunk> chunks = phase_chunks(l);
-  int64_t with_taps = 0;
+// Rows of the thinnest GEMM the sub-pixel lowering runs (merged phases x out/groups), over
+// the chunks that have taps; 0 when none has.
+int64_t subpixel_min_rows(const LayerSpec& l, const std::vector<PhaseChunk>& chunks) {
+  int64_t rows = 0;
   for (const PhaseChunk& c : chunks) {
     if (c.taps() == 0) continue;
-    r.min_rows = std::min(r.min_rows, static_cast<int64_t>(c.phases.size()) * l.out_per_group());
-    r.depth += static_cast<double>(l.in_per_group() * c.taps());
-    ++with_taps;
+    const int64_t m = static_cast<int64_t>(c.phases.size()) * l.out_per_group();
+    rows = rows == 0 ? m : std::min(rows, m);
   }
-  if (with_taps == 0) return SubpixelShape{};
-  r.depth /= static_cast<double>(with_taps);
-  return r;
+  return rows;
 }
 
-// Cost model for AUTO, from measurements on the public suite and held-out layers
-// (bench/shapes.txt, bench/heldout.txt; see README "Performance"). OpenBLAS's sgemm runs
-// well only when none of M, N, K is thin; the choice follows the GEMM shapes each lowering
-// makes:
-//  - depthwise layers: the direct kernel, always (GEMM with K = 1 runs at a few GFLOP/s);
-//  - 1x1 / stride 1 / no padding: one sgemm straight into the output, always;
-//  - sub-pixel (M = merged phases x out/groups, K' = in/groups x taps, outputs stored
-//    once) when its GEMMs are not thin: M >= 64, or M >= 32 with K' >= 128 on average; and
-//    its im2col does not do much more work than the layer needs (waste <= 1.5: not, e.g., a
-//    4x4 kernel on a 1x1 input); measured: wins on dcgan, unet_up, dilated, decoder_op and,
-//    with phases merged (M 21 x 13), fcn32s;
-//  - otherwise GEMM + col2im (M = out/groups * kH * kW is never thin): fsrcnn (M 9 with
-//    all phases merged), grouped (K' 72), dcgan_proj (waste 16).
+// Cost model for AUTO, from the interleaved measurements of `convt-bench --peers` on the
+// public suite and the held-out layers (README "Performance"). Both GEMM lowerings do the
+// same multiply-adds; what differs is the thin side of their GEMMs and the scratch traffic
+// per multiply-add, and the two go together:
+//   GEMM + col2im: K = in/groups; its column buffer costs 8 bytes per K multiply-adds;
+//   sub-pixel:     M = merged phases x out/groups; its im2col costs 8 bytes per M.
+// So the lowering whose thin dimension is wider wins, measured:
+//   sub-pixel  fcn32s (M 273 vs K 21), espcn_k6s2 (12 vs 3), grouped (32 vs 32),
+//              dilated (64 vs 64), unet_up (256 vs 128);
+//   col2im     fsrcnn (M 9 vs K 56: 5x), decoder_op (32 vs 64), dcgan (256 vs 512, ~even).
+// Sub-pixel also needs its im2col not to do much more work than the layer (waste <= 1.5;
+// a 4x4 kernel on a 1x1 input, dcgan_proj, has 16). Depthwise and pointwise layers take
+// their own kernels (GEMM with K = 1 runs at a few GFLOP/s).
 constexpr double kMaxSubpixelWaste = 1.5;
 
-bool subpixel_gemms_wide(const LayerSpec& l) {
-  const SubpixelShape g = subpixel_shape(l);
-  return g.min_rows >= 64 || (g.min_rows >= 32 && g.depth >= 128);
+bool subpixel_wider(const LayerSpec& l, const std::vector<PhaseChunk>& chunks) {
+  const int64_t rows = subpixel_min_rows(l, chunks);
+  return rows > 0 && rows >= l.in_per_group();
 }
 
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
   return subpixel_possible(l) && !depthwise_possible(l) && !pointwise_possible(l) &&
-         subpixel_gemms_wide(l);
+         subpixel_wider(l, phase_chunks(l));
 }
 
 namespace {
@@ -68,7 +59,7 @@ int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWe
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
   if (depthwise_possible(l)) return CONVT_ALGORITHM_DEPTHWISE;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
-  if (w && subpixel_gemms_wide(l) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
+  if (w && subpixel_wider(l, w->chunks) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
   return CONVT_ALGORITHM_GEMM_COL2IM;
 }
