@@ -12,10 +12,11 @@
 // --peers: per layer, convt AUTO, convt with each forced algorithm that can run the layer
 // (REFERENCE only with --with-reference), the in-process peers that were built in (oneDNN,
 // XNNPACK, the GEMM-only floor; bench/peers/*.cpp) are timed interleaved: each engine does
-// --warmup runs, then --runs rounds run every engine once (the order rotated each round;
-// before each timed run the benchmark waits until the process's threads are idle, so one
-// engine's spinning pool does not slow the next, then does one untimed run so the engine's
-// own threads are awake, as when it runs back to back); each engine's median is reported.
+// --warmup runs, then --runs timed runs in rounds: each round runs every engine for a burst
+// of 5 back-to-back runs (the order rotated each round; before each burst the benchmark
+// waits until the process's threads are idle, so one engine's spinning pool does not slow
+// the next, then does one untimed run so the engine's own threads are awake, as when it
+// runs in an application's loop); each engine's median is reported.
 // The Python peers (PyTorch from Debian and from PyPI, ONNX Runtime, OpenVINO;
 // bench/peers/*.py) run in their own processes, one after another, with the same data,
 // warm-up and run count, and their medians are merged in. Every engine gets the same
@@ -688,10 +689,10 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
   FILE* info = o.csv ? stderr : stdout;
   std::fprintf(info,
                "convt-bench --peers: convt %s, %d threads for every engine (%u hardware threads); per layer %lld "
-               "warm-up runs of each engine, then %lld interleaved rounds (every engine once per round, order "
-               "rotated%s); median ms%s\n",
+               "warm-up runs of each engine, then %lld timed runs in interleaved rounds (every engine a burst of "
+               "5 back-to-back runs per round, order rotated%s); median ms%s\n",
                convt_version_string(), threads, hw, static_cast<long long>(o.warmup), static_cast<long long>(o.runs),
-               o.quiesce ? "; before each timed run: other threads idle, one untimed run" : "",
+               o.quiesce ? "; before each burst: other threads idle, one untimed run" : "",
                o.check ? "; outputs checked against convt's reference" : "");
 #ifdef CONVT_BENCH_HAVE_OPENBLAS
   std::fprintf(info, "OpenBLAS core %s (OPENBLAS_CORETYPE=%s, OPENBLAS_L2_SIZE=%s)\n", openblas_get_corename(),
@@ -790,19 +791,25 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
       }
 
       // Warm-up, then the interleaved rounds. A slot whose run throws drops out.
-      // A timed run: wait until the other engines' threads are idle, one untimed run to get
-      // this engine's own threads going again, then the timed run: each engine is timed as
-      // when it runs back to back, without another engine's spinning pool beside it.
-      auto guarded = [&](Slot& s, bool timed) {
+      // Each round runs every engine (order rotated) for a burst of kBurst timed runs back to
+      // back, after waiting until the other engines' threads are idle and one untimed run:
+      // each engine is timed as an application that calls it in a loop sees it, with its own
+      // pool awake and settled on the cores, and without another engine's spinning pool
+      // beside it. (Interleaving single runs instead makes every pool start cold each time,
+      // and pools woken onto a busy core lose the second core for the whole short run.)
+      constexpr int64_t kBurst = 5;
+      auto guarded = [&](Slot& s, int64_t timed_runs) {
         if (!s.error.empty()) return;
         try {
           s.enter();
-          if (timed && o.quiesce) s.run();
-          auto t0 = std::chrono::steady_clock::now();
-          s.run();
-          auto t1 = std::chrono::steady_clock::now();
+          if (timed_runs > 0 && o.quiesce) s.run();
+          for (int64_t i = 0; i < std::max<int64_t>(timed_runs, 1); ++i) {
+            auto t0 = std::chrono::steady_clock::now();
+            s.run();
+            auto t1 = std::chrono::steady_clock::now();
+            if (timed_runs > 0) s.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+          }
           s.leave();
-          if (timed) s.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
         } catch (const ConvtError& e) {
           s.error = e.what;
         } catch (const std::exception& e) {
@@ -810,11 +817,11 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
         }
       };
       for (Slot& s : slots)
-        for (int64_t i = 0; i < o.warmup; ++i) guarded(s, false);
-      for (int64_t r = 0; r < o.runs; ++r)
+        for (int64_t i = 0; i < o.warmup; ++i) guarded(s, 0);
+      for (int64_t done = 0, r = 0; done < o.runs; done += kBurst, ++r)
         for (size_t j = 0; j < slots.size(); ++j) {
           if (o.quiesce) quiesce_ms += quiesce();
-          guarded(slots[(j + static_cast<size_t>(r)) % slots.size()], true);
+          guarded(slots[(j + static_cast<size_t>(r)) % slots.size()], std::min(kBurst, o.runs - done));
         }
 
       // Results and checks.
