@@ -13,5 +13,27 @@ cc -std=c99 -Wall -Werror -o "$stage/seed_layer" "$src/examples/c/seed_layer.c" 
 libdir=$(pkg-config --variable=libdir convt)
 LD_LIBRARY_PATH="$libdir" "$stage/seed_layer"
 # The program must have linked the staged library, not the build tree's.
-LD_LIBRARY_PATH="$libdir" ldd "$stage/seed_layer" | grep -q "$stage" || {
+# (ldd's output is captured first: `ldd | grep -q` fails under pipefail when grep exits early.)
+deps=$(LD_LIBRARY_PATH="$libdir" ldd "$stage/seed_layer")
+grep -q "$stage" <<<"$deps" || {
   echo "consumer did not resolve libconvt from the staging prefix"; exit 1; }
+
+# The static library: the same program linked with `pkg-config --static`, from a prefix
+# that holds libconvt.a only (so -lconvt cannot pick the shared library), must run with no
+# libconvt.so at all.
+if [[ -f "$libdir/libconvt.a" ]]; then
+  static_root="$stage/static-only"
+  mkdir -p "$static_root"
+  cp -r "$stage/include" "$static_root/"
+  mkdir -p "$static_root/lib/pkgconfig"
+  cp "$libdir/libconvt.a" "$static_root/lib/"
+  sflags=$(pkg-config --define-variable=prefix="$static_root" --static --cflags --libs convt)
+  echo "pkg-config --static --cflags --libs convt: $sflags"
+  cc -std=c99 -Wall -Werror -o "$stage/seed_layer_static" "$src/examples/c/seed_layer.c" \
+    $sflags -lm
+  deps=$(ldd "$stage/seed_layer_static")
+  if grep -q libconvt <<<"$deps"; then
+    echo "the --static consumer still links libconvt.so"; exit 1
+  fi
+  "$stage/seed_layer_static" 1
+fi

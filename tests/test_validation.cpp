@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -229,6 +230,23 @@ TEST_CASE("struct_size: an older struct takes defaults, params_init and get_para
   convt_params_init(reinterpret_cast<convt_params*>(raw), 16);
   CHECK(raw[16] == 0xCD);
   convt_params_init(nullptr, sizeof p);  // no-op
+
+  // A caller built against the first release passes a struct of CONVT_PARAMS_SIZE_V0_1
+  // bytes: exactly that many are read (an over-read shows under AddressSanitizer), and
+  // fields a later release appends take their defaults.
+  {
+    void* raw_v01 = std::malloc(CONVT_PARAMS_SIZE_V0_1);
+    REQUIRE(raw_v01 != nullptr);
+    convt_params* old = static_cast<convt_params*>(raw_v01);
+    convt_params_init(old, CONVT_PARAMS_SIZE_V0_1);
+    old->in_channels = 4, old->out_channels = 6, old->groups = 2;
+    old->kernel_size[0] = old->kernel_size[1] = 3;
+    static const auto w = test::random_vector(4 * 3 * 9, 2);
+    convt_handle* h_old = nullptr;
+    CHECK(convt_create(old, w.data(), nullptr, &h_old) == CONVT_OK);
+    convt_destroy(h_old);
+    std::free(raw_v01);
+  }
 
   Config c = base();
   convt_params q = c.params(CONVT_ALGORITHM_REFERENCE, 1);

@@ -33,7 +33,7 @@ SUDO=""
 want=(libdnnl-dev libxnnpack-dev libpthreadpool-dev python3 python3-numpy python3-torch)
 missing=()
 for pkg in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == *"install ok installed"* ]] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   echo "bench-setup: apt-get install ${missing[*]}"

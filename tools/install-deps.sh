@@ -11,7 +11,7 @@ if [[ "${1:-build}" == test ]]; then
 fi
 missing=()
 for pkg in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == *"install ok installed"* ]] || missing+=("$pkg")
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: nothing missing"

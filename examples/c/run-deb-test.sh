@@ -122,7 +122,8 @@ echo "pkg-config --cflags --libs convt: $flags"
 [[ $flags == *"-I$root/usr/include"* && $flags == *"-L$root/$libdir"* ]] ||
   fail "pkg-config flags do not point into the extracted root"
 cc -std=c99 -Wall -Werror -o "$work/seed_layer" "$here/seed_layer.c" $flags -lm
-LD_LIBRARY_PATH=$root/$libdir ldd "$work/seed_layer" | grep -q "$root/$libdir/libconvt.so.$major" ||
+deps=$(LD_LIBRARY_PATH=$root/$libdir ldd "$work/seed_layer")  # not `ldd | grep -q` (pipefail)
+grep -q "$root/$libdir/libconvt.so.$major" <<<"$deps" ||
   fail "seed_layer does not resolve libconvt from the extracted root"
 LD_LIBRARY_PATH=$root/$libdir "$work/seed_layer" 2
 
