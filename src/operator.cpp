@@ -8,6 +8,38 @@
 #include "parallel.hpp"
 
 namespace convt {
+namespace {
+
+// Scratch for runs without a caller workspace: one buffer per calling thread, kept for its
+// next run and freed when the thread exits. A fresh allocation per run costs page faults
+// that can take longer than a small layer's whole run. Buffers above kMaxKept are not kept.
+constexpr size_t kMaxKept = size_t(64) << 20;
+
+struct ThreadScratch {
+  void* data = nullptr;
+  size_t bytes = 0;
+  ~ThreadScratch() { std::free(data); }
+};
+thread_local ThreadScratch t_scratch;
+
+// The calling thread's scratch of at least `bytes`; nullptr if it is not to be kept. Throws
+// CONVT_ERROR_OUT_OF_MEMORY when it cannot be had (the old buffer is released first).
+void* thread_scratch(size_t bytes) {
+  if (bytes > kMaxKept) return nullptr;
+  if (t_scratch.bytes < bytes) {
+    std::free(t_scratch.data);
+    t_scratch.data = nullptr;
+    t_scratch.bytes = 0;
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    t_scratch.data = std::aligned_alloc(64, rounded);
+    if (!t_scratch.data)
+      fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", rounded, " bytes");
+    t_scratch.bytes = rounded;
+  }
+  return t_scratch.data;
+}
+
+}  // namespace
 
 Operator::Operator(const LayerSpec& layer, const float* weight, const float* bias)
     : layer_(layer),
@@ -39,10 +71,14 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
 
   std::unique_ptr<void, decltype(&std::free)> owned(nullptr, &std::free);
   if (!workspace && plan.workspace_bytes > 0) {
-    const size_t rounded = (plan.workspace_bytes + 63) / 64 * 64;
-    owned.reset(std::aligned_alloc(64, rounded));
-    if (!owned) fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", rounded, " bytes");
-    workspace = owned.get();
+    workspace = thread_scratch(plan.workspace_bytes);
+    if (!workspace) {  // too large to keep: this run's own
+      const size_t rounded = (plan.workspace_bytes + 63) / 64 * 64;
+      owned.reset(std::aligned_alloc(64, rounded));
+      if (!owned)
+        fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", rounded, " bytes");
+      workspace = owned.get();
+    }
   }
 
   const RunArgs args{layer_, shape, weight_.data(), bias_.empty() ? nullptr : bias_.data(),

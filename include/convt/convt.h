@@ -191,8 +191,9 @@ CONVT_API convt_status convt_output_shape(const convt_handle* handle, const int6
  * floats (output_capacity is its size in floats, which must be at least that). Every
  * output element is overwritten: the buffer needs no initialising. input and output must
  * not overlap. `workspace` is scratch memory of workspace_size bytes, at least what
- * convt_workspace_size reports for this shape; NULL makes the library allocate (and
- * free) it itself. With N = 0 nothing is read or written and the buffers may be NULL.
+ * convt_workspace_size reports for this shape; NULL makes the library use a scratch
+ * buffer of the calling thread, which it keeps for that thread's next run and frees when
+ * the thread exits (buffers above 64 MiB are allocated and freed per run). With N = 0 nothing is read or written and the buffers may be NULL.
  * On failure nothing has been written to output unless the status is
  * CONVT_ERROR_INTERNAL. Results are deterministic: bit-identical for every num_threads
  * and every run. Thread-safe: any number of threads may run one handle at once (each
