@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "lowering/gemm_kernel.hpp"
+
 namespace convt {
 
 bool subpixel_possible(const LayerSpec& l) {
@@ -58,21 +60,31 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   const int64_t kw_n = l.kernel[1], area = l.kernel_area();
   s.offset.resize(static_cast<size_t>(l.groups) * s.chunks.size());
-  s.data.resize(static_cast<size_t>(l.weight_elems()));  // every tap lands in one phase
+  int64_t total = 0;
+  for (const PhaseChunk& c : s.chunks)
+    total += packed_a_floats(static_cast<int64_t>(c.phases.size()) * cout_g, cin_g * c.taps());
+  s.data.resize(static_cast<size_t>(total * l.groups));
+  std::vector<float> rows;  // one chunk's matrix, row-major, before packing
   int64_t at = 0;
   for (int64_t g = 0; g < l.groups; ++g)
     for (size_t c = 0; c < s.chunks.size(); ++c) {
-      s.offset[static_cast<size_t>(g) * s.chunks.size() + c] = at;
-      for (const auto& [ry, rx] : s.chunks[c].phases) {
+      const PhaseChunk& chunk = s.chunks[c];
+      const int64_t m = static_cast<int64_t>(chunk.phases.size()) * cout_g;
+      const int64_t k = cin_g * chunk.taps();
+      rows.clear();
+      for (const auto& [ry, rx] : chunk.phases) {
         const auto& ty = s.ph.taps[static_cast<size_t>(ry)];
         const auto& tx = s.pw.taps[static_cast<size_t>(rx)];
         for (int64_t co = 0; co < cout_g; ++co)
           for (int64_t ci = 0; ci < cin_g; ++ci) {
             const float* w = weight + ((g * cin_g + ci) * cout_g + co) * area;
             for (const Tap& a : ty)
-              for (const Tap& b : tx) s.data[static_cast<size_t>(at++)] = w[a.k * kw_n + b.k];
+              for (const Tap& b : tx) rows.push_back(w[a.k * kw_n + b.k]);
           }
       }
+      s.offset[static_cast<size_t>(g) * s.chunks.size() + c] = at;
+      pack_a(m, k, rows.data(), k, s.data.data() + at);
+      at += packed_a_floats(m, k);
     }
   return s;
 }

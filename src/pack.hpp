@@ -32,7 +32,8 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& layer);
 // The sub-pixel lowering's weights: for every group g and chunk c, the matrix
 // (phases * out/groups) x K', K' = in/groups * taps, whose row (phase, co) holds
 // weight[g*cin_g + ci][co][kh][kw] for that phase's taps in (ci, tap_h, tap_w) order, so
-// that the chunk's outputs = matrix x im2col(shared tap offsets).
+// that the chunk's outputs = matrix x im2col(shared tap offsets); stored packed for
+// gemm_packed (lowering/gemm_kernel.hpp).
 struct SubpixelWeights {
   DimPhases ph, pw;
   std::vector<PhaseChunk> chunks;

@@ -26,31 +26,36 @@ int64_t subpixel_min_rows(const LayerSpec& l, const std::vector<PhaseChunk>& chu
   return rows;
 }
 
-// Cost model for AUTO, from the interleaved measurements of `convt-bench --peers` on the
-// public suite and the held-out layers (README "Performance"). Both GEMM lowerings do the
-// same multiply-adds; what differs is the thin side of their GEMMs and the scratch traffic
-// per multiply-add, and the two go together:
-//   GEMM + col2im: K = in/groups; its column buffer costs 8 bytes per K multiply-adds;
-//   sub-pixel:     M = merged phases x out/groups; its im2col costs 8 bytes per M.
-// So the lowering whose thin dimension is wider wins, measured:
-//   sub-pixel  fcn32s (M 273 vs K 21), espcn_k6s2 (12 vs 3), grouped (32 vs 32),
-//              dilated (64 vs 64), unet_up (256 vs 128);
-//   col2im     fsrcnn (M 9 vs K 56: 5x), decoder_op (32 vs 64), dcgan (256 vs 512, ~even).
-// Sub-pixel also needs its im2col not to do much more work than the layer (waste <= 1.5;
-// a 4x4 kernel on a 1x1 input, dcgan_proj, has 16). Depthwise and pointwise layers take
-// their own kernels (GEMM with K = 1 runs at a few GFLOP/s).
+// Cost model for AUTO, from the measurements of `convt-bench --algorithm all` and
+// `--peers` on the public suite and the held-out layers (README "Performance"). Both GEMM
+// lowerings do the same multiply-adds; what differs is the GEMM engine and the thin side of
+// the GEMMs, with the scratch traffic that goes with it:
+//   GEMM + col2im: OpenBLAS, K = in/groups; its column buffer costs 8 bytes per K
+//                  multiply-adds;
+//   sub-pixel:     convt's own 8 x 32 register-blocked kernel (lowering/gemm_kernel.cpp,
+//                  80-90 % of this machine's peak where OpenBLAS reaches 65-80 % on these
+//                  shapes), M = merged phases x out/groups; its im2col costs 8 bytes per M.
+// Sub-pixel wins unless its M is thinner than one register block of 16 rows *and* thinner
+// than col2im's K: measured, sub-pixel on dcgan (1.25x), decoder_op (1.2x), fcn32s (1.9x),
+// espcn_k6s2 (M 12 vs K 3: 7x), grouped, dilated, unet_up; col2im on fsrcnn (M 9 vs K 56:
+// 1.5x). Sub-pixel also needs its im2col not to do much more work than the layer (waste
+// <= 1.5; a 4x4 kernel on a 1x1 input, dcgan_proj, has 16). Depthwise layers take their
+// own kernel (GEMM with K = 1 runs at a few GFLOP/s). 1x1 layers go to sub-pixel too (one
+// phase, the input read in place, the output written in place: 0.64 vs 0.73 ms for
+// OpenBLAS's sgemm in POINTWISE on the suite's 256 -> 256 at 2 threads), POINTWISE where
+// sub-pixel's GEMM would be thin.
 constexpr double kMaxSubpixelWaste = 1.5;
+constexpr int64_t kThinRows = 16;
 
 bool subpixel_wider(const LayerSpec& l, const std::vector<PhaseChunk>& chunks) {
   const int64_t rows = subpixel_min_rows(l, chunks);
-  return rows > 0 && rows >= l.in_per_group();
+  return rows > 0 && (rows >= kThinRows || rows >= l.in_per_group());
 }
 
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && !depthwise_possible(l) && !pointwise_possible(l) &&
-         subpixel_wider(l, phase_chunks(l));
+  return subpixel_possible(l) && !depthwise_possible(l) && subpixel_wider(l, phase_chunks(l));
 }
 
 namespace {
@@ -58,9 +63,9 @@ namespace {
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
   if (depthwise_possible(l)) return CONVT_ALGORITHM_DEPTHWISE;
-  if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
   if (w && subpixel_wider(l, w->chunks) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
+  if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
   return CONVT_ALGORITHM_GEMM_COL2IM;
 }
 

@@ -16,13 +16,12 @@
 //             GEMM writes straight into the output.
 // Work items are (batch item, group, chunk, block of rows): disjoint outputs, a split that
 // does not depend on the thread count.
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "../pack.hpp"
 #include "../parallel.hpp"
+#include "gemm_kernel.hpp"
 #include "lowering.hpp"
 
 namespace convt {
@@ -160,9 +159,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
     }
     if (k > 0) {
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)];
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m),
-                  static_cast<int>(pixels), static_cast<int>(k), 1.0f, wp, static_cast<int>(k),
-                  b_mat, static_cast<int>(ldb), 0.0f, c_mat, static_cast<int>(ldc));
+      gemm_packed(m, pixels, k, wp, b_mat, ldb, c_mat, ldc);
     }
 
     if (direct_c) {
