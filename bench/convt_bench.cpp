@@ -373,6 +373,8 @@ void write_file(const std::string& path, const std::string& text) {
 // ===================================================================================
 
 // Returns false if a convt call failed (already reported on stderr).
+double quiesce();  // below: waits until the process's threads are idle
+
 bool bench_layer(const Layer& l, const Options& o, const std::vector<int32_t>& algorithms,
                  const std::function<void(const Row&)>& emit) {
   bool ok = true;
@@ -490,6 +492,9 @@ int run_default_mode(const Options& o, const std::vector<Layer>& layers, const s
     std::fflush(stdout);
   };
 
+  // OpenBLAS's own thread spins for about 0.1 s after the library loads: wait that out, or
+  // the first layer is timed with one core taken.
+  quiesce();
   bool ok = true;
   for (const Layer& l : layers) ok = bench_layer(l, o, algorithms, emit) && ok;
 
