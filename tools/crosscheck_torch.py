@@ -36,6 +36,8 @@ except Exception as e:  # noqa: BLE001 - any import failure means "no PyTorch he
     print(f"crosscheck_torch: SKIP: cannot import torch/numpy with {sys.executable}: {e}")
     sys.exit(77)
 
+import convt_rules  # noqa: E402 - tools/convt_rules.py, after the skip check
+
 CONVT_OK = 0
 CONVT_ERROR_INVALID_ARGUMENT = 1
 CONVT_ERROR_UNSUPPORTED = 2
@@ -101,15 +103,10 @@ class Config:
         return " ".join(f"{k}={getattr(self, k)}" for k in self.FIELDS)
 
     def min_size(self):
-        return ((self.h - 1) * self.sh - 2 * self.ph + self.dh * (self.kh - 1) + 1,
-                (self.w - 1) * self.sw - 2 * self.pw + self.dw * (self.kw - 1) + 1)
+        return convt_rules.min_size(self)
 
     def create_stage_invalid(self):
-        """convt's header: these parameters are validated by convt_create."""
-        return (self.cin < 1 or self.cout < 1 or min(self.kh, self.kw) < 1
-                or min(self.sh, self.sw) < 1 or min(self.ph, self.pw) < 0
-                or min(self.dh, self.dw) < 1 or self.groups < 1
-                or self.cin % self.groups != 0 or self.cout % self.groups != 0)
+        return convt_rules.rejected_at_create(self)
 
 
 MUTATIONS = ("kernel", "stride", "padding", "output_padding_negative",

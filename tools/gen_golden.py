@@ -29,6 +29,8 @@ import zlib
 
 import numpy as np
 import torch
+
+import convt_rules  # tools/convt_rules.py
 import torch.nn as nn
 
 HEADER = """\
@@ -77,16 +79,10 @@ class Case:
         self.xc = cin if xc is None else xc
 
     def min_size(self):
-        """Output size at output_padding 0, per dimension (PyTorch's _output_padding min)."""
-        return ((self.h - 1) * self.sh - 2 * self.ph + self.dh * (self.kh - 1) + 1,
-                (self.w - 1) * self.sw - 2 * self.pw + self.dw * (self.kw - 1) + 1)
+        return convt_rules.min_size(self)
 
     def convt_create_rejects(self):
-        """convt's contract (include/convt/convt.h): these are checked at convt_create."""
-        return (self.cin < 1 or self.cout < 1 or min(self.kh, self.kw) < 1
-                or min(self.sh, self.sw) < 1 or min(self.ph, self.pw) < 0
-                or min(self.dh, self.dw) < 1 or self.groups < 1
-                or self.cin % self.groups != 0 or self.cout % self.groups != 0)
+        return convt_rules.rejected_at_create(self)
 
     def fields(self):
         f = " ".join(f"{k}={getattr(self, k)}" for k in FIELDS)
