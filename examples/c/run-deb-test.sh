@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # ctest driver for the Debian packages (cmake/packaging.cmake): builds them with CPack,
 # checks their control fields and file lists, extracts them into a throwaway root with
-# `dpkg-deb -x` (never dpkg -i), and builds and runs the C example (seed_layer.c) against
-# the extracted files with nothing but pkg-config, then the C++ example with find_package.
+# `dpkg-deb -x`, and builds and runs the C example (seed_layer.c) against
+# the extracted files with nothing but pkg-config, then the C++ example with find_package;
+# as root, it also installs them with dpkg -i, builds the examples against /usr, and
+# removes them with dpkg -r.
 #
 #   examples/c/run-deb-test.sh <source-dir> <work-dir> [--build-dir <convt-build-dir>]
 #
@@ -129,4 +131,29 @@ LD_LIBRARY_PATH=$root/$libdir "$work/seed_layer" 2
 
 echo "== the C++ example against the extracted CMake package (find_package)"
 bash "$here/../cpp/run-test.sh" prefix "$root/usr" "$work/cpp"
+
+# As root, and when no convt package is installed already: the real thing, dpkg -i, a
+# consumer built with the system's pkg-config and CMake paths alone, then dpkg -P (also when
+# anything above fails: the trap). CONVT_DEB_INSTALL_TEST=0 skips this part.
+if [[ $(id -u) -eq 0 && ${CONVT_DEB_INSTALL_TEST:-1} != 0 ]] &&
+   [[ $(dpkg-query -W -f='${Status}' "libconvt$major" libconvt-dev 2>/dev/null) != *installed* ]]; then
+  echo "== dpkg -i, a consumer against /usr, dpkg -P"
+  trap 'dpkg -P libconvt-dev "libconvt$major" >/dev/null 2>&1 || true' EXIT
+  dpkg -i "$run" "$dev"
+  flags=$(env -u PKG_CONFIG_PATH pkg-config --cflags --libs convt)
+  echo "pkg-config --cflags --libs convt: $flags"
+  cc -std=c99 -Wall -Werror -o "$work/seed_layer_system" "$here/seed_layer.c" $flags -lm
+  deps=$(env -u LD_LIBRARY_PATH ldd "$work/seed_layer_system")
+  got=$(sed -n "s/^[[:space:]]*libconvt\.so\.$major => \([^ ]*\) .*/\1/p" <<<"$deps")
+  [[ -n $got && $(realpath "$got") == $(realpath "/$libdir/libconvt.so.$major") ]] ||
+    fail "the consumer does not resolve the installed libconvt: $deps"
+  env -u LD_LIBRARY_PATH "$work/seed_layer_system" 1
+  bash "$here/../cpp/run-test.sh" prefix /usr "$work/cpp-system"
+  dpkg -P libconvt-dev "libconvt$major" >/dev/null
+  trap - EXIT
+  [[ ! -e /$libdir/libconvt.so.$major ]] || fail "dpkg -r left /$libdir/libconvt.so.$major behind"
+  echo "installed with dpkg -i, used, removed with dpkg -P"
+else
+  echo "(not root, or a convt package is already installed: dpkg -i step skipped)"
+fi
 echo "Debian packages OK: $(basename "$run") $(basename "$dev")"
