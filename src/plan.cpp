@@ -14,48 +14,23 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
   return pointwise_possible(l) && s.out_h == s.in_h && s.out_w == s.in_w;
 }
 
-// Rows of the thinnest GEMM the sub-pixel lowering runs (merged phases x out/groups), over
-// the chunks that have taps; 0 when none has.
-int64_t subpixel_min_rows(const LayerSpec& l, const std::vector<PhaseChunk>& chunks) {
-  int64_t rows = 0;
-  for (const PhaseChunk& c : chunks) {
-    if (c.taps() == 0) continue;
-    const int64_t m = static_cast<int64_t>(c.phases.size()) * l.out_per_group();
-    rows = rows == 0 ? m : std::min(rows, m);
-  }
-  return rows;
-}
-
-// Cost model for AUTO, from the measurements of `convt-bench --algorithm all` and
-// `--peers` on the public suite and the held-out layers (README "Performance"). Both GEMM
-// lowerings do the same multiply-adds; what differs is the GEMM engine and the thin side of
-// the GEMMs, with the scratch traffic that goes with it:
-//   GEMM + col2im: OpenBLAS, K = in/groups; its column buffer costs 8 bytes per K
-//                  multiply-adds;
-//   sub-pixel:     convt's own 8 x 32 register-blocked kernel (lowering/gemm_kernel.cpp,
-//                  80-90 % of this machine's peak where OpenBLAS reaches 65-80 % on these
-//                  shapes), M = merged phases x out/groups; its im2col costs 8 bytes per M.
-// Sub-pixel wins unless its M is thinner than one register block of 16 rows *and* thinner
-// than col2im's K: measured, sub-pixel on dcgan (1.25x), decoder_op (1.2x), fcn32s (1.9x),
-// espcn_k6s2 (M 12 vs K 3: 7x), grouped, dilated, unet_up; col2im on fsrcnn (M 9 vs K 56:
-// 1.5x). Sub-pixel also needs its im2col not to do much more work than the layer (waste
-// <= 1.5; a 4x4 kernel on a 1x1 input, dcgan_proj, has 16). Depthwise layers take their
-// own kernel (GEMM with K = 1 runs at a few GFLOP/s). 1x1 layers go to sub-pixel too (one
-// phase, the input read in place, the output written in place: 0.64 vs 0.73 ms for
-// OpenBLAS's sgemm in POINTWISE on the suite's 256 -> 256 at 2 threads), POINTWISE where
-// sub-pixel's GEMM would be thin.
+// Cost model for AUTO, from the measurements of `convt-bench --algorithm all` on the
+// public suite and the held-out layers (README "Performance"). Both GEMM lowerings do the
+// same multiply-adds; sub-pixel runs them on convt's own register-blocked kernel
+// (lowering/gemm_kernel.cpp: 80-90 % of this machine's peak where OpenBLAS reaches 65-80 %
+// on these shapes), reads its taps out of one bordered copy of the input instead of an
+// im2col, and stores every output once instead of scatter-adding, so it wins on every
+// layer measured (1.1x dcgan_g2 to 7x espcn_k6s2, fcn32s 2.1x, fsrcnn 1.75x) except where
+// its GEMMs do much more work than the layer needs: waste > 1.5, i.e. inputs barely larger
+// than one kernel window (dcgan_proj, a 4x4 kernel on a 1x1 input: 16, 14x slower). There
+// GEMM + col2im (or POINTWISE for 1x1 layers) runs. Depthwise layers take their own kernel
+// (1.8x sub-pixel on a 3x3 stride-1 one; GEMM with K = 1 runs at a few GFLOP/s).
 constexpr double kMaxSubpixelWaste = 1.5;
-constexpr int64_t kThinRows = 16;
-
-bool subpixel_wider(const LayerSpec& l, const std::vector<PhaseChunk>& chunks) {
-  const int64_t rows = subpixel_min_rows(l, chunks);
-  return rows > 0 && (rows >= kThinRows || rows >= l.in_per_group());
-}
 
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && !depthwise_possible(l) && subpixel_wider(l, phase_chunks(l));
+  return subpixel_possible(l) && !depthwise_possible(l);
 }
 
 namespace {
@@ -63,7 +38,7 @@ namespace {
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
   if (depthwise_possible(l)) return CONVT_ALGORITHM_DEPTHWISE;
-  if (w && subpixel_wider(l, w->chunks) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
+  if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
   return CONVT_ALGORITHM_GEMM_COL2IM;

@@ -21,7 +21,7 @@ struct Plan {
 void check_algorithm_possible(const LayerSpec& layer);
 
 // Whether AUTO may pick the sub-pixel lowering for some input shape (so its weights are
-// worth packing at create). Not cheap for large strides: call it at create only.
+// worth packing at create).
 bool auto_may_use_subpixel(const LayerSpec& layer);
 
 // Deterministic in (layer, shape): the same inputs always give the same plan. `subpixel` is

@@ -20,25 +20,27 @@ typedef float Vec16u __attribute__((vector_size(64), aligned(4)));
 constexpr int64_t MR = kPanelRows;
 constexpr int64_t NR = 32;  // two Vec16: 8 x 2 accumulators + 2 B vectors + a broadcast
 
-// One 8 x 32 block of C over the whole depth k, from a packed A panel (k x 8) and B read in
-// place (row stride ldb). `cols` < 32 only at the right edge, where B's columns are copied
-// into a zero-padded row first; `rows` < 8 only at the bottom edge (A's panel is
+// One 8 x 32 block of C over the whole depth k, from a packed A panel (k x 8) and B's rows
+// (row kk starts at b_rows[kk] + j). `cols` < 32 only at the right edge, where B's columns
+// are copied into a zero-padded row first; `rows` < 8 only at the bottom edge (A's panel is
 // zero-padded there, so the extra rows compute zeros that are not stored).
-__attribute__((always_inline)) inline void block(int64_t k, const float* a, const float* b,
-                                                 int64_t ldb, float* c, int64_t ldc,
-                                                 int64_t rows, int64_t cols) {
+__attribute__((always_inline)) inline void block(int64_t k, const float* a,
+                                                 const float* const* b_rows, int64_t j,
+                                                 float* c, int64_t ldc, int64_t rows,
+                                                 int64_t cols, bool over_read) {
   // Accumulators are never addressed (only read and written as values), so they stay in
   // registers: 16 of them, plus two B vectors and a broadcast A value.
   Vec16 acc[MR][2];
   for (int64_t r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = Vec16{};
   float edge[NR];
-  for (int64_t kk = 0; kk < k; ++kk, b += ldb, a += MR) {
+  for (int64_t kk = 0; kk < k; ++kk, a += MR) {
+    const float* b = b_rows[kk] + j;
     Vec16 b0, b1;
-    if (cols == NR) {
+    if (cols == NR || over_read) {
       b0 = *reinterpret_cast<const Vec16u*>(b);
       b1 = *reinterpret_cast<const Vec16u*>(b + 16);
     } else {
-      for (int64_t j = 0; j < NR; ++j) edge[j] = j < cols ? b[j] : 0.0f;
+      for (int64_t q = 0; q < NR; ++q) edge[q] = q < cols ? b[q] : 0.0f;
       b0 = *reinterpret_cast<const Vec16u*>(edge);
       b1 = *reinterpret_cast<const Vec16u*>(edge + 16);
     }
@@ -59,7 +61,7 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, cons
       float tile[NR];
       *reinterpret_cast<Vec16u*>(tile) = acc[r][0];
       *reinterpret_cast<Vec16u*>(tile + 16) = acc[r][1];
-      for (int64_t j = 0; j < cols; ++j) dst[j] = tile[j];
+      for (int64_t q = 0; q < cols; ++q) dst[q] = tile[q];
     }
   }
 }
@@ -74,8 +76,8 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
 }
 
 CONVT_MULTIVERSION
-void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, const float* b,
-                 int64_t ldb, float* c, int64_t ldc) {
+void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed,
+                 const float* const* b_rows, float* c, int64_t ldc, bool b_padded) {
   // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
   // A passes over it; each A panel (k x 8) is reused across the block's 32-column strips.
   // (Copying B's strips into contiguous panels first measured slower here.)
@@ -86,7 +88,7 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, const f
       const float* a = a_packed + i0 * k;  // panel i0 / 8
       const int64_t rows = std::min(MR, m - i0);
       for (int64_t j = j0; j < j1; j += NR)
-        block(k, a, b + j, ldb, c + i0 * ldc + j, ldc, rows, std::min(NR, j1 - j));
+        block(k, a, b_rows, j, c + i0 * ldc + j, ldc, rows, std::min(NR, j1 - j), b_padded);
     }
   }
 }

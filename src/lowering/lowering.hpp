@@ -40,6 +40,9 @@ void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int th
 struct SubpixelTiling {
   int64_t max_rows = 0, max_cols = 0;  // output positions q of a chunk, over the chunks
   int64_t max_k = 0, max_m = 0;        // GEMM depth and rows, over the chunks
+  int64_t max_ay = 0, max_ax = 0;      // largest tap offsets, over the chunks
+  int64_t pointer_floats = 0;          // per-thread scratch: B's row addresses,
+  int64_t padded_floats = 0;           // the zero-bordered input rows, then C
   int64_t rows_per_item = 0, blocks = 0;
   int64_t items = 0;                   // batch * groups * chunks * blocks
   size_t bytes_per_thread = 0;

@@ -57,9 +57,12 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
     t.max_cols = std::max(t.max_cols, rx.hi - rx.lo);
     t.max_k = std::max(t.max_k, l.in_per_group() * c.taps());
     t.max_m = std::max(t.max_m, static_cast<int64_t>(c.phases.size()) * l.out_per_group());
+    for (const int64_t o : c.offset_y) t.max_ay = std::max(t.max_ay, o);
+    for (const int64_t o : c.offset_x) t.max_ax = std::max(t.max_ax, o);
   }
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
-  const int64_t per_row = (t.max_k + t.max_m) * std::max<int64_t>(t.max_cols, 1) * 4;
+  const int64_t width = t.max_cols + t.max_ax;  // a row of output positions, plus the reach
+  const int64_t per_row = (l.in_per_group() + t.max_m) * std::max<int64_t>(width, 1) * 4;
   const int64_t by_budget = std::max<int64_t>(1, kBudgetBytes / per_row);
   const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * chunks);
   const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1),
@@ -67,7 +70,14 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   t.rows_per_item = std::max<int64_t>(1, std::min({by_budget, by_items, t.max_rows}));
   t.blocks = std::max<int64_t>(1, ceil_div(std::max<int64_t>(t.max_rows, 1), t.rows_per_item));
   t.items = s.batch * l.groups * chunks * t.blocks;
-  const int64_t floats = (t.max_k + t.max_m) * t.rows_per_item * t.max_cols;
+  // Per thread: B's row addresses, the zero-bordered input rows, C.
+  t.pointer_floats = (t.max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
+  // The bordered input rows, or an im2col, whichever is larger (each item picks one).
+  t.padded_floats = std::max(
+      l.in_per_group() * ((t.rows_per_item + t.max_ay) * width + t.max_ax + kPaddedColumns),
+      t.max_k * t.rows_per_item * t.max_cols + kPaddedColumns);
+  const int64_t floats =
+      t.pointer_floats + t.padded_floats + t.max_m * t.rows_per_item * width;
   t.bytes_per_thread = static_cast<size_t>((floats * 4 + 63) / 64 * 64);
   return t;
 }
@@ -119,17 +129,61 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
     const float* bias = a.bias ? a.bias + g * cout_g : nullptr;
     float* scratch = workspace + slot * per_thread;
 
-    // B: the chunk's im2col, or the input itself.
+    // B: the chunk's taps, each a row address. Either the input itself (one tap at offset
+    // 0 whose outputs are whole input rows), or a zero-bordered copy of the input rows this
+    // item reads, in which tap (ay, ax) of channel ci is the copy shifted by the offsets:
+    // output position j of the item (row j / width, column j % width) reads
+    // copy[ci][j / width + max_ay - ay][j % width + max_ax - ax]. The columns past cols_n
+    // (width - cols_n of them) are computed and not stored; no im2col copy per tap.
+    const int64_t ay_max = oy.empty() ? 0 : *std::max_element(oy.begin(), oy.end());
+    const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
     const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
                           qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h;
-    const float* b_mat = x + qy0 * s.in_w;
-    int64_t ldb = in_plane;
-    float* c_mat = scratch + t.max_k * t.rows_per_item * t.max_cols;
-    if (!direct_b && k > 0) {
-      float* dst = scratch;
+    // The bordered copy makes each output row ax_max positions wider; where that costs the
+    // GEMM a whole extra 32-column strip in 8 (few pixels per item, as in dcgan), a plain
+    // im2col (one copy per tap, exactly cols_n wide) is the cheaper B.
+    const auto strips = [](int64_t cols) { return (cols + kPaddedColumns - 1) / kPaddedColumns; };
+    const bool bordered = !direct_b && 8 * strips(rows * (cols_n + ax_max)) <= 9 * strips(rows * cols_n);
+    const int64_t width = bordered ? cols_n + ax_max : cols_n;
+    const int64_t n_cols = rows * width;  // the GEMM's N
+    const float** b_rows = reinterpret_cast<const float**>(scratch);
+    float* padded = scratch + t.pointer_floats;
+    float* c_mat = padded + t.padded_floats;
+    if (direct_b) {
+      for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
+    } else if (bordered && k > 0) {
+      // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
+      const int64_t prows = rows + ay_max, plane = prows * width + ax_max + kPaddedColumns;
+      const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
+      const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, width);
+      const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, width);
+      for (int64_t ci = 0; ci < cin_g; ++ci) {
+        float* dst = padded + ci * plane;
+        for (int64_t r = 0; r < prows; ++r, dst += width) {
+          const int64_t h = qy0 - ay_max + r;
+          if (h < 0 || h >= s.in_h) {
+            std::memset(dst, 0, static_cast<size_t>(width) * sizeof(float));
+            continue;
+          }
+          const float* src = x + ci * in_plane + h * s.in_w + w_first;
+          std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
+          std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
+          std::memset(dst + c_hi, 0, static_cast<size_t>(width - c_hi) * sizeof(float));
+        }
+        std::memset(dst, 0, static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
+        for (size_t iy = 0; iy < oy.size(); ++iy)
+          for (size_t ix = 0; ix < ox.size(); ++ix)
+            b_rows[(ci * static_cast<int64_t>(oy.size()) + static_cast<int64_t>(iy)) *
+                       static_cast<int64_t>(ox.size()) + static_cast<int64_t>(ix)] =
+                padded + ci * plane + (ay_max - oy[iy]) * width + (ax_max - ox[ix]);
+      }
+    } else if (k > 0) {  // im2col: row (ci, tap) holds the item's outputs' inputs for that tap
+      float* dst = padded;
+      int64_t kk = 0;
       for (int64_t ci = 0; ci < cin_g; ++ci)
         for (const int64_t ay : oy)
           for (const int64_t ax : ox) {
+            b_rows[kk++] = dst;
             const int64_t j_lo = std::clamp<int64_t>(ax - qx0, 0, cols_n);
             const int64_t j_hi = std::clamp<int64_t>(s.in_w + ax - qx0, j_lo, cols_n);
             for (int64_t q = qy0; q < qy1; ++q, dst += cols_n) {
@@ -145,21 +199,20 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
               std::memset(dst + j_hi, 0, static_cast<size_t>(cols_n - j_hi) * sizeof(float));
             }
           }
-      b_mat = scratch;
-      ldb = pixels;
+      // (the GEMM may read the last row kPaddedColumns past its end: padded_floats has room)
     }
 
     // C: straight into the output when the (single) phase's outputs are whole output rows.
-    const bool direct_c = sh == 1 && sw == 1 && cols_n == s.out_w;
+    const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
     const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
-    int64_t ldc = pixels;
+    int64_t ldc = n_cols;
     if (direct_c) {
       c_mat = out + oy_first * s.out_w;
       ldc = out_plane;
     }
     if (k > 0) {
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)];
-      gemm_packed(m, pixels, k, wp, b_mat, ldb, c_mat, ldc);
+      gemm_packed(m, n_cols, k, wp, b_rows, c_mat, ldc, /*b_padded=*/!direct_b);
     }
 
     if (direct_c) {
@@ -184,7 +237,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         const float* c_row = c_mat + (static_cast<int64_t>(i) * cout_g + co) * ldc;
         for (int64_t q = y0; q < y1; ++q) {
           float* dst = plane + (q * sh + py - l.padding[0]) * s.out_w + x0 * sw + px - l.padding[1];
-          const float* src = c_row + (q - qy0) * cols_n + (x0 - qx0);
+          const float* src = c_row + (q - qy0) * width + (x0 - qx0);
           if (k == 0) {
             for (int64_t j = 0; j < x1 - x0; ++j) dst[j * sw] = b;
           } else {
