@@ -37,7 +37,7 @@ namespace {
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
-  if (depthwise_possible(l)) return CONVT_ALGORITHM_DEPTHWISE;
+  if (depthwise_possible(l) && depthwise_fits(l, s)) return CONVT_ALGORITHM_DEPTHWISE;
   if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
@@ -90,6 +90,9 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) 
       per_thread = static_cast<int64_t>(p.subpixel.bytes_per_thread);
       break;
     case CONVT_ALGORITHM_DEPTHWISE:
+      if (!depthwise_fits(l, s))
+        fail(CONVT_ERROR_UNSUPPORTED, "algorithm depthwise cannot run this shape: its output [",
+             s.out_h, ", ", s.out_w, "] is far larger than stride x input");
       p.threads = thread_count(l, s.batch * l.out_channels);
       per_thread = static_cast<int64_t>(depthwise_workspace_per_thread(l, s));
       break;

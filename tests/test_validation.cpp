@@ -274,3 +274,36 @@ TEST_CASE("names and versions", "[validation][quick]") {
   CHECK(std::string(convt_algorithm_name(CONVT_ALGORITHM_GEMM_COL2IM)) == "gemm_col2im");
   CHECK(std::string(convt_algorithm_name(1234)) == "unknown");
 }
+
+TEST_CASE("an absurdly large but legal output: plans stay overflow-free", "[validation][quick]") {
+  // Depthwise, 1x1 kernel, dilation 2^61 and output_padding 2^61 - 1: a legal layer whose
+  // output is 2^61 x 1 pixels (found by the fuzzer: the depthwise plan overflowed).
+  convt_params p;
+  convt_params_init(&p, sizeof p);
+  p.in_channels = p.out_channels = p.groups = 1;
+  p.kernel_size[0] = p.kernel_size[1] = 1;
+  p.dilation[0] = int64_t(1) << 61;
+  p.output_padding[0] = (int64_t(1) << 61) - 1;
+  const float w = 2.0f;
+  const int64_t in_shape[4] = {1, 1, 1, 1};
+  for (int32_t algo : {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_DEPTHWISE}) {
+    p.algorithm = algo;
+    convt_handle* h = nullptr;
+    REQUIRE(convt_create(&p, &w, nullptr, &h) == CONVT_OK);
+    int64_t out[4];
+    REQUIRE(convt_output_shape(h, in_shape, nullptr, out) == CONVT_OK);
+    CHECK(out[2] == int64_t(1) << 61);
+    size_t ws = 0;
+    int32_t chosen = -1;
+    const convt_status st = convt_workspace_size(h, in_shape, nullptr, &ws);
+    if (algo == CONVT_ALGORITHM_DEPTHWISE) {
+      CHECK(st == CONVT_ERROR_UNSUPPORTED);
+      CHECK(std::string(convt_last_error()).find("cannot run this shape") != std::string::npos);
+    } else {
+      CHECK(st == CONVT_OK);
+      CHECK(convt_selected_algorithm(h, in_shape, nullptr, &chosen) == CONVT_OK);
+      CHECK(chosen != CONVT_ALGORITHM_DEPTHWISE);
+    }
+    convt_destroy(h);
+  }
+}

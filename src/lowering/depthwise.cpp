@@ -186,6 +186,17 @@ bool depthwise_possible(const LayerSpec& l) {
          l.dilation[1] * (l.kernel[1] - 1) <= kMaxKernelExtent;
 }
 
+bool depthwise_fits(const LayerSpec& l, const RunShape& s) {
+  // The bordered plane copy spans the rows and columns the output reaches: for an output
+  // much larger than stride x input (a huge output_padding next to a huge dilation of a
+  // 1-tap kernel) it would be as large as the output itself.
+  for (int d = 0; d < 2; ++d) {
+    const int64_t in = d == 0 ? s.in_h : s.in_w, out = d == 0 ? s.out_h : s.out_w;
+    if (out > (in + 2) * l.stride[d] + 2 * kMaxKernelExtent) return false;  // in <= 2^31
+  }
+  return true;
+}
+
 size_t depthwise_workspace_per_thread(const LayerSpec& l, const RunShape& s) {
   return static_cast<size_t>(Geometry(l, s).workspace_floats()) * sizeof(float);
 }

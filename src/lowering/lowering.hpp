@@ -58,6 +58,7 @@ void run_subpixel(const RunArgs& args, const SubpixelWeights& weights,
 
 // Depthwise (groups == in == out): a direct vectorized gather per plane.
 bool depthwise_possible(const LayerSpec& layer);
+bool depthwise_fits(const LayerSpec& layer, const RunShape& shape);  // output not absurdly large
 size_t depthwise_workspace_per_thread(const LayerSpec& layer, const RunShape& shape);
 void run_depthwise(const RunArgs& args, int threads, float* workspace);
 

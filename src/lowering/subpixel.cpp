@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../checked.hpp"
 #include "../pack.hpp"
 #include "../parallel.hpp"
 #include "gemm_kernel.hpp"
@@ -62,23 +63,32 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   }
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
   const int64_t width = t.max_cols + t.max_ax;  // a row of output positions, plus the reach
-  const int64_t per_row = (l.in_per_group() + t.max_m) * std::max<int64_t>(width, 1) * 4;
+  const int64_t per_row = checked_mul(checked_mul(l.in_per_group() + t.max_m,
+                                                  std::max<int64_t>(width, 1), "sub-pixel rows"),
+                                      4, "sub-pixel rows");
   const int64_t by_budget = std::max<int64_t>(1, kBudgetBytes / per_row);
   const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * chunks);
   const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1),
                                     std::max<int64_t>(1, ceil_div(kMinItems, outer)));
   t.rows_per_item = std::max<int64_t>(1, std::min({by_budget, by_items, t.max_rows}));
   t.blocks = std::max<int64_t>(1, ceil_div(std::max<int64_t>(t.max_rows, 1), t.rows_per_item));
-  t.items = s.batch * l.groups * chunks * t.blocks;
+  t.items = checked_mul(checked_mul(s.batch * l.groups, chunks, "work items"), t.blocks,
+                        "work items");
   // Per thread: B's row addresses, the zero-bordered input rows, C.
   t.pointer_floats = (t.max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
   // The bordered input rows, or an im2col, whichever is larger (each item picks one).
+  const char* what = "sub-pixel workspace";
   t.padded_floats = std::max(
-      l.in_per_group() * ((t.rows_per_item + t.max_ay) * width + t.max_ax + kPaddedColumns),
-      t.max_k * t.rows_per_item * t.max_cols + kPaddedColumns);
-  const int64_t floats =
-      t.pointer_floats + t.padded_floats + t.max_m * t.rows_per_item * width;
-  t.bytes_per_thread = static_cast<size_t>((floats * 4 + 63) / 64 * 64);
+      checked_mul(l.in_per_group(),
+                  checked_add(checked_mul(t.rows_per_item + t.max_ay, width, what),
+                              t.max_ax + kPaddedColumns, what),
+                  what),
+      checked_add(checked_mul(checked_mul(t.max_k, t.rows_per_item, what), t.max_cols, what),
+                  kPaddedColumns, what));
+  const int64_t floats = checked_add(
+      checked_add(t.pointer_floats, t.padded_floats, what),
+      checked_mul(checked_mul(t.max_m, t.rows_per_item, what), width, what), what);
+  t.bytes_per_thread = checked_bytes(checked_add(floats, 16, what), sizeof(float), what) / 64 * 64;
   return t;
 }
 

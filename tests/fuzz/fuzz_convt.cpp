@@ -136,17 +136,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_status(ss);
   size_t ws = 0;
   int32_t algo = -1;
-  check(convt_workspace_size(h, in_shape, output_size, &ws) == ss, "workspace_size disagrees");
-  check(convt_selected_algorithm(h, in_shape, output_size, &algo) == ss, "selected disagrees");
+  // A valid shape may still be one the handle's (forced) algorithm cannot run, or whose
+  // plan's sizes overflow: then workspace_size, selected_algorithm and run all say so.
+  const convt_status ws_st = convt_workspace_size(h, in_shape, output_size, &ws);
+  check_status(ws_st);
+  check(ws_st == ss || (ss == CONVT_OK && (ws_st == CONVT_ERROR_UNSUPPORTED ||
+                                           ws_st == CONVT_ERROR_SIZE_OVERFLOW)),
+        "workspace_size disagrees with output_shape");
+  check(convt_selected_algorithm(h, in_shape, output_size, &algo) == ws_st,
+        "selected_algorithm disagrees with workspace_size");
   const int64_t in_elems = product({in_shape[0], in_shape[1], in_shape[2], in_shape[3]});
   const int64_t out_elems = ss == CONVT_OK ? product({out_shape[0], out_shape[1], out_shape[2], out_shape[3]}) : 0;
-  if (ss != CONVT_OK || in_elems > kMaxElems || out_elems > kMaxElems || in_elems < 0) {
+  if (ws_st != CONVT_OK || in_elems > kMaxElems || out_elems > kMaxElems || in_elems < 0) {
     // A failing run must leave the output alone.
     float guard[16];
     for (float& g : guard) g = 42.0f;
     std::vector<float> x(16, 1.0f);
     const convt_status rs = convt_run(h, in_shape, x.data(), output_size, guard, 16, nullptr, 0);
     check_status(rs);
+    if (ss == CONVT_OK && ws_st != CONVT_OK && in_elems <= 16 && out_elems > 0 && out_elems <= 16)
+      check(rs == ws_st, "run disagrees with workspace_size");
     if (rs != CONVT_OK)
       for (float g : guard) check(g == 42.0f, "failed run wrote into the output");
     convt_destroy(h);
