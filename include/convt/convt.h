@@ -103,10 +103,12 @@ enum {
   CONVT_ALGORITHM_AUTO = 0,        /* the planner chooses per run (the default)              */
   CONVT_ALGORITHM_GEMM_COL2IM = 1, /* OpenBLAS sgemm (W^T x X) + col2im scatter-add          */
   CONVT_ALGORITHM_REFERENCE = 2,   /* plain direct loop: slow, simple, the tests' oracle      */
-  CONVT_ALGORITHM_SUBPIXEL = 3,    /* per stride phase: im2col + sgemm, each output written
-                                      once; strides up to 64                                */
-  CONVT_ALGORITHM_DEPTHWISE = 4,   /* groups == in == out: direct vectorized loops; strides
+  CONVT_ALGORITHM_SUBPIXEL = 3,    /* per stride phase: a stride-1 correlation on convt's
+                                      own GEMM kernel, each output written once; strides
                                       up to 64                                              */
+  CONVT_ALGORITHM_DEPTHWISE = 4,   /* groups == in == out: direct vectorized loops; strides
+                                      up to 64, dilation*(kernel-1) up to 4096, and at a
+                                      run an output not far larger than stride x input     */
   CONVT_ALGORITHM_POINTWISE = 5    /* 1x1 kernel, stride 1, padding 0: one sgemm per group,
                                       output_padding 0                                     */
 };
