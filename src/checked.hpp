@@ -38,4 +38,7 @@ inline size_t checked_bytes(int64_t count, size_t elem_size, const char* what) {
   return r;
 }
 
+// ceil(a / b) for a >= 0, b > 0, without overflow (b may be close to INT64_MAX).
+inline int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
+
 }  // namespace convt

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "checked.hpp"
+
 namespace convt {
 
 struct Tap {
@@ -26,7 +28,7 @@ struct DimPhases {
   // Outputs of residue r are o = q*stride + r - padding for q in [q_begin, q_end).
   int64_t q_begin(int64_t r) const {
     const int64_t lo = padding - r;  // o >= 0  <=>  q*stride >= padding - r
-    return lo <= 0 ? 0 : lo / stride + (lo % stride != 0);  // ceil, without overflow
+    return lo <= 0 ? 0 : ceil_div(lo, stride);
   }
   int64_t q_end(int64_t r, int64_t out) const {
     const int64_t hi = out - 1 + padding - r;  // o <= out - 1

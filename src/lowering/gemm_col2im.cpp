@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "../checked.hpp"
 #include "../parallel.hpp"
 #include "lowering.hpp"
 
@@ -28,9 +29,6 @@ constexpr int64_t kColumnBudgetBytes = 2 << 20;
 constexpr int64_t kMinItems = 8;
 // Rows of the column matrix per item below which splitting channels stops paying.
 constexpr int64_t kMinRowsPerItem = 256;
-
-// ceil(a / b) for a >= 0, b > 0, without overflow (b may be close to INT64_MAX).
-int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
 
 // The input columns w whose output column w*stride + offset lies in [0, out_w).
 void valid_range(int64_t offset, int64_t stride, int64_t in_w, int64_t out_w, int64_t* lo,

@@ -31,8 +31,6 @@ namespace {
 constexpr int64_t kBudgetBytes = 2 << 20;  // cols + C per thread: about one core's L2
 constexpr int64_t kMinItems = 8;           // enough items for a few threads, fixed
 
-int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
-
 // The output positions q a chunk covers in one dimension: the union of its phases' ranges.
 struct Range {
   int64_t lo, hi;
