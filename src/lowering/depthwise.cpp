@@ -12,19 +12,13 @@
 #include <cstring>
 #include <vector>
 
+#include "../cpu_dispatch.hpp"
 #include "../parallel.hpp"
 #include "../phases.hpp"
 #include "lowering.hpp"
 
 namespace convt {
 namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && \
-    !defined(__SANITIZE_THREAD__)
-#define CONVT_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CONVT_MULTIVERSION
-#endif
 
 // 16 floats: one AVX-512 register, two AVX2 or four SSE registers, whatever the clone targets.
 typedef float Vec16 __attribute__((vector_size(64)));
@@ -86,7 +80,7 @@ struct Geometry {
   int64_t workspace_floats() const { return padded_h * padded_w + acc_stride * pw.stride; }
 };
 
-CONVT_MULTIVERSION
+CONVT_TARGET_CLONES("avx512f", "avx2", "default")
 void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, float b, float* out,
            float* scratch) {
   // The zero-bordered copy of the input plane.

@@ -1,18 +1,12 @@
 #include "gemm_kernel.hpp"
 
+#include "../cpu_dispatch.hpp"
+
 #include <algorithm>
 #include <cstring>
 
 namespace convt {
 namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && \
-    !defined(__SANITIZE_THREAD__)
-#define CONVT_MULTIVERSION \
-  __attribute__((target_clones("avx512f", "arch=haswell", "default")))
-#else
-#define CONVT_MULTIVERSION
-#endif
 
 typedef float Vec16 __attribute__((vector_size(64)));
 // The same, for loads and stores at any float-aligned address.
@@ -75,7 +69,7 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
         *packed++ = i0 + r < m ? a[(i0 + r) * lda + kk] : 0.0f;
 }
 
-CONVT_MULTIVERSION
+CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
 void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed,
                  const float* const* b_rows, float* c, int64_t ldc, bool b_padded) {
   // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
