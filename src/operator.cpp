@@ -22,6 +22,15 @@ struct ThreadScratch {
 };
 thread_local ThreadScratch t_scratch;
 
+// A 64-byte aligned workspace of at least `bytes` (free it with std::free); throws
+// CONVT_ERROR_OUT_OF_MEMORY when it cannot be had.
+void* allocate_workspace(size_t bytes, size_t* rounded) {
+  *rounded = (bytes + 63) / 64 * 64;
+  void* p = std::aligned_alloc(64, *rounded);
+  if (!p) fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", *rounded, " bytes");
+  return p;
+}
+
 // The calling thread's scratch of at least `bytes`; nullptr if it is not to be kept. Throws
 // CONVT_ERROR_OUT_OF_MEMORY when it cannot be had (the old buffer is released first).
 void* thread_scratch(size_t bytes) {
@@ -30,10 +39,8 @@ void* thread_scratch(size_t bytes) {
     std::free(t_scratch.data);
     t_scratch.data = nullptr;
     t_scratch.bytes = 0;
-    const size_t rounded = (bytes + 63) / 64 * 64;
-    t_scratch.data = std::aligned_alloc(64, rounded);
-    if (!t_scratch.data)
-      fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", rounded, " bytes");
+    size_t rounded;
+    t_scratch.data = allocate_workspace(bytes, &rounded);
     t_scratch.bytes = rounded;
   }
   return t_scratch.data;
@@ -73,10 +80,8 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
   if (!workspace && plan.workspace_bytes > 0) {
     workspace = thread_scratch(plan.workspace_bytes);
     if (!workspace) {  // too large to keep: this run's own
-      const size_t rounded = (plan.workspace_bytes + 63) / 64 * 64;
-      owned.reset(std::aligned_alloc(64, rounded));
-      if (!owned)
-        fail(CONVT_ERROR_OUT_OF_MEMORY, "cannot allocate a workspace of ", rounded, " bytes");
+      size_t rounded;
+      owned.reset(allocate_workspace(plan.workspace_bytes, &rounded));
       workspace = owned.get();
     }
   }
