@@ -102,7 +102,7 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
       run_depthwise(args, plan.threads, static_cast<float*>(workspace));
       break;
     case CONVT_ALGORITHM_POINTWISE:
-      run_pointwise(args, plan.threads);
+      run_pointwise(args, plan.pointwise, plan.threads);
       break;
     default:
       fail(CONVT_ERROR_INTERNAL, "planner chose unknown algorithm ", plan.algorithm);

@@ -101,9 +101,8 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) 
         fail(CONVT_ERROR_UNSUPPORTED, "algorithm pointwise cannot run this shape: it needs an "
              "output of the input's size, but output_padding is [", s.output_padding[0], ", ",
              s.output_padding[1], "]");
-      p.threads = thread_count(l, s.batch * l.groups *
-                                      ((s.in_h * s.in_w + pointwise_pixels_per_item(l, s) - 1) /
-                                       pointwise_pixels_per_item(l, s)));
+      p.pointwise = plan_pointwise(l, s);
+      p.threads = thread_count(l, p.pointwise.items);
       break;
     default:
       break;

@@ -15,6 +15,7 @@ struct Plan {
   size_t workspace_bytes = 0;  // the run's peak scratch
   GemmCol2imTiling gemm;       // when algorithm == GEMM_COL2IM
   SubpixelTiling subpixel;     // when algorithm == SUBPIXEL
+  PointwiseTiling pointwise;   // when algorithm == POINTWISE
 };
 
 // Throws CONVT_ERROR_UNSUPPORTED when the layer's forced algorithm cannot run it at all.

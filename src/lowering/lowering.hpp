@@ -64,7 +64,11 @@ void run_depthwise(const RunArgs& args, int threads, float* workspace);
 
 // 1x1, stride 1, no padding: one sgemm per (batch item, group, pixel block), no workspace.
 bool pointwise_possible(const LayerSpec& layer);
-int64_t pointwise_pixels_per_item(const LayerSpec& layer, const RunShape& shape);
-void run_pointwise(const RunArgs& args, int threads);
+struct PointwiseTiling {
+  int64_t pixels_per_item = 0, blocks = 0;
+  int64_t items = 0;  // batch * groups * blocks
+};
+PointwiseTiling plan_pointwise(const LayerSpec& layer, const RunShape& shape);
+void run_pointwise(const RunArgs& args, const PointwiseTiling& tiling, int threads);
 
 }  // namespace convt

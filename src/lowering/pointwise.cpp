@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "../checked.hpp"
 #include "../parallel.hpp"
 #include "lowering.hpp"
 
@@ -20,23 +21,26 @@ bool pointwise_possible(const LayerSpec& l) {
          l.padding[0] == 0 && l.padding[1] == 0;
 }
 
-int64_t pointwise_pixels_per_item(const LayerSpec& l, const RunShape& s) {
+PointwiseTiling plan_pointwise(const LayerSpec& l, const RunShape& s) {
+  PointwiseTiling t;
   const int64_t pixels = s.in_h * s.in_w;
   const int64_t outer = std::max<int64_t>(1, s.batch * l.groups);
-  const int64_t blocks = std::max<int64_t>(1, (kMinItems + outer - 1) / outer);
-  int64_t per = std::max(kMinPixelsPerItem, (pixels + blocks - 1) / blocks);
+  const int64_t wanted = std::max<int64_t>(1, ceil_div(kMinItems, outer));
+  int64_t per = std::max(kMinPixelsPerItem, ceil_div(pixels, wanted));
   per = (per + 15) / 16 * 16;
-  return std::min({per, pixels, static_cast<int64_t>(INT32_MAX)});
+  t.pixels_per_item = std::min({per, pixels, static_cast<int64_t>(INT32_MAX)});
+  t.blocks = ceil_div(pixels, t.pixels_per_item);
+  t.items = s.batch * l.groups * t.blocks;
+  return t;
 }
 
-void run_pointwise(const RunArgs& a, int threads) {
+void run_pointwise(const RunArgs& a, const PointwiseTiling& t, int threads) {
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   const int64_t pixels = s.in_h * s.in_w;  // == output pixels
-  const int64_t per = pointwise_pixels_per_item(l, s);
-  const int64_t blocks = (pixels + per - 1) / per;
-  parallel_for(s.batch * l.groups * blocks, threads, [&](int64_t item, int) {
+  const int64_t per = t.pixels_per_item, blocks = t.blocks;
+  parallel_for(t.items, threads, [&](int64_t item, int) {
     const int64_t block = item % blocks;
     const int64_t g = (item / blocks) % l.groups;
     const int64_t n = item / (blocks * l.groups);
