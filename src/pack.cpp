@@ -17,8 +17,8 @@ std::vector<int64_t> offsets(const std::vector<Tap>& taps) {
   for (const Tap& t : taps) v.push_back(t.offset);
   return v;
 }
-}  // namespace
 
+// The chunks of a layer's phases, deterministic: phases grouped by their tap offsets.
 std::vector<PhaseChunk> phase_chunks(const LayerSpec& l) {
   const DimPhases ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
   const DimPhases pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
@@ -51,6 +51,8 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& l) {
     }
   return chunks;
 }
+
+}  // namespace
 
 SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
   SubpixelWeights s;

@@ -26,9 +26,6 @@ struct PhaseChunk {
   int64_t taps() const { return static_cast<int64_t>(offset_y.size() * offset_x.size()); }
 };
 
-// The chunks of a layer's phases (deterministic; used by the planner and by packing).
-std::vector<PhaseChunk> phase_chunks(const LayerSpec& layer);
-
 // The sub-pixel lowering's weights: for every group g and chunk c, the matrix
 // (phases * out/groups) x K', K' = in/groups * taps, whose row (phase, co) holds
 // weight[g*cin_g + ci][co][kh][kw] for that phase's taps in (ci, tap_h, tap_w) order, so

@@ -27,14 +27,6 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 // (1.8x sub-pixel on a 3x3 stride-1 one; GEMM with K = 1 runs at a few GFLOP/s).
 constexpr double kMaxSubpixelWaste = 1.5;
 
-}  // namespace
-
-bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && !depthwise_possible(l);
-}
-
-namespace {
-
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
   if (depthwise_possible(l) && depthwise_fits(l, s)) return CONVT_ALGORITHM_DEPTHWISE;
@@ -50,6 +42,10 @@ int thread_count(const LayerSpec& l, int64_t items) {
 }
 
 }  // namespace
+
+bool auto_may_use_subpixel(const LayerSpec& l) {
+  return subpixel_possible(l) && !depthwise_possible(l);
+}
 
 void check_algorithm_possible(const LayerSpec& l) {
   const char* why = nullptr;
