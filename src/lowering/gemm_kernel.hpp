@@ -1,8 +1,9 @@
 // convt's own small-GEMM kernel for the sub-pixel lowering: C = A x B, with A (the layer's
 // weights) packed once at create and B (an im2col, or the input itself) read in place.
-// Register-blocked 8 x 32, compiled for AVX-512, AVX2+FMA and the baseline, chosen at load
-// time; no packing of B (its rows are given by address) and no per-call set-up, which is what OpenBLAS spends most of its
-// time on for the thin GEMMs these layers make (M 32-256, K 32-2048).
+// Register-blocked 8 x 32 (up to 12 x 32 for matrices of at most 12 rows), compiled for
+// AVX-512, AVX2+FMA and the baseline, chosen at load time; no packing of B (its rows are
+// given by address) and no per-call set-up, which is what OpenBLAS spends most of its time
+// on for the thin GEMMs these layers make (M 9-256, K 32-2048).
 #pragma once
 
 #include <cstddef>
@@ -10,11 +11,17 @@
 
 namespace convt {
 
-constexpr int64_t kPanelRows = 8;  // rows of A per packed panel (and per register block)
+// Rows of A per packed panel (and per register block): 8, or all of A when it has at most
+// 12 rows (one pass over B then serves all of them: FSRCNN's 9 phases of one channel).
+constexpr int64_t kPanelRows = 8;
+constexpr int64_t kMaxSinglePanel = 12;
+inline int64_t panel_rows(int64_t m) { return m <= kMaxSinglePanel ? m : kPanelRows; }
 
-// Floats of A (m x k) packed: ceil(m / 8) panels of k x 8, rows past m zero.
+// Floats of A (m x k) packed: ceil(m / h) panels of k x h (h = panel_rows(m)), rows past m
+// zero. A panel starts at row i0 = p * h, at float i0 * k.
 inline int64_t packed_a_floats(int64_t m, int64_t k) {
-  return (m + kPanelRows - 1) / kPanelRows * kPanelRows * k;
+  const int64_t h = panel_rows(m);
+  return h == 0 ? 0 : (m + h - 1) / h * h * k;
 }
 
 // Packs A (m x k, row-major, row stride lda) into `packed`.
