@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "lowering/gemm_kernel.hpp"
 
@@ -11,6 +12,12 @@ bool subpixel_possible(const LayerSpec& l) {
   return l.stride[0] <= kMaxPhaseStride && l.stride[1] <= kMaxPhaseStride;
 }
 
+bool subpixel_row_items(const LayerSpec& l) {
+  const int64_t phases = l.stride[0] * l.stride[1];
+  const int64_t depth = l.in_per_group() * l.kernel_area() / std::max<int64_t>(phases, 1);
+  return l.stride[1] > 1 && depth < kRowItemsMaxDepth && l.out_per_group() * l.stride[1] >= 8;
+}
+
 namespace {
 std::vector<int64_t> offsets(const std::vector<Tap>& taps) {
   std::vector<int64_t> v;
@@ -18,19 +25,21 @@ std::vector<int64_t> offsets(const std::vector<Tap>& taps) {
   return v;
 }
 
-// The chunks of a layer's phases, deterministic: phases grouped by their tap offsets.
-std::vector<PhaseChunk> phase_chunks(const LayerSpec& l) {
+// The chunks of a layer's phases, deterministic: phases grouped by their tap offsets (and
+// by ry too when items cover output rows, so that a chunk belongs to one row residue).
+std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
   const DimPhases ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
   const DimPhases pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
   const int64_t per_chunk = std::max<int64_t>(1, (kMergedRows + l.out_per_group() - 1) /
                                                      l.out_per_group());
   // Phases grouped by their tap offsets, in first-seen order.
-  std::map<std::pair<std::vector<int64_t>, std::vector<int64_t>>, size_t> class_of;
+  std::map<std::tuple<int64_t, std::vector<int64_t>, std::vector<int64_t>>, size_t> class_of;
   std::vector<std::vector<std::pair<int64_t, int64_t>>> classes;
   for (int64_t ry = 0; ry < l.stride[0]; ++ry)
     for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
-      const auto key = std::make_pair(offsets(ph.taps[static_cast<size_t>(ry)]),
-                                      offsets(pw.taps[static_cast<size_t>(rx)]));
+      const auto key =
+          std::make_tuple(row_items ? ry : 0, offsets(ph.taps[static_cast<size_t>(ry)]),
+                          offsets(pw.taps[static_cast<size_t>(rx)]));
       auto it = class_of.find(key);
       if (it == class_of.end()) {
         it = class_of.emplace(key, classes.size()).first;
@@ -58,7 +67,24 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
   SubpixelWeights s;
   s.ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
   s.pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
-  s.chunks = phase_chunks(l);
+  s.row_items = subpixel_row_items(l);
+  s.chunks = phase_chunks(l, s.row_items);
+  if (s.row_items) {
+    s.sets.resize(static_cast<size_t>(l.stride[0]));
+    s.slot.resize(static_cast<size_t>(l.stride[0] * l.stride[1]));
+    for (size_t c = 0; c < s.chunks.size(); ++c) {
+      const PhaseChunk& chunk = s.chunks[c];
+      auto& set = s.sets[static_cast<size_t>(chunk.phases[0].first)];
+      for (size_t i = 0; i < chunk.phases.size(); ++i) {
+        const auto [ry, rx] = chunk.phases[i];
+        s.slot[static_cast<size_t>(ry * l.stride[1] + rx)] = {static_cast<int64_t>(set.size()),
+                                                              static_cast<int64_t>(i)};
+      }
+      set.push_back(static_cast<int64_t>(c));
+    }
+  } else {
+    for (size_t c = 0; c < s.chunks.size(); ++c) s.sets.push_back({static_cast<int64_t>(c)});
+  }
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   const int64_t kw_n = l.kernel[1], area = l.kernel_area();
   s.offset.resize(static_cast<size_t>(l.groups) * s.chunks.size());
@@ -74,10 +100,10 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
       const int64_t m = static_cast<int64_t>(chunk.phases.size()) * cout_g;
       const int64_t k = cin_g * chunk.taps();
       rows.clear();
-      for (const auto& [ry, rx] : chunk.phases) {
-        const auto& ty = s.ph.taps[static_cast<size_t>(ry)];
-        const auto& tx = s.pw.taps[static_cast<size_t>(rx)];
-        for (int64_t co = 0; co < cout_g; ++co)
+      for (int64_t co = 0; co < cout_g; ++co)
+        for (const auto& [ry, rx] : chunk.phases) {
+          const auto& ty = s.ph.taps[static_cast<size_t>(ry)];
+          const auto& tx = s.pw.taps[static_cast<size_t>(rx)];
           for (int64_t ci = 0; ci < cin_g; ++ci) {
             const float* w = weight + ((g * cin_g + ci) * cout_g + co) * area;
             for (const Tap& a : ty)

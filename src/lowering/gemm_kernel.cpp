@@ -85,12 +85,12 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
 }
 
 CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
-void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed,
+void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t packed_rows,
                  const float* const* b_rows, float* c, int64_t ldc, bool b_padded) {
   // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
   // A passes over it; each A panel (k x h) is reused across the block's 32-column strips.
   // (Copying B's strips into contiguous panels first measured slower here.)
-  const int64_t h = panel_rows(m);
+  const int64_t h = panel_rows(packed_rows);
   const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
     const int64_t j1 = std::min(n, j0 + nb);

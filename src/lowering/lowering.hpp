@@ -36,15 +36,18 @@ GemmCol2imTiling plan_gemm_col2im(const LayerSpec& layer, const RunShape& shape)
 void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int threads,
                      float* workspace);
 
-// Sub-pixel: per output phase, im2col of the phase's taps + one sgemm + a plain store.
+// Sub-pixel: per chunk of output phases, im2col of its taps + one GEMM + a plain store.
+// Work items are (batch item, group, set of chunks, block of output channels, block of rows).
 struct SubpixelTiling {
   int64_t max_rows = 0, max_cols = 0;  // output positions q of a chunk, over the chunks
-  int64_t max_k = 0, max_m = 0;        // GEMM depth and rows, over the chunks
+  int64_t max_k = 0;                   // GEMM depth, over the chunks
+  int64_t max_set_phases = 0;          // phases a work item computes, over the sets
   int64_t max_ay = 0, max_ax = 0;      // largest tap offsets, over the chunks
   int64_t pointer_floats = 0;          // per-thread scratch: B's row addresses,
   int64_t padded_floats = 0;           // the zero-bordered input rows, then C
+  int64_t co_per_item = 0, co_blocks = 0;  // output channels (of a group) per item
   int64_t rows_per_item = 0, blocks = 0;
-  int64_t items = 0;                   // batch * groups * chunks * blocks
+  int64_t items = 0;  // batch * groups * sets * co_blocks * blocks
   size_t bytes_per_thread = 0;
 };
 SubpixelTiling plan_subpixel(const LayerSpec& layer, const RunShape& shape,

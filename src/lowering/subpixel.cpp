@@ -4,22 +4,28 @@
 // see pack.hpp):
 //   cols (K' x P)           = im2col of the input at the chunk's tap offsets
 //                             (K' = in/groups * taps, P = the chunk's output positions q)
-//   C (phases*out/g x P)    = packed chunk weight * cols                      [one sgemm]
+//   C (out/g*phases x P)    = packed chunk weight * cols                      [one GEMM]
 //   each phase's outputs    = its rows of C + bias                            [a plain store]
 // Every output element is written exactly once: no zero fill, no scatter-add; and K' is
 // in/groups times the taps, not in/groups alone (what makes col2im's GEMMs thin).
+//
+// A work item computes a set of chunks (pack.hpp) for a block of output channels and rows:
+// one chunk, whose phases are stored every stride-th column; or, where that strided store
+// would cost a sizeable share (SubpixelWeights::row_items), every chunk of one output-row
+// residue ry, whose C blocks are then interleaved into whole output rows.
 //
 // Two shortcuts remove copies where the layout allows:
 //   direct B: one tap at offset 0 whose columns are whole input rows reads the input itself
 //             as the GEMM's B (stride == kernel layers, e.g. U-Net up-sampling);
 //   direct C: with stride 1 there is one phase whose outputs are whole output rows, so the
 //             GEMM writes straight into the output.
-// Work items are (batch item, group, chunk, block of rows): disjoint outputs, a split that
-// does not depend on the thread count.
+// Work items are (batch item, group, set, channel block, block of rows): disjoint outputs,
+// a split that does not depend on the thread count.
 #include <algorithm>
 #include <cstring>
 
 #include "../checked.hpp"
+#include "../cpu_dispatch.hpp"
 #include "../pack.hpp"
 #include "../parallel.hpp"
 #include "gemm_kernel.hpp"
@@ -46,6 +52,79 @@ Range chunk_range(const PhaseChunk& c, const DimPhases& d, int64_t out, bool row
   return r;
 }
 
+typedef float Vec16 __attribute__((vector_size(64)));
+typedef int32_t Idx16 __attribute__((vector_size(64)));
+typedef float Vec8 __attribute__((vector_size(32)));
+typedef int32_t Idx8 __attribute__((vector_size(32)));
+typedef float Vec4 __attribute__((vector_size(16)));
+typedef int32_t Idx4 __attribute__((vector_size(16)));
+
+// out[2j] = e[j] + bias, out[2j + 1] = f[j] + bias for j < the vectors' width. (memcpy:
+// unaligned loads and stores; a type's alignment attribute does not survive a template.)
+template <typename Vec, typename Idx>
+__attribute__((always_inline)) inline void interleave2(float* out, const float* e_src,
+                                                       const float* f_src, float bias,
+                                                       Idx lo_idx, Idx hi_idx) {
+  Vec e, f;
+  std::memcpy(&e, e_src, sizeof e);
+  std::memcpy(&f, f_src, sizeof f);
+  e += bias;
+  f += bias;
+  const Vec lo = __builtin_shuffle(e, f, lo_idx), hi = __builtin_shuffle(e, f, hi_idx);
+  std::memcpy(out, &lo, sizeof lo);
+  std::memcpy(out + sizeof lo / sizeof(float), &hi, sizeof hi);
+}
+
+// One output row from its sw phase rows: out[o] = c[at[rx] + qx] + bias, where
+// o + pw = qx * sw + rx (at[rx]: where phase rx's row sits in c, less its first qx; phases
+// with no outputs in the row are never read). The row is written front to back: stride 2
+// interleaves 16, 8 or 4 values of each phase per step in registers; larger strides read
+// the sw phases of one qx by index (AVX-512 / AVX2 gathers).
+CONVT_TARGET_CLONES("avx512f", "avx2", "default")
+void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const float* c,
+                    const int64_t* at, float bias) {
+  const int64_t end = out_w + pw;  // t = o + pw runs over [pw, end)
+  int64_t t = pw;
+  if (sw == 2) {
+    if (t & 1) {
+      out[0] = c[at[1] + t / 2] + bias;
+      ++t;
+    }
+    // t even from here: values qx = t / 2 of both phases go to out[t - pw], out[t - pw + 1].
+    const auto e = [&] { return c + at[0] + t / 2; };
+    const auto f = [&] { return c + at[1] + t / 2; };
+    for (; t + 32 <= end; t += 32)
+      interleave2<Vec16>(out + t - pw, e(), f(), bias,
+                         Idx16{0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23},
+                         Idx16{8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31});
+    if (t + 16 <= end) {
+      interleave2<Vec8>(out + t - pw, e(), f(), bias, Idx8{0, 8, 1, 9, 2, 10, 3, 11},
+                        Idx8{4, 12, 5, 13, 6, 14, 7, 15});
+      t += 16;
+    }
+    if (t + 8 <= end) {
+      interleave2<Vec4>(out + t - pw, e(), f(), bias, Idx4{0, 4, 1, 5}, Idx4{2, 6, 3, 7});
+      t += 8;
+    }
+  } else {
+    // Head up to a whole qx, then whole qx (all sw phases present), then the tail.
+    int64_t qx = t / sw, rx = t - qx * sw;
+    for (; rx != 0 && t < end; ++t) {
+      out[t - pw] = c[at[rx] + qx] + bias;
+      if (++rx == sw) rx = 0, ++qx;
+    }
+    for (; t + sw <= end; t += sw, ++qx) {
+      float* o = out + (t - pw);
+      for (int64_t r = 0; r < sw; ++r) o[r] = c[at[r] + qx] + bias;
+    }
+  }
+  int64_t qx = t / sw, rx = t - qx * sw;
+  for (; t < end; ++t) {
+    out[t - pw] = c[at[rx] + qx] + bias;
+    if (++rx == sw) rx = 0, ++qx;
+  }
+}
+
 }  // namespace
 
 SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w) {
@@ -55,27 +134,46 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
     t.max_rows = std::max(t.max_rows, ry.hi - ry.lo);
     t.max_cols = std::max(t.max_cols, rx.hi - rx.lo);
     t.max_k = std::max(t.max_k, l.in_per_group() * c.taps());
-    t.max_m = std::max(t.max_m, static_cast<int64_t>(c.phases.size()) * l.out_per_group());
     for (const int64_t o : c.offset_y) t.max_ay = std::max(t.max_ay, o);
     for (const int64_t o : c.offset_x) t.max_ax = std::max(t.max_ax, o);
   }
-  const int64_t chunks = static_cast<int64_t>(w.chunks.size());
+  int64_t max_set_chunks = 0;
+  for (const auto& set : w.sets) {
+    int64_t phases = 0;
+    for (const int64_t c : set) phases += w.chunks[static_cast<size_t>(c)].size();
+    t.max_set_phases = std::max(t.max_set_phases, phases);
+    max_set_chunks = std::max(max_set_chunks, static_cast<int64_t>(set.size()));
+  }
+  const char* what = "sub-pixel workspace";
+  const int64_t sets = static_cast<int64_t>(w.sets.size());
+  const int64_t cout_g = l.out_per_group();
   const int64_t width = t.max_cols + t.max_ax;  // a row of output positions, plus the reach
-  const int64_t per_row = checked_mul(checked_mul(l.in_per_group() + t.max_m,
-                                                  std::max<int64_t>(width, 1), "sub-pixel rows"),
-                                      4, "sub-pixel rows");
+  // Enough items for a few threads: rows split first (they keep the GEMM's A whole), then
+  // output channels in whole panels when there are too few rows.
+  const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * sets);
+  const int64_t need = ceil_div(kMinItems, outer);
+  const int64_t row_split = std::max<int64_t>(1, std::min(need, t.max_rows));
+  int64_t co_split = 1;
+  if (row_split < need && cout_g >= 2 * kPanelRows)
+    co_split = std::min(ceil_div(need, row_split), cout_g / kPanelRows);
+  t.co_per_item = co_split == 1 ? cout_g
+                                : ceil_div(ceil_div(cout_g, co_split), kPanelRows) * kPanelRows;
+  t.co_blocks = ceil_div(cout_g, std::max<int64_t>(t.co_per_item, 1));
+  const int64_t per_row = checked_mul(
+      checked_mul(checked_add(l.in_per_group(),
+                              checked_mul(t.max_set_phases, t.co_per_item, what), what),
+                  std::max<int64_t>(width, 1), what),
+      4, what);
   const int64_t by_budget = std::max<int64_t>(1, kBudgetBytes / per_row);
-  const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * chunks);
-  const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1),
-                                    std::max<int64_t>(1, ceil_div(kMinItems, outer)));
+  const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1), row_split);
   t.rows_per_item = std::max<int64_t>(1, std::min({by_budget, by_items, t.max_rows}));
   t.blocks = std::max<int64_t>(1, ceil_div(std::max<int64_t>(t.max_rows, 1), t.rows_per_item));
-  t.items = checked_mul(checked_mul(s.batch * l.groups, chunks, "work items"), t.blocks,
-                        "work items");
+  t.items = checked_mul(checked_mul(checked_mul(s.batch * l.groups, sets, "work items"),
+                                    t.co_blocks, "work items"),
+                        t.blocks, "work items");
   // Per thread: B's row addresses, the zero-bordered input rows, C.
   t.pointer_floats = (t.max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
-  // The bordered input rows, or an im2col, whichever is larger (each item picks one).
-  const char* what = "sub-pixel workspace";
+  // The bordered input rows, or an im2col, whichever is larger (each chunk picks one).
   t.padded_floats = std::max(
       checked_mul(l.in_per_group(),
                   checked_add(checked_mul(t.rows_per_item + t.max_ay, width, what),
@@ -83,9 +181,14 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
                   what),
       checked_add(checked_mul(checked_mul(t.max_k, t.rows_per_item, what), t.max_cols, what),
                   kPaddedColumns, what));
-  const int64_t floats = checked_add(
-      checked_add(t.pointer_floats, t.padded_floats, what),
-      checked_mul(checked_mul(t.max_m, t.rows_per_item, what), width, what), what);
+  // C of every chunk of a set, each rounded up to 16 floats.
+  const int64_t c_floats = checked_add(
+      checked_mul(checked_mul(checked_mul(t.max_set_phases, t.co_per_item, what),
+                              t.rows_per_item, what),
+                  width, what),
+      checked_mul(max_set_chunks, 16, what), what);
+  const int64_t floats =
+      checked_add(checked_add(t.pointer_floats, t.padded_floats, what), c_floats, what);
   t.bytes_per_thread = checked_bytes(checked_add(floats, 16, what), sizeof(float), what) / 64 * 64;
   return t;
 }
@@ -108,150 +211,198 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   const int64_t sh = l.stride[0], sw = l.stride[1];
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
+  const int64_t sets = static_cast<int64_t>(w.sets.size());
   const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
 
   parallel_for(t.items, threads, [&](int64_t item, int slot) {
-    const int64_t block = item % t.blocks;
-    const int64_t ci_chunk = (item / t.blocks) % chunks;
-    const int64_t g = (item / (t.blocks * chunks)) % l.groups;
-    const int64_t n = item / (t.blocks * chunks * l.groups);
-    const PhaseChunk& chunk = w.chunks[static_cast<size_t>(ci_chunk)];
-    const auto& oy = chunk.offset_y;
-    const auto& ox = chunk.offset_x;
+    int64_t rest = item;
+    const int64_t block = rest % t.blocks;
+    rest /= t.blocks;
+    const int64_t co_block = rest % t.co_blocks;
+    rest /= t.co_blocks;
+    const int64_t set = rest % sets;
+    rest /= sets;
+    const int64_t g = rest % l.groups;
+    const int64_t n = rest / l.groups;
+    const std::vector<int64_t>& set_chunks = w.sets[static_cast<size_t>(set)];
+    const int64_t co0 = co_block * t.co_per_item;
+    const int64_t co1 = std::min(cout_g, co0 + t.co_per_item), cos = co1 - co0;
 
-    // This item's output positions: rows q in [qy0, qy1), columns q in [qx0, qx1).
-    const Range ry = chunk_range(chunk, w.ph, s.out_h, true);
-    const Range rx = chunk_range(chunk, w.pw, s.out_w, false);
+    // This item's output rows q in [qy0, qy1): the set's chunks share one row range (one
+    // chunk, or the chunks of one row residue).
+    const Range ry = chunk_range(w.chunks[static_cast<size_t>(set_chunks[0])], w.ph, s.out_h, true);
     const int64_t qy0 = ry.lo + block * t.rows_per_item;
     const int64_t qy1 = std::min(ry.hi, qy0 + t.rows_per_item);
-    const int64_t qx0 = rx.lo, qx1 = rx.hi;
-    const int64_t rows = qy1 - qy0, cols_n = qx1 - qx0;
-    if (rows <= 0 || cols_n <= 0) return;
-    const int64_t pixels = rows * cols_n;
-    const int64_t k = cin_g * chunk.taps();
-    const int64_t m = static_cast<int64_t>(chunk.phases.size()) * cout_g;
+    const int64_t rows = qy1 - qy0;
+    if (rows <= 0 || cos <= 0) return;
 
     const float* x = a.input + (n * l.in_channels + g * cin_g) * in_plane;
     float* out = a.output + (n * l.out_channels + g * cout_g) * out_plane;
     const float* bias = a.bias ? a.bias + g * cout_g : nullptr;
     float* scratch = workspace + slot * per_thread;
-
-    // B: the chunk's taps, each a row address. Either the input itself (one tap at offset
-    // 0 whose outputs are whole input rows), or a zero-bordered copy of the input rows this
-    // item reads, in which tap (ay, ax) of channel ci is the copy shifted by the offsets:
-    // output position j of the item (row j / width, column j % width) reads
-    // copy[ci][j / width + max_ay - ay][j % width + max_ax - ax]. The columns past cols_n
-    // (width - cols_n of them) are computed and not stored; no im2col copy per tap.
-    const int64_t ay_max = oy.empty() ? 0 : *std::max_element(oy.begin(), oy.end());
-    const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
-    const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
-                          qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h;
-    // The bordered copy makes each output row ax_max positions wider; where that costs the
-    // GEMM a whole extra 32-column strip in 8 (few pixels per item, as in dcgan), a plain
-    // im2col (one copy per tap, exactly cols_n wide) is the cheaper B.
-    const auto strips = [](int64_t cols) { return (cols + kPaddedColumns - 1) / kPaddedColumns; };
-    const bool bordered = !direct_b && 8 * strips(rows * (cols_n + ax_max)) <= 9 * strips(rows * cols_n);
-    const int64_t width = bordered ? cols_n + ax_max : cols_n;
-    const int64_t n_cols = rows * width;  // the GEMM's N
     const float** b_rows = reinterpret_cast<const float**>(scratch);
     float* padded = scratch + t.pointer_floats;
-    float* c_mat = padded + t.padded_floats;
-    if (direct_b) {
-      for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
-    } else if (bordered && k > 0) {
-      // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
-      const int64_t prows = rows + ay_max, plane = prows * width + ax_max + kPaddedColumns;
-      const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
-      const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, width);
-      const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, width);
-      for (int64_t ci = 0; ci < cin_g; ++ci) {
-        float* dst = padded + ci * plane;
-        for (int64_t r = 0; r < prows; ++r, dst += width) {
-          const int64_t h = qy0 - ay_max + r;
-          if (h < 0 || h >= s.in_h) {
-            std::memset(dst, 0, static_cast<size_t>(width) * sizeof(float));
-            continue;
-          }
-          const float* src = x + ci * in_plane + h * s.in_w + w_first;
-          std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
-          std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
-          std::memset(dst + c_hi, 0, static_cast<size_t>(width - c_hi) * sizeof(float));
-        }
-        std::memset(dst, 0, static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
-        for (size_t iy = 0; iy < oy.size(); ++iy)
-          for (size_t ix = 0; ix < ox.size(); ++ix)
-            b_rows[(ci * static_cast<int64_t>(oy.size()) + static_cast<int64_t>(iy)) *
-                       static_cast<int64_t>(ox.size()) + static_cast<int64_t>(ix)] =
-                padded + ci * plane + (ay_max - oy[iy]) * width + (ax_max - ox[ix]);
-      }
-    } else if (k > 0) {  // im2col: row (ci, tap) holds the item's outputs' inputs for that tap
-      float* dst = padded;
-      int64_t kk = 0;
-      for (int64_t ci = 0; ci < cin_g; ++ci)
-        for (const int64_t ay : oy)
-          for (const int64_t ax : ox) {
-            b_rows[kk++] = dst;
-            const int64_t j_lo = std::clamp<int64_t>(ax - qx0, 0, cols_n);
-            const int64_t j_hi = std::clamp<int64_t>(s.in_w + ax - qx0, j_lo, cols_n);
-            for (int64_t q = qy0; q < qy1; ++q, dst += cols_n) {
-              const int64_t h = q - ay;
-              if (h < 0 || h >= s.in_h) {
-                std::memset(dst, 0, static_cast<size_t>(cols_n) * sizeof(float));
-                continue;
-              }
-              const float* src = x + ci * in_plane + h * s.in_w;
-              std::memset(dst, 0, static_cast<size_t>(j_lo) * sizeof(float));
-              std::memcpy(dst + j_lo, src + (qx0 + j_lo - ax),
-                          static_cast<size_t>(j_hi - j_lo) * sizeof(float));
-              std::memset(dst + j_hi, 0, static_cast<size_t>(cols_n - j_hi) * sizeof(float));
+    float* c_next = padded + t.padded_floats;
+
+    // Where each chunk of the set (at most stride_w of them) left its C: the row of channel
+    // co and phase i is (co - co0) * phases + i (rows ldc apart), output position (q, qx)
+    // its column (q - qy0) * width + (qx - qx0).
+    struct ChunkC {
+      const float* c = nullptr;
+      int64_t phases = 0, ldc = 0, width = 0, qx0 = 0;
+    };
+    ChunkC done[kMaxPhaseStride];
+
+    for (size_t pos = 0; pos < set_chunks.size(); ++pos) {
+      const int64_t ci_chunk = set_chunks[pos];
+      const PhaseChunk& chunk = w.chunks[static_cast<size_t>(ci_chunk)];
+      const auto& oy = chunk.offset_y;
+      const auto& ox = chunk.offset_x;
+      const Range rx = chunk_range(chunk, w.pw, s.out_w, false);
+      const int64_t qx0 = rx.lo, qx1 = rx.hi, cols_n = qx1 - qx0;
+      if (cols_n <= 0) continue;
+      const int64_t pixels = rows * cols_n;
+      const int64_t k = cin_g * chunk.taps();
+      const int64_t phases = chunk.size();
+      const int64_t m = phases * cos;
+
+      // B: the chunk's taps, each a row address. Either the input itself (one tap at offset
+      // 0 whose outputs are whole input rows), or a zero-bordered copy of the input rows
+      // this item reads, in which tap (ay, ax) of channel ci is the copy shifted by the
+      // offsets: output position j of the item (row j / width, column j % width) reads
+      // copy[ci][j / width + max_ay - ay][j % width + max_ax - ax]. The columns past cols_n
+      // (width - cols_n of them) are computed and not stored; no im2col copy per tap.
+      const int64_t ay_max = oy.empty() ? 0 : *std::max_element(oy.begin(), oy.end());
+      const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
+      const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
+                            qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h;
+      // The bordered copy makes each output row ax_max positions wider; where that costs the
+      // GEMM a whole extra 32-column strip in 8 (few pixels per item, as in dcgan), a plain
+      // im2col (one copy per tap, exactly cols_n wide) is the cheaper B.
+      const auto strips = [](int64_t cols) { return (cols + kPaddedColumns - 1) / kPaddedColumns; };
+      const bool bordered =
+          !direct_b && 8 * strips(rows * (cols_n + ax_max)) <= 9 * strips(rows * cols_n);
+      const int64_t width = bordered ? cols_n + ax_max : cols_n;
+      const int64_t n_cols = rows * width;  // the GEMM's N
+      if (direct_b) {
+        for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
+      } else if (bordered && k > 0) {
+        // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
+        const int64_t prows = rows + ay_max, plane = prows * width + ax_max + kPaddedColumns;
+        const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
+        const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, width);
+        const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, width);
+        for (int64_t ci = 0; ci < cin_g; ++ci) {
+          float* dst = padded + ci * plane;
+          for (int64_t r = 0; r < prows; ++r, dst += width) {
+            const int64_t h = qy0 - ay_max + r;
+            if (h < 0 || h >= s.in_h) {
+              std::memset(dst, 0, static_cast<size_t>(width) * sizeof(float));
+              continue;
             }
+            const float* src = x + ci * in_plane + h * s.in_w + w_first;
+            std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
+            std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
+            std::memset(dst + c_hi, 0, static_cast<size_t>(width - c_hi) * sizeof(float));
           }
-      // (the GEMM may read the last row kPaddedColumns past its end: padded_floats has room)
-    }
-
-    // C: straight into the output when the (single) phase's outputs are whole output rows.
-    const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
-    const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
-    int64_t ldc = n_cols;
-    if (direct_c) {
-      c_mat = out + oy_first * s.out_w;
-      ldc = out_plane;
-    }
-    if (k > 0) {
-      const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)];
-      gemm_packed(m, n_cols, k, wp, b_rows, c_mat, ldc, /*b_padded=*/!direct_b);
-    }
-
-    if (direct_c) {
-      for (int64_t co = 0; co < cout_g; ++co) {
-        const float b = bias ? bias[co] : 0.0f;
-        float* c_row = out + co * out_plane + oy_first * s.out_w;
-        if (b != 0.0f)
-          for (int64_t p = 0; p < pixels; ++p) c_row[p] += b;
+          std::memset(dst, 0, static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
+          for (size_t iy = 0; iy < oy.size(); ++iy)
+            for (size_t ix = 0; ix < ox.size(); ++ix)
+              b_rows[(ci * static_cast<int64_t>(oy.size()) + static_cast<int64_t>(iy)) *
+                         static_cast<int64_t>(ox.size()) + static_cast<int64_t>(ix)] =
+                  padded + ci * plane + (ay_max - oy[iy]) * width + (ax_max - ox[ix]);
+        }
+      } else if (k > 0) {  // im2col: row (ci, tap) holds the item's outputs' inputs for that tap
+        float* dst = padded;
+        int64_t kk = 0;
+        for (int64_t ci = 0; ci < cin_g; ++ci)
+          for (const int64_t ay : oy)
+            for (const int64_t ax : ox) {
+              b_rows[kk++] = dst;
+              const int64_t j_lo = std::clamp<int64_t>(ax - qx0, 0, cols_n);
+              const int64_t j_hi = std::clamp<int64_t>(s.in_w + ax - qx0, j_lo, cols_n);
+              for (int64_t q = qy0; q < qy1; ++q, dst += cols_n) {
+                const int64_t h = q - ay;
+                if (h < 0 || h >= s.in_h) {
+                  std::memset(dst, 0, static_cast<size_t>(cols_n) * sizeof(float));
+                  continue;
+                }
+                const float* src = x + ci * in_plane + h * s.in_w;
+                std::memset(dst, 0, static_cast<size_t>(j_lo) * sizeof(float));
+                std::memcpy(dst + j_lo, src + (qx0 + j_lo - ax),
+                            static_cast<size_t>(j_hi - j_lo) * sizeof(float));
+                std::memset(dst + j_hi, 0, static_cast<size_t>(cols_n - j_hi) * sizeof(float));
+              }
+            }
+        // (the GEMM may read the last row kPaddedColumns past its end: padded_floats has room)
       }
-      return;
-    }
-    // Each phase's rows of C go to its own outputs: rows q*sh + ry - ph, columns
-    // q*sw + rx - pw, for the q of its own range (the chunk's range is their union).
-    for (size_t i = 0; i < chunk.phases.size(); ++i) {
-      const auto [py, px] = chunk.phases[i];
-      const int64_t y0 = std::max(qy0, w.ph.q_begin(py)), y1 = std::min(qy1, w.ph.q_end(py, s.out_h));
-      const int64_t x0 = w.pw.q_begin(px), x1 = w.pw.q_end(px, s.out_w);
-      if (y0 >= y1 || x0 >= x1) continue;
-      for (int64_t co = 0; co < cout_g; ++co) {
-        const float b = bias ? bias[co] : 0.0f;
-        float* plane = out + co * out_plane;
-        const float* c_row = c_mat + (static_cast<int64_t>(i) * cout_g + co) * ldc;
-        for (int64_t q = y0; q < y1; ++q) {
-          float* dst = plane + (q * sh + py - l.padding[0]) * s.out_w + x0 * sw + px - l.padding[1];
-          const float* src = c_row + (q - qy0) * width + (x0 - qx0);
-          if (k == 0) {
-            for (int64_t j = 0; j < x1 - x0; ++j) dst[j * sw] = b;
-          } else {
+
+      // C: straight into the output when the (single) phase's outputs are whole output rows.
+      const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
+      const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
+      float* c_mat = c_next;
+      int64_t ldc = n_cols;
+      if (direct_c) {
+        c_mat = out + co0 * out_plane + oy_first * s.out_w;
+        ldc = out_plane;
+      } else {
+        c_next += (m * n_cols + 15) / 16 * 16;
+      }
+      const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
+                        co0 * phases * k;
+      gemm_packed(m, n_cols, k, wp, phases * cout_g, b_rows, c_mat, ldc, /*b_padded=*/!direct_b);
+      done[pos] = {c_mat, phases, ldc, width, qx0};
+
+      if (direct_c) {
+        for (int64_t co = co0; co < co1; ++co) {
+          const float b = bias ? bias[co] : 0.0f;
+          float* c_row = out + co * out_plane + oy_first * s.out_w;
+          if (b != 0.0f)
+            for (int64_t p = 0; p < pixels; ++p) c_row[p] += b;
+        }
+        continue;
+      }
+      if (w.row_items) continue;  // stored below, as whole rows
+      // Each phase's rows of C go to its own outputs: rows q*sh + ry - ph, columns
+      // q*sw + rx - pw, for the q of its own range (the chunk's range is their union).
+      for (int64_t i = 0; i < phases; ++i) {
+        const auto [py, px] = chunk.phases[static_cast<size_t>(i)];
+        const int64_t y0 = std::max(qy0, w.ph.q_begin(py));
+        const int64_t y1 = std::min(qy1, w.ph.q_end(py, s.out_h));
+        const int64_t x0 = w.pw.q_begin(px), x1 = w.pw.q_end(px, s.out_w);
+        if (y0 >= y1 || x0 >= x1) continue;
+        for (int64_t co = co0; co < co1; ++co) {
+          const float b = bias ? bias[co] : 0.0f;
+          float* plane = out + co * out_plane;
+          const float* c_row = c_mat + ((co - co0) * phases + i) * ldc;
+          for (int64_t q = y0; q < y1; ++q) {
+            float* dst =
+                plane + (q * sh + py - l.padding[0]) * s.out_w + x0 * sw + px - l.padding[1];
+            const float* src = c_row + (q - qy0) * width + (x0 - qx0);
             for (int64_t j = 0; j < x1 - x0; ++j) dst[j * sw] = src[j] + b;
           }
         }
+      }
+    }
+    if (!w.row_items) return;
+
+    // Whole output rows: row q of residue ry, its columns from the sw phases (ry, rx).
+    const int64_t py = w.chunks[static_cast<size_t>(set_chunks[0])].phases[0].first;
+    const float* c_area = padded + t.padded_floats;  // every chunk's C lies from here
+    int64_t at[kMaxPhaseStride];
+    for (int64_t co = co0; co < co1; ++co) {
+      const float b = bias ? bias[co] : 0.0f;
+      for (int64_t q = qy0; q < qy1; ++q) {
+        for (int64_t px = 0; px < sw; ++px) {
+          const auto [pos, i] = w.slot[static_cast<size_t>(py * sw + px)];
+          const ChunkC& d = done[pos];
+          at[px] = d.c ? (d.c - c_area) + ((co - co0) * d.phases + i) * d.ldc +
+                             (q - qy0) * d.width - d.qx0
+                       : 0;
+        }
+        interleave_row(out + co * out_plane + (q * sh + py - l.padding[0]) * s.out_w, s.out_w,
+                       l.padding[1], sw, c_area, at, b);
       }
     }
   });
