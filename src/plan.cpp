@@ -23,13 +23,28 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 // layer measured (1.1x dcgan_g2 to 7x espcn_k6s2, fcn32s 2.1x, fsrcnn 1.75x) except where
 // its GEMMs do much more work than the layer needs: waste > 1.5, i.e. inputs barely larger
 // than one kernel window (dcgan_proj, a 4x4 kernel on a 1x1 input: 16, 14x slower). There
-// GEMM + col2im (or POINTWISE for 1x1 layers) runs. Depthwise layers take their own kernel
-// (1.8x sub-pixel on a 3x3 stride-1 one; GEMM with K = 1 runs at a few GFLOP/s).
+// GEMM + col2im (or POINTWISE for 1x1 layers) runs.
 constexpr double kMaxSubpixelWaste = 1.5;
+
+// Depthwise layers (K = 1 per tap: GEMM + col2im runs them at a few GFLOP/s) take the
+// sub-pixel lowering where each phase has several taps, else the direct depthwise kernel.
+// Measured (1 / 2 threads, ms, sub-pixel vs depthwise kernel): 4 or more taps per phase,
+// sub-pixel wins: k4 s2 0.37 vs 0.44 / 0.26 vs 0.29, k3 s1 0.40 vs 0.54 / 0.17 vs 0.20,
+// k5 s1 1.7x, k7 s1 1.2x, k8 s4 2.3x; fewer, the kernel is as fast or faster: k3 s2 0.24 vs
+// 0.23 / 0.16 vs 0.12, k2 s2 even. (k4 s4, one tap per phase, is a miss: sub-pixel 2x.)
+constexpr int64_t kMinDepthwiseSubpixelTaps = 4;
+
+bool depthwise_prefers_subpixel(const LayerSpec& l) {
+  return l.kernel_area() >= kMinDepthwiseSubpixelTaps * l.stride[0] * l.stride[1];
+}
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
-  if (depthwise_possible(l) && depthwise_fits(l, s)) return CONVT_ALGORITHM_DEPTHWISE;
+  if (depthwise_possible(l) && depthwise_fits(l, s)) {
+    if (w && depthwise_prefers_subpixel(l) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
+      return CONVT_ALGORITHM_SUBPIXEL;
+    return CONVT_ALGORITHM_DEPTHWISE;
+  }
   if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
@@ -44,7 +59,7 @@ int thread_count(const LayerSpec& l, int64_t items) {
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && !depthwise_possible(l);
+  return subpixel_possible(l) && (!depthwise_possible(l) || depthwise_prefers_subpixel(l));
 }
 
 void check_algorithm_possible(const LayerSpec& l) {

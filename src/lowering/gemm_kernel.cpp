@@ -11,65 +11,64 @@ namespace {
 typedef float Vec16 __attribute__((vector_size(64)));
 // The same, for loads and stores at any float-aligned address.
 typedef float Vec16u __attribute__((vector_size(64), aligned(4)));
-constexpr int64_t NR = 32;  // two Vec16
+constexpr int64_t NR = 32;  // columns per block: two Vec16 (one at the right edge)
 
-// One R x 32 block of C over the whole depth k, from a packed A panel (k x h, h >= R) and
-// B's rows (row kk starts at b_rows[kk] + j). `cols` < 32 only at the right edge, where
-// B's columns are copied into a zero-padded row first (unless the caller says B's rows may
-// be read past n). R x 2 accumulators are never addressed, so they stay in registers
-// (AVX-512: up to 24 of the 32, plus two B vectors and a broadcast A value).
-template <int R>
+// One R x (16 V) block of C over the whole depth k (V = 1 or 2 vectors of 16 columns), from
+// a packed A panel (k x h, h >= R) and B's rows (row kk starts at b_rows[kk] + j). `cols` <
+// 16 V only at the right edge, where B's columns are copied into a zero-padded row first
+// (unless the caller says B's rows may be read past n). The R x V accumulators are never
+// addressed, so they stay in registers (AVX-512: up to 24 of the 32, plus two B vectors and
+// a broadcast A value).
+template <int R, int V>
 __attribute__((always_inline)) inline void block(int64_t k, const float* a, int64_t h,
                                                  const float* const* b_rows, int64_t j,
                                                  float* c, int64_t ldc, int64_t cols,
                                                  bool over_read) {
-  Vec16 acc[R][2];
-  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = Vec16{};
-  float edge[NR];
+  constexpr int64_t W = 16 * V;
+  Vec16 acc[R][V];
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < V; ++v) acc[r][v] = Vec16{};
+  float edge[W];
   for (int64_t kk = 0; kk < k; ++kk, a += h) {
     const float* b = b_rows[kk] + j;
-    Vec16 b0, b1;
-    if (cols == NR || over_read) {
-      b0 = *reinterpret_cast<const Vec16u*>(b);
-      b1 = *reinterpret_cast<const Vec16u*>(b + 16);
+    Vec16 bv[V];
+    if (cols == W || over_read) {
+      for (int v = 0; v < V; ++v) bv[v] = *reinterpret_cast<const Vec16u*>(b + 16 * v);
     } else {
-      for (int64_t q = 0; q < NR; ++q) edge[q] = q < cols ? b[q] : 0.0f;
-      b0 = *reinterpret_cast<const Vec16u*>(edge);
-      b1 = *reinterpret_cast<const Vec16u*>(edge + 16);
+      for (int64_t q = 0; q < W; ++q) edge[q] = q < cols ? b[q] : 0.0f;
+      for (int v = 0; v < V; ++v) bv[v] = *reinterpret_cast<const Vec16u*>(edge + 16 * v);
     }
 #pragma GCC unroll 12
-    for (int r = 0; r < R; ++r) {
-      acc[r][0] += a[r] * b0;
-      acc[r][1] += a[r] * b1;
-    }
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < V; ++v) acc[r][v] += a[r] * bv[v];
   }
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r) {
     float* dst = c + r * ldc;
-    if (cols == NR) {
-      *reinterpret_cast<Vec16u*>(dst) = acc[r][0];
-      *reinterpret_cast<Vec16u*>(dst + 16) = acc[r][1];
+    if (cols == W) {
+      for (int v = 0; v < V; ++v) *reinterpret_cast<Vec16u*>(dst + 16 * v) = acc[r][v];
     } else {
-      float tile[NR];
-      *reinterpret_cast<Vec16u*>(tile) = acc[r][0];
-      *reinterpret_cast<Vec16u*>(tile + 16) = acc[r][1];
+      float tile[W];
+      for (int v = 0; v < V; ++v) *reinterpret_cast<Vec16u*>(tile + 16 * v) = acc[r][v];
       for (int64_t q = 0; q < cols; ++q) dst[q] = tile[q];
     }
   }
 }
 
-// A block of exactly `rows` rows of a panel: no multiplications spent on padding rows.
+// A block of exactly `rows` rows of a panel (no multiplications spent on padding rows), one
+// vector wide where at most 16 columns are left.
+template <int V>
 __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, const float* a,
                                                       int64_t h, const float* const* b_rows,
                                                       int64_t j, float* c, int64_t ldc,
                                                       int64_t cols, bool over_read) {
 #define CONVT_BLOCK(R) \
   case R:              \
-    return block<R>(k, a, h, b_rows, j, c, ldc, cols, over_read);
+    return block<R, V>(k, a, h, b_rows, j, c, ldc, cols, over_read);
   switch (rows) {
     CONVT_BLOCK(1) CONVT_BLOCK(2) CONVT_BLOCK(3) CONVT_BLOCK(4) CONVT_BLOCK(5) CONVT_BLOCK(6)
     CONVT_BLOCK(7) CONVT_BLOCK(9) CONVT_BLOCK(10) CONVT_BLOCK(11) CONVT_BLOCK(12)
-    default: return block<8>(k, a, h, b_rows, j, c, ldc, cols, over_read);
+    default: return block<8, V>(k, a, h, b_rows, j, c, ldc, cols, over_read);
   }
 #undef CONVT_BLOCK
 }
@@ -97,9 +96,13 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t
     for (int64_t i0 = 0; i0 < m; i0 += h) {
       const float* a = a_packed + i0 * k;
       const int64_t rows = std::min(h, m - i0);
-      for (int64_t j = j0; j < j1; j += NR)
-        block_rows(rows, k, a, h, b_rows, j, c + i0 * ldc + j, ldc, std::min(NR, j1 - j),
-                   b_padded);
+      for (int64_t j = j0; j < j1; j += NR) {
+        const int64_t cols = std::min(NR, j1 - j);
+        if (cols > 16 || (cols < 16 && !b_padded))  // (the copying edge is faster 2 wide)
+          block_rows<2>(rows, k, a, h, b_rows, j, c + i0 * ldc + j, ldc, cols, b_padded);
+        else
+          block_rows<1>(rows, k, a, h, b_rows, j, c + i0 * ldc + j, ldc, cols, b_padded);
+      }
     }
   }
 }
