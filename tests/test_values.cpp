@@ -136,6 +136,10 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       {1, 3, 8, 3, 30, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true},
       {1, 3, 8, 2, 25, 4, 4, 2, 2, 0, 0, 0, 0, 1, 1, 1, false},
       {1, 6, 1, 5, 5, 9, 9, 3, 3, 4, 4, 2, 2, 1, 1, 1, true},
+      // One input pixel whose kernel window is the output (GEMM + col2im writes it directly):
+      // batch and groups; a stride that cannot matter.
+      {2, 6, 8, 1, 1, 3, 4, 1, 1, 0, 0, 0, 0, 1, 1, 2, true},
+      {1, 5, 3, 1, 1, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1, 1, true},
   };
   for (const Config& c : table) check_against_oracle(c);
 }

@@ -29,6 +29,7 @@ struct GemmCol2imTiling {
   int64_t blocks_per_group = 0;
   int64_t pixel_tile = 0;     // input pixels per sgemm call
   int64_t items = 0;          // batch * groups * blocks_per_group
+  bool direct_output = false;  // one input pixel, output = kernel window: no column buffer
   size_t bytes_per_thread = 0;
 };
 GemmCol2imTiling plan_gemm_col2im(const LayerSpec& layer, const RunShape& shape);
@@ -37,7 +38,7 @@ void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int th
                      float* workspace);
 
 // Sub-pixel: per chunk of output phases, im2col of its taps + one GEMM + a plain store.
-// Work items are (batch item, group, set of chunks, block of output channels, block of rows).
+// Work items are (set of chunks, batch item, group, block of output channels, block of rows).
 struct SubpixelTiling {
   int64_t max_rows = 0, max_cols = 0;  // output positions q of a chunk, over the chunks
   int64_t max_k = 0;                   // GEMM depth, over the chunks
