@@ -27,15 +27,19 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 constexpr double kMaxSubpixelWaste = 1.5;
 
 // Depthwise layers (K = 1 per tap: GEMM + col2im runs them at a few GFLOP/s) take the
-// sub-pixel lowering where each phase has several taps, else the direct depthwise kernel.
-// Measured (1 / 2 threads, ms, sub-pixel vs depthwise kernel): 4 or more taps per phase,
-// sub-pixel wins: k4 s2 0.37 vs 0.44 / 0.26 vs 0.29, k3 s1 0.40 vs 0.54 / 0.17 vs 0.20,
-// k5 s1 1.7x, k7 s1 1.2x, k8 s4 2.3x; fewer, the kernel is as fast or faster: k3 s2 0.24 vs
-// 0.23 / 0.16 vs 0.12, k2 s2 even. (k4 s4, one tap per phase, is a miss: sub-pixel 2x.)
-constexpr int64_t kMinDepthwiseSubpixelTaps = 4;
+// direct depthwise kernel, or the sub-pixel lowering where each phase has many taps or the
+// stride is large. Measured in the interleaved peers run (`--engines convt_subpixel,
+// convt_depthwise`, cold caches between bursts), ms at 1 / 2 threads, sub-pixel vs kernel:
+// 9+ taps per phase, sub-pixel: k3 s1 0.31 vs 0.39 / 0.28 vs 0.36, k5 s1 0.09 vs 0.15,
+// k7 s1 0.26 vs 0.34; stride 4: k8 s4 0.19 vs 0.26, k4 s4 0.09 vs 0.11; otherwise the
+// kernel: k4 s2 (the suite's) 0.61 vs 0.47 / 0.60 vs 0.35, k3 s2 0.42 vs 0.31, k2 s2 0.41
+// vs 0.24. (Run alone, caches warm, sub-pixel also won k4 s2: 0.37 vs 0.44.)
+constexpr int64_t kMinDepthwiseSubpixelTaps = 9;
+constexpr int64_t kMinDepthwiseSubpixelStride = 4;
 
 bool depthwise_prefers_subpixel(const LayerSpec& l) {
-  return l.kernel_area() >= kMinDepthwiseSubpixelTaps * l.stride[0] * l.stride[1];
+  return l.kernel_area() >= kMinDepthwiseSubpixelTaps * l.stride[0] * l.stride[1] ||
+         std::min(l.stride[0], l.stride[1]) >= kMinDepthwiseSubpixelStride;
 }
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
