@@ -44,7 +44,9 @@ struct Job {
   int max_slots;
   int caller_cpu = -1;  // where the posting thread runs it (Linux), else -1
   int joined = 1;  // slot 0 is the caller; guarded by the pool mutex
-  int active = 0;  // workers inside run(); guarded by the pool mutex
+  // Workers inside run(): changed under the pool mutex, read without it while the caller
+  // spins for the last worker to finish.
+  std::atomic<int> active{0};
   std::atomic<int64_t> next{0};
   std::exception_ptr error;  // guarded by the pool mutex
 
@@ -93,7 +95,18 @@ class Pool {
       queue_.erase(it);
       queued_.fetch_sub(1, std::memory_order_release);
     }
-    done_cv_.wait(lock, [&] { return job.active == 0; });
+    if (job.active.load(std::memory_order_acquire) != 0) {
+      // No worker can join now, so active only falls. Spin a little before sleeping: the
+      // last worker usually finishes within one item, and a futex wake-up of the caller
+      // costs tens of microseconds on a short run.
+      lock.unlock();
+      const auto until = std::chrono::steady_clock::now() + kCallerSpin;
+      while (job.active.load(std::memory_order_acquire) != 0 &&
+             std::chrono::steady_clock::now() < until)
+        for (int i = 0; i < 16; ++i) cpu_relax();
+      lock.lock();
+      done_cv_.wait(lock, [&] { return job.active.load(std::memory_order_acquire) == 0; });
+    }
     if (job.error) std::rethrow_exception(job.error);
   }
 
@@ -102,6 +115,7 @@ class Pool {
   // worker is woken onto the core of the thread that posted the job (which is busy running
   // its own share), so back-to-back runs would lose the second core to scheduling.
   static constexpr auto kSpin = std::chrono::microseconds(200);
+  static constexpr auto kCallerSpin = std::chrono::microseconds(100);
 
   void spin_for_work() {
     const auto until = std::chrono::steady_clock::now() + kSpin;
@@ -163,7 +177,7 @@ class Pool {
       if (caller_cpu >= 0 && current_cpu() == caller_cpu) leave_cpu(caller_cpu);
       job->run(slot, mu_);
       lock.lock();
-      if (--job->active == 0) done_cv_.notify_all();
+      if (job->active.fetch_sub(1, std::memory_order_acq_rel) == 1) done_cv_.notify_all();
     }
   }
 
