@@ -140,6 +140,10 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       // batch and groups; a stride that cannot matter.
       {2, 6, 8, 1, 1, 3, 4, 1, 1, 0, 0, 0, 0, 1, 1, 2, true},
       {1, 5, 3, 1, 1, 2, 2, 3, 3, 0, 0, 0, 0, 1, 1, 1, true},
+      // Sub-pixel GEMMs by output row (rows of 16 and 32 outputs, a reach of 2 and 1
+      // columns), into the output directly and through whole-row items.
+      {1, 4, 4, 16, 16, 3, 3, 1, 1, 2, 2, 0, 0, 2, 2, 1, true},
+      {1, 8, 8, 4, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true},
   };
   for (const Config& c : table) check_against_oracle(c);
 }

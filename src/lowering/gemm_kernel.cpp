@@ -85,7 +85,8 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
 
 CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
 void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t packed_rows,
-                 const float* const* b_rows, float* c, int64_t ldc, bool b_padded) {
+                 const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
+                 bool b_padded) {
   // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
   // A passes over it; each A panel (k x h) is reused across the block's 32-column strips.
   // (Copying B's strips into contiguous panels first measured slower here.)
@@ -98,10 +99,11 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t
       const int64_t rows = std::min(h, m - i0);
       for (int64_t j = j0; j < j1; j += NR) {
         const int64_t cols = std::min(NR, j1 - j);
+        float* c_block = c + i0 * ldc + j;
         if (cols > 16 || (cols < 16 && !b_padded))  // (the copying edge is faster 2 wide)
-          block_rows<2>(rows, k, a, h, b_rows, j, c + i0 * ldc + j, ldc, cols, b_padded);
+          block_rows<2>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded);
         else
-          block_rows<1>(rows, k, a, h, b_rows, j, c + i0 * ldc + j, ldc, cols, b_padded);
+          block_rows<1>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded);
       }
     }
   }

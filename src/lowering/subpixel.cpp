@@ -286,41 +286,50 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
       const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
                             qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h;
-      // The bordered copy makes each output row ax_max positions wider; where that costs the
-      // GEMM a whole extra 32-column strip in 8 (few pixels per item, as in dcgan), a plain
-      // im2col (one copy per tap, exactly cols_n wide) is the cheaper B.
-      const auto strips = [](int64_t cols) { return (cols + kPaddedColumns - 1) / kPaddedColumns; };
+      // B's layout, by the work of the GEMM (its 16-column blocks):
+      //   bordered, flat:  the copy's rows back to back, N = rows * (cols_n + ax_max): the
+      //                    ax_max columns between rows are computed and dropped;
+      //   bordered, by row: one GEMM per output row, N = cols_n (no dropped columns, but a
+      //                    partial block per row where cols_n is not a multiple of 16);
+      //   im2col:          exact N, for a copy per tap.
+      // The cheaper bordered layout wins if it does at most 1/8 more blocks than the im2col
+      // (dcgan's 8-wide rows: bordered 10 of every 8 columns, so im2col); dilated's 32-wide
+      // rows with 4 columns of reach run by row, the copy per tap saved.
+      const auto blocks16 = [](int64_t cols) { return (cols + 15) / 16; };
+      const int64_t flat = blocks16(rows * (cols_n + ax_max)), by_row = rows * blocks16(cols_n);
       const bool bordered =
-          !direct_b && 8 * strips(rows * (cols_n + ax_max)) <= 9 * strips(rows * cols_n);
-      const int64_t width = bordered ? cols_n + ax_max : cols_n;
-      const int64_t n_cols = rows * width;  // the GEMM's N
+          !direct_b && 8 * std::min(flat, by_row) <= 9 * blocks16(rows * cols_n);
+      const bool row_gemms = bordered && by_row < flat;
+      const int64_t pitch = bordered ? cols_n + ax_max : cols_n;  // of B's rows
+      const int64_t width = row_gemms ? cols_n : pitch;            // of C's rows
+      const int64_t n_cols = rows * width;                          // C's columns
       if (direct_b) {
         for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
       } else if (bordered && k > 0) {
         // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
-        const int64_t prows = rows + ay_max, plane = prows * width + ax_max + kPaddedColumns;
+        const int64_t prows = rows + ay_max, plane = prows * pitch + ax_max + kPaddedColumns;
         const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
-        const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, width);
-        const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, width);
+        const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, pitch);
+        const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, pitch);
         for (int64_t ci = 0; ci < cin_g; ++ci) {
           float* dst = padded + ci * plane;
-          for (int64_t r = 0; r < prows; ++r, dst += width) {
+          for (int64_t r = 0; r < prows; ++r, dst += pitch) {
             const int64_t h = qy0 - ay_max + r;
             if (h < 0 || h >= s.in_h) {
-              std::memset(dst, 0, static_cast<size_t>(width) * sizeof(float));
+              std::memset(dst, 0, static_cast<size_t>(pitch) * sizeof(float));
               continue;
             }
             const float* src = x + ci * in_plane + h * s.in_w + w_first;
             std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
             std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
-            std::memset(dst + c_hi, 0, static_cast<size_t>(width - c_hi) * sizeof(float));
+            std::memset(dst + c_hi, 0, static_cast<size_t>(pitch - c_hi) * sizeof(float));
           }
           std::memset(dst, 0, static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
           for (size_t iy = 0; iy < oy.size(); ++iy)
             for (size_t ix = 0; ix < ox.size(); ++ix)
               b_rows[(ci * static_cast<int64_t>(oy.size()) + static_cast<int64_t>(iy)) *
                          static_cast<int64_t>(ox.size()) + static_cast<int64_t>(ix)] =
-                  padded + ci * plane + (ay_max - oy[iy]) * width + (ax_max - ox[ix]);
+                  padded + ci * plane + (ay_max - oy[iy]) * pitch + (ax_max - ox[ix]);
         }
       } else if (k > 0) {  // im2col: row (ci, tap) holds the item's outputs' inputs for that tap
         float* dst = padded;
@@ -347,7 +356,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         // (the GEMM may read the last row kPaddedColumns past its end: padded_floats has room)
       }
 
-      // C: straight into the output when the (single) phase's outputs are whole output rows.
+      // C (rows of `width`): straight into the output when the (single) phase's outputs are
+      // whole output rows.
       const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
       const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
       float* c_mat = c_next;
@@ -360,7 +370,14 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       }
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
                         co0 * phases * k;
-      gemm_packed(m, n_cols, k, wp, phases * cout_g, b_rows, c_mat, ldc, /*b_padded=*/!direct_b);
+      if (row_gemms) {
+        for (int64_t r = 0; r < rows; ++r)
+          gemm_packed(m, cols_n, k, wp, phases * cout_g, b_rows, r * pitch, c_mat + r * cols_n,
+                      ldc, /*b_padded=*/true);
+      } else {
+        gemm_packed(m, n_cols, k, wp, phases * cout_g, b_rows, 0, c_mat, ldc,
+                    /*b_padded=*/!direct_b);
+      }
       done[pos] = {c_mat, phases, ldc, width, qx0};
 
       if (direct_c) {
