@@ -416,17 +416,22 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
     // Whole output rows: row q of residue ry, its columns from the sw phases (ry, rx).
     const int64_t py = w.chunks[static_cast<size_t>(set_chunks[0])].phases[0].first;
     const float* c_area = padded + t.padded_floats;  // every chunk's C lies from here
+    // Phase px's value (co, q, qx) is c_area[at0 + (co - co0) * co_step + (q - qy0) * q_step
+    // + qx] (phases with no outputs here are never read).
+    int64_t at0[kMaxPhaseStride], co_step[kMaxPhaseStride], q_step[kMaxPhaseStride];
+    for (int64_t px = 0; px < sw; ++px) {
+      const auto [pos, i] = w.slot[static_cast<size_t>(py * sw + px)];
+      const ChunkC& d = done[pos];
+      at0[px] = d.c ? (d.c - c_area) + i * d.ldc - d.qx0 : 0;
+      co_step[px] = d.phases * d.ldc;
+      q_step[px] = d.width;
+    }
     int64_t at[kMaxPhaseStride];
     for (int64_t co = co0; co < co1; ++co) {
       const float b = bias ? bias[co] : 0.0f;
       for (int64_t q = qy0; q < qy1; ++q) {
-        for (int64_t px = 0; px < sw; ++px) {
-          const auto [pos, i] = w.slot[static_cast<size_t>(py * sw + px)];
-          const ChunkC& d = done[pos];
-          at[px] = d.c ? (d.c - c_area) + ((co - co0) * d.phases + i) * d.ldc +
-                             (q - qy0) * d.width - d.qx0
-                       : 0;
-        }
+        for (int64_t px = 0; px < sw; ++px)
+          at[px] = at0[px] + (co - co0) * co_step[px] + (q - qy0) * q_step[px];
         interleave_row(out + co * out_plane + (q * sh + py - l.padding[0]) * s.out_w, s.out_w,
                        l.padding[1], sw, c_area, at, b);
       }
