@@ -53,24 +53,35 @@ Range chunk_range(const PhaseChunk& c, const DimPhases& d, int64_t out, bool row
 }
 
 typedef float Vec16 __attribute__((vector_size(64)));
-typedef int32_t Idx16 __attribute__((vector_size(64)));
 typedef float Vec8 __attribute__((vector_size(32)));
-typedef int32_t Idx8 __attribute__((vector_size(32)));
 typedef float Vec4 __attribute__((vector_size(16)));
-typedef int32_t Idx4 __attribute__((vector_size(16)));
+
+// The two halves of e and f interleaved: lo = e0 f0 e1 f1 ..., hi = the same from the
+// middle. __builtin_shufflevector: GCC 12+ and clang (GCC's __builtin_shuffle is GCC-only).
+__attribute__((always_inline)) inline void zip(const Vec16& e, const Vec16& f, Vec16& lo,
+                                               Vec16& hi) {
+  lo = __builtin_shufflevector(e, f, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  hi = __builtin_shufflevector(e, f, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15,
+                               31);
+}
+__attribute__((always_inline)) inline void zip(const Vec8& e, const Vec8& f, Vec8& lo, Vec8& hi) {
+  lo = __builtin_shufflevector(e, f, 0, 8, 1, 9, 2, 10, 3, 11);
+  hi = __builtin_shufflevector(e, f, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+__attribute__((always_inline)) inline void zip(const Vec4& e, const Vec4& f, Vec4& lo, Vec4& hi) {
+  lo = __builtin_shufflevector(e, f, 0, 4, 1, 5);
+  hi = __builtin_shufflevector(e, f, 2, 6, 3, 7);
+}
 
 // out[2j] = e[j] + bias, out[2j + 1] = f[j] + bias for j < the vectors' width. (memcpy:
 // unaligned loads and stores; a type's alignment attribute does not survive a template.)
-template <typename Vec, typename Idx>
+template <typename Vec>
 __attribute__((always_inline)) inline void interleave2(float* out, const float* e_src,
-                                                       const float* f_src, float bias,
-                                                       Idx lo_idx, Idx hi_idx) {
-  Vec e, f;
+                                                       const float* f_src, float bias) {
+  Vec e, f, lo, hi;
   std::memcpy(&e, e_src, sizeof e);
   std::memcpy(&f, f_src, sizeof f);
-  e += bias;
-  f += bias;
-  const Vec lo = __builtin_shuffle(e, f, lo_idx), hi = __builtin_shuffle(e, f, hi_idx);
+  zip(e + bias, f + bias, lo, hi);
   std::memcpy(out, &lo, sizeof lo);
   std::memcpy(out + sizeof lo / sizeof(float), &hi, sizeof hi);
 }
@@ -93,17 +104,13 @@ void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const flo
     // t even from here: values qx = t / 2 of both phases go to out[t - pw], out[t - pw + 1].
     const auto e = [&] { return c + at[0] + t / 2; };
     const auto f = [&] { return c + at[1] + t / 2; };
-    for (; t + 32 <= end; t += 32)
-      interleave2<Vec16>(out + t - pw, e(), f(), bias,
-                         Idx16{0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23},
-                         Idx16{8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31});
+    for (; t + 32 <= end; t += 32) interleave2<Vec16>(out + t - pw, e(), f(), bias);
     if (t + 16 <= end) {
-      interleave2<Vec8>(out + t - pw, e(), f(), bias, Idx8{0, 8, 1, 9, 2, 10, 3, 11},
-                        Idx8{4, 12, 5, 13, 6, 14, 7, 15});
+      interleave2<Vec8>(out + t - pw, e(), f(), bias);
       t += 16;
     }
     if (t + 8 <= end) {
-      interleave2<Vec4>(out + t - pw, e(), f(), bias, Idx4{0, 4, 1, 5}, Idx4{2, 6, 3, 7});
+      interleave2<Vec4>(out + t - pw, e(), f(), bias);
       t += 8;
     }
   } else {
