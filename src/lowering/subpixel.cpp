@@ -35,6 +35,7 @@ namespace convt {
 namespace {
 
 constexpr int64_t kBudgetBytes = 2 << 20;  // cols + C per thread: about one core's L2
+constexpr int64_t kShortRow = 16;          // rows up to this long: copied inline
 constexpr int64_t kMinItems = 8;           // enough items for a few threads, fixed
 
 // The output positions q a chunk covers in one dimension: the union of its phases' ranges.
@@ -186,14 +187,17 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
                         t.blocks, "work items");
   // Per thread: B's row addresses, the zero-bordered input rows, C.
   t.pointer_floats = (t.max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
-  // The bordered input rows, or an im2col, whichever is larger (each chunk picks one).
+  // The bordered input rows, or an im2col and one channel's bordered rows, whichever is
+  // larger (each chunk picks one).
   t.padded_floats = std::max(
       checked_mul(l.in_per_group(),
                   checked_add(checked_mul(t.rows_per_item + t.max_ay, width, what),
                               t.max_ax + kPaddedColumns, what),
                   what),
-      checked_add(checked_mul(checked_mul(t.max_k, t.rows_per_item, what), t.max_cols, what),
-                  kPaddedColumns, what));
+      checked_add(checked_add(checked_mul(checked_mul(t.max_k, t.rows_per_item, what),
+                                          t.max_cols, what),
+                              kPaddedColumns, what),
+                  checked_mul(t.rows_per_item + t.max_ay, width, what), what));  // + a tile
   // C of every chunk of a set, each rounded up to 16 floats.
   const int64_t c_floats = checked_add(
       checked_mul(checked_mul(checked_mul(t.max_set_phases, t.co_per_item, what),
@@ -310,57 +314,64 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const int64_t pitch = bordered ? cols_n + ax_max : cols_n;  // of B's rows
       const int64_t width = row_gemms ? cols_n : pitch;            // of C's rows
       const int64_t n_cols = rows * width;                          // C's columns
+      // Channel ci's input rows qy0 - ay_max .. qy1 - 1 and columns from qx0 - ax_max, zero
+      // outside the input: (rows + ay_max) rows of cols_n + ax_max floats at dst. Tap (ay,
+      // ax) of output position (r, j) is then at row r + ay_max - ay, column j + ax_max - ax.
+      const int64_t prows = rows + ay_max, bpitch = cols_n + ax_max;
+      const auto bordered_rows = [&](int64_t ci, float* dst) {
+        const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
+        const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, bpitch);
+        const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, bpitch);
+        for (int64_t r = 0; r < prows; ++r, dst += bpitch) {
+          const int64_t h = qy0 - ay_max + r;
+          if (h < 0 || h >= s.in_h) {
+            std::memset(dst, 0, static_cast<size_t>(bpitch) * sizeof(float));
+            continue;
+          }
+          const float* src = x + ci * in_plane + h * s.in_w + w_first;
+          std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
+          std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
+          std::memset(dst + c_hi, 0, static_cast<size_t>(bpitch - c_hi) * sizeof(float));
+        }
+      };
       if (direct_b) {
         for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
       } else if (bordered && k > 0) {
         // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
-        const int64_t prows = rows + ay_max, plane = prows * pitch + ax_max + kPaddedColumns;
-        const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
-        const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, pitch);
-        const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, pitch);
+        const int64_t plane = prows * bpitch + ax_max + kPaddedColumns;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
-          float* dst = padded + ci * plane;
-          for (int64_t r = 0; r < prows; ++r, dst += pitch) {
-            const int64_t h = qy0 - ay_max + r;
-            if (h < 0 || h >= s.in_h) {
-              std::memset(dst, 0, static_cast<size_t>(pitch) * sizeof(float));
-              continue;
-            }
-            const float* src = x + ci * in_plane + h * s.in_w + w_first;
-            std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
-            std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
-            std::memset(dst + c_hi, 0, static_cast<size_t>(pitch - c_hi) * sizeof(float));
-          }
-          std::memset(dst, 0, static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
+          float* copy = padded + ci * plane;
+          bordered_rows(ci, copy);
+          std::memset(copy + prows * bpitch, 0,
+                      static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
           for (size_t iy = 0; iy < oy.size(); ++iy)
             for (size_t ix = 0; ix < ox.size(); ++ix)
               b_rows[(ci * static_cast<int64_t>(oy.size()) + static_cast<int64_t>(iy)) *
                          static_cast<int64_t>(ox.size()) + static_cast<int64_t>(ix)] =
-                  padded + ci * plane + (ay_max - oy[iy]) * pitch + (ax_max - ox[ix]);
+                  copy + (ay_max - oy[iy]) * bpitch + (ax_max - ox[ix]);
         }
-      } else if (k > 0) {  // im2col: row (ci, tap) holds the item's outputs' inputs for that tap
+      } else if (k > 0) {
+        // im2col: row (ci, tap) holds the item's outputs' inputs for that tap, cut out of
+        // channel ci's bordered rows (bounds handled once per channel, not per tap and row:
+        // dcgan's 8-wide rows spent more in library calls than in copying).
         float* dst = padded;
+        float* tile = padded + k * rows * cols_n + kPaddedColumns;  // past what the GEMM reads
         int64_t kk = 0;
-        for (int64_t ci = 0; ci < cin_g; ++ci)
+        for (int64_t ci = 0; ci < cin_g; ++ci) {
+          bordered_rows(ci, tile);
           for (const int64_t ay : oy)
             for (const int64_t ax : ox) {
               b_rows[kk++] = dst;
-              const int64_t j_lo = std::clamp<int64_t>(ax - qx0, 0, cols_n);
-              const int64_t j_hi = std::clamp<int64_t>(s.in_w + ax - qx0, j_lo, cols_n);
-              for (int64_t q = qy0; q < qy1; ++q, dst += cols_n) {
-                const int64_t h = q - ay;
-                if (h < 0 || h >= s.in_h) {
-                  std::memset(dst, 0, static_cast<size_t>(cols_n) * sizeof(float));
-                  continue;
+              const float* src = tile + (ay_max - ay) * bpitch + (ax_max - ax);
+              for (int64_t r = 0; r < rows; ++r, dst += cols_n, src += bpitch) {
+                if (cols_n > kShortRow) {
+                  std::memcpy(dst, src, static_cast<size_t>(cols_n) * sizeof(float));
+                } else {
+                  for (int64_t j = 0; j < cols_n; ++j) dst[j] = src[j];
                 }
-                const float* src = x + ci * in_plane + h * s.in_w;
-                std::memset(dst, 0, static_cast<size_t>(j_lo) * sizeof(float));
-                std::memcpy(dst + j_lo, src + (qx0 + j_lo - ax),
-                            static_cast<size_t>(j_hi - j_lo) * sizeof(float));
-                std::memset(dst + j_hi, 0, static_cast<size_t>(cols_n - j_hi) * sizeof(float));
               }
             }
-        // (the GEMM may read the last row kPaddedColumns past its end: padded_floats has room)
+        }
       }
 
       // C (rows of `width`): straight into the output when the (single) phase's outputs are
