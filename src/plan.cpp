@@ -27,28 +27,15 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 constexpr double kMaxSubpixelWaste = 1.5;
 
 // Depthwise layers (K = 1 per tap: GEMM + col2im runs them at a few GFLOP/s) take the
-// direct depthwise kernel, or the sub-pixel lowering where each phase has many taps or the
-// stride is large. Measured in the interleaved peers run (`--engines convt_subpixel,
-// convt_depthwise`, cold caches between bursts), ms at 1 / 2 threads, sub-pixel vs kernel:
-// 9+ taps per phase, sub-pixel: k3 s1 0.31 vs 0.39 / 0.28 vs 0.36, k5 s1 0.09 vs 0.15,
-// k7 s1 0.26 vs 0.34; stride 4: k8 s4 0.19 vs 0.26, k4 s4 0.09 vs 0.11; otherwise the
-// kernel: k4 s2 (the suite's) 0.61 vs 0.47 / 0.60 vs 0.35, k3 s2 0.42 vs 0.31, k2 s2 0.41
-// vs 0.24. (Run alone, caches warm, sub-pixel also won k4 s2: 0.37 vs 0.44.)
-constexpr int64_t kMinDepthwiseSubpixelTaps = 9;
-constexpr int64_t kMinDepthwiseSubpixelStride = 4;
-
-bool depthwise_prefers_subpixel(const LayerSpec& l) {
-  return l.kernel_area() >= kMinDepthwiseSubpixelTaps * l.stride[0] * l.stride[1] ||
-         std::min(l.stride[0], l.stride[1]) >= kMinDepthwiseSubpixelStride;
-}
+// direct depthwise kernel. Measured in the interleaved peers run (`--engines
+// convt_subpixel,convt_depthwise`), ms at 1 thread, kernel vs sub-pixel: k4 s2 (the
+// suite's) 0.39 vs 0.98, k3 s1 0.33 vs 0.35, k5 s1 0.11 vs 0.20, k7 s1 0.25 vs 0.30, k3 s2
+// 0.19 vs 0.46, k2 s2 0.23 vs 0.62, k4 s4 0.13 vs 0.15, k8 s4 0.24 vs 0.32; at 2 threads the
+// kernel as fast or faster on every one.
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
-  if (depthwise_possible(l) && depthwise_fits(l, s)) {
-    if (w && depthwise_prefers_subpixel(l) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
-      return CONVT_ALGORITHM_SUBPIXEL;
-    return CONVT_ALGORITHM_DEPTHWISE;
-  }
+  if (depthwise_possible(l) && depthwise_fits(l, s)) return CONVT_ALGORITHM_DEPTHWISE;
   if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
@@ -63,7 +50,7 @@ int thread_count(const LayerSpec& l, int64_t items) {
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && (!depthwise_possible(l) || depthwise_prefers_subpixel(l));
+  return subpixel_possible(l) && !depthwise_possible(l);
 }
 
 void check_algorithm_possible(const LayerSpec& l) {

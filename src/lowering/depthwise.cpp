@@ -3,11 +3,12 @@
 //
 // Per plane: the input is first copied into a zero-bordered buffer, so that every tap of
 // every output phase (see phases.hpp) reads valid memory for every output: the inner loop
-// has no edge cases. Each output row is then built phase by phase, 16 outputs at a time:
-// all taps of the phase are summed in registers and stored once into a small row buffer
-// (adding into memory tap by tap stalls on store forwarding), and the W-phases of the row
-// are interleaved into the output. Every output element is written exactly once. GEMM
-// cannot help here (K = 1): this is bound by loads and memory traffic.
+// has no edge cases. The output rows of one row phase are then built in blocks, W-phase by
+// W-phase, 16 outputs at a time: all taps of the phase are summed in registers and stored
+// once into a small row buffer (adding into memory tap by tap stalls on store forwarding),
+// and the W-phases of each row are interleaved into the output. Every output element is
+// written exactly once. GEMM cannot help here (K = 1): this is bound by loads and memory
+// traffic.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -25,6 +26,11 @@ typedef float Vec16 __attribute__((vector_size(64)));
 constexpr int64_t kVec = 16;
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// Output rows of one row phase computed per pass: the taps are set up once per pass and
+// W-phase instead of once per row (for a 4x4 stride-2 kernel on 56-wide rows the set-up
+// cost as much as the row's 16 multiply-adds).
+constexpr int64_t kRowBlock = 16;
 
 // Everything about a layer's planes that does not depend on the data, computed once per run.
 struct Geometry {
@@ -77,7 +83,9 @@ struct Geometry {
     }
   }
 
-  int64_t workspace_floats() const { return padded_h * padded_w + acc_stride * pw.stride; }
+  int64_t workspace_floats() const {
+    return padded_h * padded_w + kRowBlock * acc_stride * pw.stride;
+  }
 };
 
 CONVT_TARGET_CLONES("avx512f", "avx2", "default")
@@ -94,78 +102,94 @@ void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, flo
   constexpr int kMaxTaps = 64;
   const float* src[kMaxTaps];
   float w[kMaxTaps];
-  int64_t ry = g.ph.padding % g.ph.stride, qy = g.ph.padding / g.ph.stride;  // for oh = 0
   const int64_t sw = g.pw.stride;
-  for (int64_t oh = 0; oh < g.out_h; ++oh) {
+  for (int64_t ry = 0; ry < g.ph.stride; ++ry) {
+    // Output rows oh = q * stride + ry - padding, q in [q_begin, q_end), in blocks.
+    const int64_t q_first = g.ph.q_begin(ry), q_last = g.ph.q_end(ry, g.out_h);
     const auto& taps_y = g.ph.taps[static_cast<size_t>(ry)];
-    for (int64_t rx = 0; rx < sw; ++rx) {
-      const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
-      float* a = acc + rx * g.acc_stride;
-      int count = 0;
-      for (const Tap& ty : taps_y) {
-        const float* row = padded + (qy - ty.offset + g.top) * g.padded_w + g.left + c.q0;
-        for (const Tap& tx : c.taps) {
-          src[count] = row - tx.offset;
-          w[count] = wk[ty.k * kw_n + tx.k];
-          if (++count == kMaxTaps) break;  // never with kernels below 8x8 per phase
-        }
-        if (count == kMaxTaps) break;
-      }
-      if (count == kMaxTaps) {  // very many taps: sum tap by tap into memory
-        std::fill(a, a + c.n, b);
-        for (const Tap& ty : taps_y) {
-          const float* row = padded + (qy - ty.offset + g.top) * g.padded_w + g.left + c.q0;
-          for (const Tap& tx : c.taps)
-            for (int64_t j = 0; j < c.n; ++j) a[j] += wk[ty.k * kw_n + tx.k] * row[j - tx.offset];
-        }
-        continue;
-      }
-      // Four independent sums at a time: FMA latency, not throughput, bounds a single chain.
-      int64_t j = 0;
-      for (; j + 4 * kVec <= round_up(c.n, kVec); j += 4 * kVec) {
-        Vec16 s0 = Vec16{} + b, s1 = s0, s2 = s0, s3 = s0;
-        for (int i = 0; i < count; ++i) {
-          Vec16 v0, v1, v2, v3;
-          std::memcpy(&v0, src[i] + j, sizeof v0);
-          std::memcpy(&v1, src[i] + j + kVec, sizeof v1);
-          std::memcpy(&v2, src[i] + j + 2 * kVec, sizeof v2);
-          std::memcpy(&v3, src[i] + j + 3 * kVec, sizeof v3);
-          s0 += w[i] * v0, s1 += w[i] * v1, s2 += w[i] * v2, s3 += w[i] * v3;
-        }
-        std::memcpy(a + j, &s0, sizeof s0);
-        std::memcpy(a + j + kVec, &s1, sizeof s1);
-        std::memcpy(a + j + 2 * kVec, &s2, sizeof s2);
-        std::memcpy(a + j + 3 * kVec, &s3, sizeof s3);
-      }
-      for (; j < c.n; j += kVec) {
-        Vec16 sum = Vec16{} + b;
-        for (int i = 0; i < count; ++i) {
-          Vec16 v;
-          std::memcpy(&v, src[i] + j, sizeof v);
-          sum += w[i] * v;
-        }
-        std::memcpy(a + j, &sum, sizeof sum);
-      }
-    }
-    float* out_row = out + oh * g.out_w;
-    if (sw == 1) {
-      std::memcpy(out_row + g.cols[0].first, acc, static_cast<size_t>(g.cols[0].n) * sizeof(float));
-    } else if (g.even >= 0) {
-      float* __restrict dst = out_row + g.cols[static_cast<size_t>(g.even)].first;
-      const float* __restrict a0 = acc + g.even * g.acc_stride;
-      const float* __restrict a1 = acc + (1 - g.even) * g.acc_stride;
-      for (int64_t j = 0; j < g.cols[0].n; ++j) {
-        dst[2 * j] = a0[j];
-        dst[2 * j + 1] = a1[j];
-      }
-    } else {
+    for (int64_t q0 = q_first; q0 < q_last; q0 += kRowBlock) {
+      const int64_t rows = std::min(kRowBlock, q_last - q0);
       for (int64_t rx = 0; rx < sw; ++rx) {
         const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
-        const float* a = acc + rx * g.acc_stride;
-        for (int64_t j = 0; j < c.n; ++j) out_row[c.first + j * sw] = a[j];
+        int count = 0;
+        for (const Tap& ty : taps_y) {
+          const float* row = padded + (q0 - ty.offset + g.top) * g.padded_w + g.left + c.q0;
+          for (const Tap& tx : c.taps) {
+            if (count == kMaxTaps) break;  // never with kernels below 8x8 per phase
+            src[count] = row - tx.offset;
+            w[count] = wk[ty.k * kw_n + tx.k];
+            ++count;
+          }
+        }
+        const bool many = static_cast<size_t>(count) < taps_y.size() * c.taps.size();
+        for (int64_t r = 0; r < rows; ++r) {
+          float* a = acc + (r * sw + rx) * g.acc_stride;
+          const int64_t shift = r * g.padded_w;  // row q0 + r
+          if (many) {  // very many taps: sum tap by tap into memory
+            std::fill(a, a + c.n, b);
+            for (const Tap& ty : taps_y) {
+              const float* row =
+                  padded + (q0 + r - ty.offset + g.top) * g.padded_w + g.left + c.q0;
+              for (const Tap& tx : c.taps) {
+                const float wt = wk[ty.k * kw_n + tx.k];
+                for (int64_t j = 0; j < c.n; ++j) a[j] += wt * row[j - tx.offset];
+              }
+            }
+            continue;
+          }
+          // Four independent sums at a time: FMA latency, not throughput, bounds one chain.
+          int64_t j = 0;
+          for (; j + 4 * kVec <= round_up(c.n, kVec); j += 4 * kVec) {
+            Vec16 s0 = Vec16{} + b, s1 = s0, s2 = s0, s3 = s0;
+            for (int i = 0; i < count; ++i) {
+              const float* p = src[i] + shift + j;
+              Vec16 v0, v1, v2, v3;
+              std::memcpy(&v0, p, sizeof v0);
+              std::memcpy(&v1, p + kVec, sizeof v1);
+              std::memcpy(&v2, p + 2 * kVec, sizeof v2);
+              std::memcpy(&v3, p + 3 * kVec, sizeof v3);
+              s0 += w[i] * v0, s1 += w[i] * v1, s2 += w[i] * v2, s3 += w[i] * v3;
+            }
+            std::memcpy(a + j, &s0, sizeof s0);
+            std::memcpy(a + j + kVec, &s1, sizeof s1);
+            std::memcpy(a + j + 2 * kVec, &s2, sizeof s2);
+            std::memcpy(a + j + 3 * kVec, &s3, sizeof s3);
+          }
+          for (; j < c.n; j += kVec) {
+            Vec16 sum = Vec16{} + b;
+            for (int i = 0; i < count; ++i) {
+              Vec16 v;
+              std::memcpy(&v, src[i] + shift + j, sizeof v);
+              sum += w[i] * v;
+            }
+            std::memcpy(a + j, &sum, sizeof sum);
+          }
+        }
+      }
+      // The block's rows, their W-phases interleaved into the output.
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* acc_row = acc + r * sw * g.acc_stride;
+        float* out_row = out + ((q0 + r) * g.ph.stride + ry - g.ph.padding) * g.out_w;
+        if (sw == 1) {
+          std::memcpy(out_row + g.cols[0].first, acc_row,
+                      static_cast<size_t>(g.cols[0].n) * sizeof(float));
+        } else if (g.even >= 0) {
+          float* __restrict dst = out_row + g.cols[static_cast<size_t>(g.even)].first;
+          const float* __restrict a0 = acc_row + g.even * g.acc_stride;
+          const float* __restrict a1 = acc_row + (1 - g.even) * g.acc_stride;
+          for (int64_t j = 0; j < g.cols[0].n; ++j) {
+            dst[2 * j] = a0[j];
+            dst[2 * j + 1] = a1[j];
+          }
+        } else {
+          for (int64_t rx = 0; rx < sw; ++rx) {
+            const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
+            const float* a = acc_row + rx * g.acc_stride;
+            for (int64_t j = 0; j < c.n; ++j) out_row[c.first + j * sw] = a[j];
+          }
+        }
       }
     }
-    if (++ry == g.ph.stride) ry = 0, ++qy;
   }
 }
 
