@@ -91,7 +91,7 @@ __attribute__((always_inline)) inline void interleave2(float* out, const float* 
 // o + pw = qx * sw + rx (at[rx]: where phase rx's row sits in c, less its first qx; phases
 // with no outputs in the row are never read). The row is written front to back: stride 2
 // interleaves 16, 8 or 4 values of each phase per step in registers; larger strides read
-// the sw phases of one qx by index (AVX-512 / AVX2 gathers).
+// the sw phases of one qx by index, one float at a time.
 CONVT_TARGET_CLONES("avx512f", "avx2", "default")
 void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const float* c,
                     const int64_t* at, float bias) {
@@ -166,8 +166,8 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
     co_split = std::min(ceil_div(need, row_split), cout_g / kPanelRows);
   // An odd number of few items leaves a thread of two idle for the last one (pointwise:
   // 28 rows in 7 blocks ran at 85 % of twice one thread): halve the channels instead.
-  const int64_t row_blocks = ceil_div(std::max<int64_t>(t.max_rows, 1),
-                                      ceil_div(std::max<int64_t>(t.max_rows, 1), row_split));
+  const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1), row_split);
+  const int64_t row_blocks = ceil_div(std::max<int64_t>(t.max_rows, 1), by_items);
   if (co_split == 1 && need > 1 && cout_g >= 2 * kPanelRows && outer * row_blocks % 2 == 1)
     co_split = 2;
   t.co_per_item = co_split == 1 ? cout_g
@@ -179,7 +179,6 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
                   std::max<int64_t>(width, 1), what),
       4, what);
   const int64_t by_budget = std::max<int64_t>(1, kBudgetBytes / per_row);
-  const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1), row_split);
   t.rows_per_item = std::max<int64_t>(1, std::min({by_budget, by_items, t.max_rows}));
   t.blocks = std::max<int64_t>(1, ceil_div(std::max<int64_t>(t.max_rows, 1), t.rows_per_item));
   t.items = checked_mul(checked_mul(checked_mul(s.batch * l.groups, sets, "work items"),
@@ -289,10 +288,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
 
       // B: the chunk's taps, each a row address. Either the input itself (one tap at offset
       // 0 whose outputs are whole input rows), or a zero-bordered copy of the input rows
-      // this item reads, in which tap (ay, ax) of channel ci is the copy shifted by the
-      // offsets: output position j of the item (row j / width, column j % width) reads
-      // copy[ci][j / width + max_ay - ay][j % width + max_ax - ax]. The columns past cols_n
-      // (width - cols_n of them) are computed and not stored; no im2col copy per tap.
+      // this item reads (bordered_rows below), in which tap (ay, ax) of channel ci is the
+      // copy shifted by the offsets, no im2col copy per tap; or an im2col cut out of it.
       const int64_t ay_max = oy.empty() ? 0 : *std::max_element(oy.begin(), oy.end());
       const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
       const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
@@ -311,13 +308,15 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const bool bordered =
           !direct_b && 8 * std::min(flat, by_row) <= 9 * blocks16(rows * cols_n);
       const bool row_gemms = bordered && by_row < flat;
-      const int64_t pitch = bordered ? cols_n + ax_max : cols_n;  // of B's rows
-      const int64_t width = row_gemms ? cols_n : pitch;            // of C's rows
-      const int64_t n_cols = rows * width;                          // C's columns
+      const int64_t bpitch = cols_n + ax_max;  // of the bordered copy's rows
+      // C's rows: flat GEMMs over the bordered copy keep its pitch (the ax_max columns
+      // between rows are computed and not stored), the others are exact.
+      const int64_t width = bordered && !row_gemms ? bpitch : cols_n;
+      const int64_t n_cols = rows * width;  // C's columns
       // Channel ci's input rows qy0 - ay_max .. qy1 - 1 and columns from qx0 - ax_max, zero
       // outside the input: (rows + ay_max) rows of cols_n + ax_max floats at dst. Tap (ay,
       // ax) of output position (r, j) is then at row r + ay_max - ay, column j + ax_max - ax.
-      const int64_t prows = rows + ay_max, bpitch = cols_n + ax_max;
+      const int64_t prows = rows + ay_max;
       const auto bordered_rows = [&](int64_t ci, float* dst) {
         const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
         const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, bpitch);
@@ -390,7 +389,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
                         co0 * phases * k;
       if (row_gemms) {
         for (int64_t r = 0; r < rows; ++r)
-          gemm_packed(m, cols_n, k, wp, phases * cout_g, b_rows, r * pitch, c_mat + r * cols_n,
+          gemm_packed(m, cols_n, k, wp, phases * cout_g, b_rows, r * bpitch, c_mat + r * cols_n,
                       ldc, /*b_padded=*/true);
       } else {
         gemm_packed(m, n_cols, k, wp, phases * cout_g, b_rows, 0, c_mat, ldc,
