@@ -100,10 +100,7 @@ class Pool {
       // last worker usually finishes within one item, and a futex wake-up of the caller
       // costs tens of microseconds on a short run.
       lock.unlock();
-      const auto until = std::chrono::steady_clock::now() + kCallerSpin;
-      while (job.active.load(std::memory_order_acquire) != 0 &&
-             std::chrono::steady_clock::now() < until)
-        for (int i = 0; i < 16; ++i) cpu_relax();
+      spin_while([&] { return job.active.load(std::memory_order_acquire) != 0; }, kCallerSpin);
       lock.lock();
       done_cv_.wait(lock, [&] { return job.active.load(std::memory_order_acquire) == 0; });
     }
@@ -117,12 +114,18 @@ class Pool {
   static constexpr auto kSpin = std::chrono::microseconds(200);
   static constexpr auto kCallerSpin = std::chrono::microseconds(100);
 
-  void spin_for_work() {
-    const auto until = std::chrono::steady_clock::now() + kSpin;
-    while (queued_.load(std::memory_order_acquire) == 0) {
-      for (int i = 0; i < 64; ++i) cpu_relax();
+  // Spins while busy() holds, for at most `limit`.
+  template <typename Busy>
+  static void spin_while(Busy busy, std::chrono::microseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (busy()) {
+      for (int i = 0; i < 16; ++i) cpu_relax();
       if (std::chrono::steady_clock::now() > until) return;
     }
+  }
+
+  void spin_for_work() {
+    spin_while([&] { return queued_.load(std::memory_order_acquire) == 0; }, kSpin);
   }
 
   static int current_cpu() {
