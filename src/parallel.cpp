@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -38,26 +39,53 @@ namespace {
 
 // One parallel_for call. Lives on the caller's stack; the caller waits until no worker
 // still holds it (active == 0) before returning.
+//
+// Items are split statically, slot s owning the s-th contiguous range; a slot that runs out
+// takes what is left of the others' ranges (from the front, one item at a time). The same
+// slot then runs the same items on every call of a burst, so each core finds the part of
+// the weights and output it touched last time in its own cache. With one shared counter the
+// two threads of a 1x1 layer took alternate items and each core pulled every weight and
+// output line through its cache (pointwise, 2 threads, A/B interleaved: 3-9 % faster with
+// the split, no layer slower beyond the noise).
 struct Job {
+  struct alignas(64) Range {  // one cache line each: the counters are hot
+    std::atomic<int64_t> next{0};
+    int64_t end = 0;
+  };
+
   const std::function<void(int64_t, int)>* fn;
-  int64_t count;
   int max_slots;
+  std::unique_ptr<Range[]> ranges;
   int caller_cpu = -1;  // where the posting thread runs it (Linux), else -1
   int joined = 1;  // slot 0 is the caller; guarded by the pool mutex
   // Workers inside run(): changed under the pool mutex, read without it while the caller
   // spins for the last worker to finish.
   std::atomic<int> active{0};
-  std::atomic<int64_t> next{0};
   std::exception_ptr error;  // guarded by the pool mutex
 
+  Job(const std::function<void(int64_t, int)>& f, int64_t count, int slots)
+      : fn(&f), max_slots(slots), ranges(new Range[static_cast<size_t>(slots)]) {
+    // Slot s: count / slots items, one more for the first count % slots slots.
+    const int64_t base = count / slots, extra = count % slots;
+    for (int s = 0; s < slots; ++s) {
+      const int64_t begin = base * s + std::min<int64_t>(s, extra);
+      ranges[s].next.store(begin, std::memory_order_relaxed);
+      ranges[s].end = begin + base + (s < extra ? 1 : 0);
+    }
+  }
+
   void run(int slot, std::mutex& mu) {
-    for (int64_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
-      try {
-        (*fn)(i, slot);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!error) error = std::current_exception();
-        next.store(count, std::memory_order_relaxed);  // stop handing out items
+    for (int i = 0; i < max_slots; ++i) {  // its own range first, then the others'
+      Range& r = ranges[(slot + i) % max_slots];
+      for (int64_t item; (item = r.next.fetch_add(1, std::memory_order_relaxed)) < r.end;) {
+        try {
+          (*fn)(item, slot);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!error) error = std::current_exception();
+          for (int s = 0; s < max_slots; ++s)  // stop handing out items
+            ranges[s].next.store(ranges[s].end, std::memory_order_relaxed);
+        }
       }
     }
   }
@@ -75,10 +103,7 @@ class Pool {
   }
 
   void run(int64_t count, int threads, const std::function<void(int64_t, int)>& fn) {
-    Job job;
-    job.fn = &fn;
-    job.count = count;
-    job.max_slots = threads;
+    Job job(fn, count, threads);
     job.caller_cpu = current_cpu();
     {
       std::lock_guard<std::mutex> lock(mu_);
