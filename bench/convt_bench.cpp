@@ -27,6 +27,7 @@
 // Exit status: 0 ok, 1 a convt call failed, 2 bad usage/suite. Peers never make it fail.
 #include <convt/convt.h>
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -534,6 +535,9 @@ struct Column {
 
 struct Cell {
   double ms = NAN, ms_min = NAN, ms_max = NAN, diff = NAN;
+  // Python peers: the peer's own median and convt AUTO's, both timed in the peer's process;
+  // ms is then own_ms scaled to this process's time window (see below).
+  double own_ms = NAN, own_convt_ms = NAN;
   std::string status;  // "" measured; "n/a" cannot run this layer; "-" missing; "error"
   std::string note;    // why, or detail (oneDNN's implementation)
   bool bad = false;    // its output does not match convt's reference
@@ -584,6 +588,15 @@ std::string torch_label(const std::string& version) {
   size_t dot = version.find('.');
   size_t dot2 = dot == std::string::npos ? std::string::npos : version.find('.', dot + 1);
   return "torch" + (dot2 == std::string::npos ? version : version.substr(0, dot2));
+}
+
+// The file libconvt was loaded from (for the Python peers to time the same build), or "" if
+// convt is linked into this executable.
+std::string convt_library_path() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&convt_run), &info) == 0 || !info.dli_fname) return "";
+  const std::string path = info.dli_fname;
+  return std::filesystem::path(path).filename().string().rfind("libconvt", 0) == 0 ? path : "";
 }
 
 int run_peers_mode(const Options& options, const std::vector<Layer>& layers, const std::vector<int32_t>& concrete) {
@@ -640,6 +653,10 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
   }
 
   // ---- Data for the Python peers: the same tensors, in a temporary directory -------
+  // Each Python peer also times this libconvt in its own process (interleaved with itself),
+  // because the host's speed drifts between processes (single layers by up to 1.9x minutes
+  // apart here): its time is then compared in its own window, scaled to this one's.
+  const std::string convt_library = convt_library_path();
   char tmpl[] = "/tmp/convt-bench-XXXXXX";
   std::string data_dir;
   if (char* d = mkdtemp(tmpl)) data_dir = d;
@@ -677,7 +694,7 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
         std::fprintf(stderr, "convt-bench: running peer %s (%s %s)...\n", pypeers[i].id.c_str(),
                      pypeers[i].interpreter.c_str(), pypeers[i].script.c_str());
       pyres[i] = convt_bench::run_python_peer(pypeers[i], data_dir + "/suite.txt", layers.size(), threads, o.runs,
-                                              o.warmup, data_dir);
+                                              o.warmup, data_dir, convt_library);
     }
   }
   for (Column& c : cols) {
@@ -789,7 +806,8 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
           slots.emplace_back(static_cast<int>(ci), [ep] { ep->enter(); }, [ep] { ep->run(); }, [ep] { ep->leave(); });
         } else {  // Python peer: already measured
           const auto& r = pyres[static_cast<size_t>(c.python)];
-          cell.ms = r.ms[li];
+          cell.ms = cell.own_ms = r.ms[li];
+          cell.own_convt_ms = r.convt_ms[li];
           if (!r.layer_error[li].empty()) cell.status = "error", cell.note = r.layer_error[li];
           else if (!std::isfinite(cell.ms)) cell.status = "error", cell.note = "no result";
         }
@@ -907,6 +925,11 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
       }
       res.ok = true;
       res.gflops = res.ms > 0 ? flops_of(l) / (res.ms * 1e6) : NAN;
+      // A Python peer's time in this run's window: its own ms times convt's ms here over
+      // convt's ms in the peer's process (so peer / convt is the ratio measured side by side).
+      for (Cell& cell : res.cells)
+        if (std::isfinite(cell.own_ms) && cell.own_convt_ms > 0 && res.ms > 0)
+          cell.ms = cell.own_ms * res.ms / cell.own_convt_ms;
       for (size_t ci = 0; ci < cols.size(); ++ci) {
         const Cell& cell = res.cells[ci];
         if (cols[ci].kind != Kind::Peer || !cell.status.empty() || cell.bad || !std::isfinite(cell.ms)) continue;
@@ -960,6 +983,8 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
     for (const Column& c : cols) head += "," + c.id + "_ms";
     head += ",gflops,best_peer,best_peer_ms,speedup";
     for (const Column& c : cols) head += "," + c.id + "_max_abs_diff";
+    for (const Column& c : cols)
+      if (c.python >= 0) head += "," + c.id + "_own_ms," + c.id + "_own_convt_ms";
     std::puts(head.c_str());
     for (const auto& r : results) {
       std::string line = csv_field(r.l.name) + "," + r.shape + "," + std::to_string(threads) + "," +
@@ -969,6 +994,10 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
               (std::isfinite(r.best_ms) ? fmt("%.6f", r.best_ms) : std::string()) + "," +
               (std::isfinite(r.speedup) ? fmt("%.4f", r.speedup) : std::string());
       for (const Cell& c : r.cells) line += "," + (std::isfinite(c.diff) ? fmt("%.3e", c.diff) : std::string());
+      for (size_t ci = 0; ci < cols.size(); ++ci)
+        if (cols[ci].python >= 0)
+          for (double v : {r.cells[ci].own_ms, r.cells[ci].own_convt_ms})
+            line += "," + (std::isfinite(v) ? fmt("%.6f", v) : std::string());
       std::puts(line.c_str());
     }
     std::fprintf(stderr, "geomean speed-up of convt over the best peer, %d layers: %s\n", rated,
@@ -1009,7 +1038,11 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
     std::printf("\nms: median per call; n/a: that forced algorithm cannot run the layer; -: engine not available; "
                 "err: it failed (see --verbose); !: output differs from convt's reference (not counted)\n"
                 "speedup = best peer ms / convt AUTO ms (peers: the columns from oneDNN to OpenVINO; "
-                "XNNPACK's time is NHWC in and out)\n");
+                "XNNPACK's time is NHWC in and out)\n"
+                "Python peers (PyTorch, ONNX Runtime, OpenVINO) run in their own process, which also times "
+                "convt AUTO interleaved with them:\n"
+                "their ms here = their own ms x convt's ms here / convt's ms there (the ratio to convt as "
+                "measured side by side)\n");
     std::printf("geomean speed-up of convt over the best peer, %d layers: %s\n", rated,
                 rated ? (fmt("%.3f", geomean) + "x").c_str() : "-");
     std::string each;
@@ -1074,6 +1107,9 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
              json_number(c.status.empty() && c.ms > 0 ? flops_of(l) / (c.ms * 1e6) : NAN) + ", \"status\": " +
              json_string(c.status.empty() ? (c.bad ? "mismatch" : "ok") : c.status == "-" ? "missing" : c.status) +
              ", \"max_abs_diff\": " + json_number(c.diff) +
+             (cols[ci].python >= 0 ? ", \"own_ms\": " + json_number(c.own_ms) + ", \"own_convt_ms\": " +
+                                         json_number(c.own_convt_ms)
+                                   : std::string()) +
              (c.note.empty() ? std::string() : ", \"note\": " + json_string(c.note)) + "}";
       }
       j += "},\n     \"best_peer\": " + (r.best_id.empty() ? std::string("null") : json_string(r.best_id)) +

@@ -6,9 +6,17 @@ filter) and a thread count, and for each layer: builds the engine's operator onc
 --warmup untimed runs, times --runs calls one by one (time.perf_counter_ns) and prints the
 median in ms. Only the engine's call is timed: inputs are made and converted beforehand.
 
+With --convt LIB the script also times convt AUTO (libconvt at path LIB, through the ctypes
+struct of examples/python/convt.py) on the same tensors and thread count, in the same
+process and time window: after the warm-up, rounds of a burst of 5 runs of the engine, then
+a burst of 5 of convt (each burst after the process's threads are idle and one untimed
+run, as convt-bench does in process). convt-bench uses that convt time to put the peer on
+the same footing as the in-process engines: the host's speed drifts between processes.
+
 Output (stdout), one line each, fields separated by single spaces:
   engine <id> <version, no spaces> <free text: how it is configured>
-  layer <i> <name> <median ms>      (i: the layer's 0-based position in the filtered list)
+  layer <i> <name> <median ms> [<convt's median ms in this process, with --convt>]
+                                    (i: the layer's 0-based position in the filtered list)
   error <i> <name> <message>        (this layer could not run; the others still do)
   unavailable <message>             (the engine cannot be imported: exit status 3)
 With --data DIR (what convt-bench passes) the input, weight and bias of layer number i
@@ -67,6 +75,64 @@ def median(values):
     return v[m] if len(v) % 2 else 0.5 * (v[m - 1] + v[m])
 
 
+def quiesce():
+    """Waits (up to ~0.3 s) until this process's threads are idle: less than 10 % of a core
+    over 0.5 ms, so an engine's spinning pool does not take a core from the next burst."""
+    for _ in range(600):
+        c0, w0 = time.process_time(), time.perf_counter()
+        time.sleep(0.0005)
+        if time.process_time() - c0 < 0.1 * (time.perf_counter() - w0):
+            return
+
+
+def convt_prepare(lib_path, l, x, w, b, threads):
+    """run() for convt AUTO on this layer, through libconvt at lib_path."""
+    import ctypes
+    import numpy as np
+    os.environ["CONVT_LIBRARY"] = lib_path
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "examples", "python"))
+    import convt
+    lib = convt._lib
+    p = convt.Params()
+    lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
+    p.in_channels, p.out_channels, p.groups, p.num_threads = l.cin, l.cout, l.groups, threads
+    for field, v in (("kernel_size", l.k), ("stride", l.s), ("padding", l.p),
+                     ("output_padding", l.op), ("dilation", l.d)):
+        getattr(p, field)[0], getattr(p, field)[1] = v
+    fp = ctypes.POINTER(ctypes.c_float)
+    w = np.ascontiguousarray(w, dtype=np.float32)
+    bb = None if b is None else np.ascontiguousarray(b, dtype=np.float32)
+    h = ctypes.c_void_p()
+    status = lib.convt_create(ctypes.byref(p), w.ctypes.data_as(fp),
+                              None if bb is None else bb.ctypes.data_as(fp), ctypes.byref(h))
+    if status != 0:
+        raise RuntimeError(f"convt_create: {lib.convt_last_error().decode()}")
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    y = np.empty((l.n, l.cout) + l.out_hw(), dtype=np.float32)
+    shape = (ctypes.c_int64 * 4)(*x.shape)
+    xp, yp = x.ctypes.data_as(fp), y.ctypes.data_as(fp)
+
+    def run():
+        if lib.convt_run(h, shape, xp, None, yp, y.size, None, 0) != 0:
+            raise RuntimeError(f"convt_run: {lib.convt_last_error().decode()}")
+
+    run.buffers = (x, y, w, bb)  # alive as long as run is (the handle lives to the exit)
+    return run
+
+
+def time_bursts(run, runs, burst=5):
+    """runs timed calls of run(), in bursts: returns the list of ms."""
+    times = []
+    quiesce()
+    run()
+    for _ in range(min(burst, runs)):
+        t0 = time.perf_counter_ns()
+        run()
+        times.append((time.perf_counter_ns() - t0) / 1e6)
+    return times
+
+
 def emit(*fields):
     print(" ".join(str(f) for f in fields), flush=True)
 
@@ -83,6 +149,7 @@ def main(engine_id, load, prepare, description=""):
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--data", default=None)
     ap.add_argument("--tag", default=engine_id, help="names the output files (DIR/i.TAG.out)")
+    ap.add_argument("--convt", default=None, help="libconvt path: also time convt AUTO here")
     a = ap.parse_args()
     try:
         import numpy as np
@@ -104,19 +171,28 @@ def main(engine_id, load, prepare, description=""):
                 w = rng.uniform(-1, 1, l.weight_shape()).astype(np.float32)
                 b = rng.uniform(-1, 1, (l.cout,)).astype(np.float32)
             run, result = prepare(l, x, w, b, a.threads)
+            convt_run = convt_prepare(a.convt, l, x, w, b, a.threads) if a.convt else None
             for _ in range(a.warmup):
                 run()
-            times = []
-            for _ in range(a.runs):
-                t0 = time.perf_counter_ns()
-                run()
-                times.append((time.perf_counter_ns() - t0) / 1e6)
+                if convt_run:
+                    convt_run()
+            times, convt_times = [], []
+            if convt_run:  # interleaved bursts, as convt-bench times its in-process engines
+                while len(times) < a.runs:
+                    times += time_bursts(run, a.runs - len(times))
+                    convt_times += time_bursts(convt_run, a.runs - len(convt_times))
+            else:
+                for _ in range(a.runs):
+                    t0 = time.perf_counter_ns()
+                    run()
+                    times.append((time.perf_counter_ns() - t0) / 1e6)
             if a.data:
                 y = np.ascontiguousarray(result(), dtype=np.float32)
                 expect = (l.n, l.cout) + l.out_hw()
                 if tuple(y.shape) != expect:
                     raise RuntimeError(f"output shape {tuple(y.shape)}, expected {expect}")
                 y.astype("<f4").tofile(os.path.join(a.data, f"{i}.{a.tag}.out"))
-            emit("layer", i, l.name, f"{median(times):.6f}")
+            emit("layer", i, l.name, f"{median(times):.6f}",
+                 *([f"{median(convt_times):.6f}"] if convt_times else []))
         except Exception as e:
             emit("error", i, l.name, f"{type(e).__name__}: {e}".replace("\n", " ")[:300])

@@ -30,9 +30,11 @@ std::string last_lines(const std::string& path, size_t n) {
 }  // namespace
 
 PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suite, size_t layers,
-                                 int threads, long runs, long warmup, const std::string& data_dir) {
+                                 int threads, long runs, long warmup, const std::string& data_dir,
+                                 const std::string& convt_library) {
   PythonPeerResult r;
   r.ms.assign(layers, NAN);
+  r.convt_ms.assign(layers, NAN);
   r.layer_error.assign(layers, "");
   if (peer.interpreter.empty() || access(peer.interpreter.c_str(), X_OK) != 0) {
     r.unavailable = "no interpreter " + (peer.interpreter.empty() ? std::string("configured") : peer.interpreter);
@@ -46,7 +48,9 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
   const std::string cmd = shell_quote(peer.interpreter) + " " + shell_quote(peer.script) + " --suite " +
                           shell_quote(suite) + " --threads " + std::to_string(threads) + " --runs " +
                           std::to_string(runs) + " --warmup " + std::to_string(warmup) + " --data " +
-                          shell_quote(data_dir) + " --tag " + shell_quote(peer.id) + " 2>" + shell_quote(log);
+                          shell_quote(data_dir) + " --tag " + shell_quote(peer.id) +
+                          (convt_library.empty() ? "" : " --convt " + shell_quote(convt_library)) + " 2>" +
+                          shell_quote(log);
   std::fflush(nullptr);
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) {
@@ -75,10 +79,11 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
       std::string name, rest;
       if (!(f >> i >> name) || i >= layers) continue;
       std::getline(f >> std::ws, rest);
-      if (kind == "layer") {
-        char* end = nullptr;
-        double v = std::strtod(rest.c_str(), &end);
-        if (end != rest.c_str() && v >= 0) r.ms[i] = v;
+      if (kind == "layer") {  // <ms> [<convt's ms>]
+        std::istringstream values(rest);
+        double v = NAN, c = NAN;
+        if (values >> v && v >= 0) r.ms[i] = v;
+        if (values >> c && c > 0) r.convt_ms[i] = c;
       } else {
         r.layer_error[i] = rest;
       }
@@ -90,7 +95,7 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
     std::fprintf(stderr, "convt-bench: peer %s (%s %s) failed; end of its stderr:\n%s", peer.id.c_str(),
                  peer.interpreter.c_str(), peer.script.c_str(), last_lines(log, 8).c_str());
   }
-  if (!r.unavailable.empty()) r.ms.assign(layers, NAN);
+  if (!r.unavailable.empty()) r.ms.assign(layers, NAN), r.convt_ms.assign(layers, NAN);
   return r;
 }
 

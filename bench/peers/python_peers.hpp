@@ -19,12 +19,17 @@ struct PythonPeerResult {
   std::string unavailable;  // non-empty: why the peer did not run at all ("-" in the table)
   std::string version, description;
   std::vector<double> ms;                // per layer; NaN where it did not run
+  std::vector<double> convt_ms;          // convt AUTO in the peer's process, per layer; NaN
+                                         // where not timed
   std::vector<std::string> layer_error;  // per layer; non-empty where it failed
 };
 
 // Runs `peer` on the suite file (every layer in it, in order; `layers` of them), writing
-// its outputs into data_dir. Never throws; failures end up in the result.
+// its outputs into data_dir. With a non-empty convt_library (libconvt's path) the peer also
+// times convt AUTO, interleaved with itself (peer_common.py --convt). Never throws;
+// failures end up in the result.
 PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suite, size_t layers,
-                                 int threads, long runs, long warmup, const std::string& data_dir);
+                                 int threads, long runs, long warmup, const std::string& data_dir,
+                                 const std::string& convt_library);
 
 }  // namespace convt_bench
