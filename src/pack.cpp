@@ -32,14 +32,21 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
   const DimPhases pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
   const int64_t per_chunk = std::max<int64_t>(1, (kMergedRows + l.out_per_group() - 1) /
                                                      l.out_per_group());
-  // Phases grouped by their tap offsets, in first-seen order.
-  std::map<std::tuple<int64_t, std::vector<int64_t>, std::vector<int64_t>>, size_t> class_of;
+  // Phases grouped by their tap offsets, in first-seen order; and by where their outputs
+  // start unless the layer's channels are few (kThinChannels). A chunk's GEMM covers the
+  // union of its phases' output ranges: DCGAN's k4 s2 p1 phases start at q 0 or 1, so
+  // merged they computed 9 x 9 positions for every 8 x 8 (27 % more work than the layer).
+  const bool thin = l.out_per_group() < kThinChannels;
+  std::map<std::tuple<int64_t, std::vector<int64_t>, std::vector<int64_t>, int64_t, int64_t>,
+           size_t>
+      class_of;
   std::vector<std::vector<std::pair<int64_t, int64_t>>> classes;
   for (int64_t ry = 0; ry < l.stride[0]; ++ry)
     for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
       const auto key =
           std::make_tuple(row_items ? ry : 0, offsets(ph.taps[static_cast<size_t>(ry)]),
-                          offsets(pw.taps[static_cast<size_t>(rx)]));
+                          offsets(pw.taps[static_cast<size_t>(rx)]), thin ? 0 : ph.q_begin(ry),
+                          thin ? 0 : pw.q_begin(rx));
       auto it = class_of.find(key);
       if (it == class_of.end()) {
         it = class_of.emplace(key, classes.size()).first;

@@ -18,6 +18,9 @@ constexpr int64_t kMaxPhaseStride = 64;
 // serve several of them: its rows are (phase, output channel). Phases are merged until a
 // chunk has about this many rows (out/groups alone is thin for layers like FCN-32s, 21).
 constexpr int64_t kMergedRows = 256;
+// Phases whose outputs start at different q are merged only when out/groups is below this
+// (the GEMM would be too thin alone); otherwise each keeps its exact range.
+constexpr int64_t kThinChannels = 64;
 
 // A set of output phases (see phases.hpp) computed by one GEMM.
 struct PhaseChunk {

@@ -144,6 +144,12 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       // columns), into the output directly and through whole-row items.
       {1, 4, 4, 16, 16, 3, 3, 1, 1, 2, 2, 0, 0, 2, 2, 1, true},
       {1, 8, 8, 4, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true},
+      // Phases with the same taps but outputs starting at different q, out/groups >= 64
+      // (pack.cpp: one chunk each): DCGAN-like k4 s2 p1 through whole-row items, through
+      // one-chunk items (depth 256), and with groups.
+      {2, 8, 64, 5, 6, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, true},
+      {1, 64, 64, 3, 4, 4, 4, 2, 2, 1, 1, 1, 0, 1, 1, 1, true},
+      {1, 128, 128, 3, 3, 4, 4, 2, 2, 1, 1, 0, 1, 1, 1, 2, false},
   };
   for (const Config& c : table) check_against_oracle(c);
 }
