@@ -25,7 +25,9 @@ int effective_threads(int32_t num_threads);
 void configure_blas_once();
 
 // Calls fn(item, slot) for every item in [0, count) on at most `threads` threads: the
-// calling thread and up to threads-1 pool workers. `slot` in [0, threads) identifies the
+// calling thread and up to threads-1 pool workers. Each thread runs a contiguous range of
+// the items first (then helps with what others have left), so items that are neighbours
+// in the order should write neighbouring memory. `slot` in [0, threads) identifies the
 // thread within this call (for per-thread scratch): no two threads share a slot at once.
 // Several callers may run parallel_for at the same time. Rethrows the first exception
 // thrown by fn (after all items have finished).
