@@ -38,7 +38,8 @@ void run_gemm_col2im(const RunArgs& args, const GemmCol2imTiling& tiling, int th
                      float* workspace);
 
 // Sub-pixel: per chunk of output phases, im2col of its taps + one GEMM + a plain store.
-// Work items are (set of chunks, batch item, group, block of output channels, block of rows).
+// Work items are (batch item, group, block of output channels, block of rows, set of
+// chunks), the set fastest.
 struct SubpixelTiling {
   int64_t max_rows = 0, max_cols = 0;  // output positions q of a chunk, over the chunks
   int64_t max_k = 0;                   // GEMM depth, over the chunks

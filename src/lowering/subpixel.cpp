@@ -19,7 +19,7 @@
 //             as the GEMM's B (stride == kernel layers, e.g. U-Net up-sampling);
 //   direct C: with stride 1 there is one phase whose outputs are whole output rows, so the
 //             GEMM writes straight into the output.
-// Work items are (set, batch item, group, channel block, block of rows): disjoint outputs,
+// Work items are (batch item, group, channel block, block of rows, set): disjoint outputs,
 // a split that does not depend on the thread count.
 #include <algorithm>
 #include <cstring>
@@ -166,8 +166,9 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
     co_split = std::min(ceil_div(need, row_split), cout_g / kPanelRows);
   // An odd number of few items leaves a thread of two idle for the last one (pointwise:
   // 28 rows in 7 blocks ran at 85 % of twice one thread): halve the channels instead.
-  const int64_t by_items = ceil_div(std::max<int64_t>(t.max_rows, 1), row_split);
-  const int64_t row_blocks = ceil_div(std::max<int64_t>(t.max_rows, 1), by_items);
+  const int64_t rows_n = std::max<int64_t>(t.max_rows, 1);
+  const int64_t by_items = ceil_div(rows_n, row_split);
+  const int64_t row_blocks = ceil_div(rows_n, by_items);
   if (co_split == 1 && need > 1 && cout_g >= 2 * kPanelRows && outer * row_blocks % 2 == 1)
     co_split = 2;
   t.co_per_item = co_split == 1 ? cout_g
@@ -180,7 +181,7 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
       4, what);
   const int64_t by_budget = std::max<int64_t>(1, kBudgetBytes / per_row);
   t.rows_per_item = std::max<int64_t>(1, std::min({by_budget, by_items, t.max_rows}));
-  t.blocks = std::max<int64_t>(1, ceil_div(std::max<int64_t>(t.max_rows, 1), t.rows_per_item));
+  t.blocks = std::max<int64_t>(1, ceil_div(rows_n, t.rows_per_item));
   t.items = checked_mul(checked_mul(checked_mul(s.batch * l.groups, sets, "work items"),
                                     t.co_blocks, "work items"),
                         t.blocks, "work items");
