@@ -85,14 +85,22 @@ def quiesce():
             return
 
 
+def load_convt(lib_path):
+    """The Python binding (examples/python/convt.py) over libconvt at lib_path; loaded once:
+    later calls return the same module."""
+    if "convt" not in sys.modules:
+        os.environ["CONVT_LIBRARY"] = lib_path
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                        "examples", "python"))
+    import convt
+    return convt
+
+
 def convt_prepare(lib_path, l, x, w, b, threads):
     """run() for convt AUTO on this layer, through libconvt at lib_path."""
     import ctypes
     import numpy as np
-    os.environ["CONVT_LIBRARY"] = lib_path
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                    "examples", "python"))
-    import convt
+    convt = load_convt(lib_path)
     lib = convt._lib
     p = convt.Params()
     lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
