@@ -14,7 +14,8 @@ typedef float Vec16u __attribute__((vector_size(64), aligned(4)));
 constexpr int64_t NR = 32;  // columns per block: two Vec16 (one at the right edge)
 
 // One R x (16 V) block of C over the whole depth k (V = 1 or 2 vectors of 16 columns), from
-// a packed A panel (k x h, h >= R) and B's rows (row kk starts at b_rows[kk] + j). `cols` <
+// a packed A panel (k x h, h >= R) and B's rows (row kk starts at b_rows[kk] + j), each row r
+// of the block starting from bias[r] (0 without a bias). `cols` <
 // 16 V only at the right edge, where B's columns are copied into a zero-padded row first
 // (unless the caller says B's rows may be read past n). The R x V accumulators are never
 // addressed, so they stay in registers (AVX-512: up to 24 of the 32, plus two B vectors and
@@ -23,11 +24,11 @@ template <int R, int V>
 __attribute__((always_inline)) inline void block(int64_t k, const float* a, int64_t h,
                                                  const float* const* b_rows, int64_t j,
                                                  float* c, int64_t ldc, int64_t cols,
-                                                 bool over_read) {
+                                                 bool over_read, const float* bias) {
   constexpr int64_t W = 16 * V;
   Vec16 acc[R][V];
   for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) acc[r][v] = Vec16{};
+    for (int v = 0; v < V; ++v) acc[r][v] = Vec16{} + (bias ? bias[r] : 0.0f);
   float edge[W];
   for (int64_t kk = 0; kk < k; ++kk, a += h) {
     const float* b = b_rows[kk] + j;
@@ -61,14 +62,15 @@ template <int V>
 __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, const float* a,
                                                       int64_t h, const float* const* b_rows,
                                                       int64_t j, float* c, int64_t ldc,
-                                                      int64_t cols, bool over_read) {
+                                                      int64_t cols, bool over_read,
+                                                      const float* bias) {
 #define CONVT_BLOCK(R) \
   case R:              \
-    return block<R, V>(k, a, h, b_rows, j, c, ldc, cols, over_read);
+    return block<R, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
   switch (rows) {
     CONVT_BLOCK(1) CONVT_BLOCK(2) CONVT_BLOCK(3) CONVT_BLOCK(4) CONVT_BLOCK(5) CONVT_BLOCK(6)
     CONVT_BLOCK(7) CONVT_BLOCK(9) CONVT_BLOCK(10) CONVT_BLOCK(11) CONVT_BLOCK(12)
-    default: return block<8, V>(k, a, h, b_rows, j, c, ldc, cols, over_read);
+    default: return block<8, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
   }
 #undef CONVT_BLOCK
 }
@@ -86,7 +88,7 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
 CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
 void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t packed_rows,
                  const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
-                 bool b_padded) {
+                 bool b_padded, const float* bias) {
   // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
   // A passes over it; each A panel (k x h) is reused across the block's 32-column strips.
   // (Copying B's strips into contiguous panels first measured slower here.)
@@ -97,13 +99,16 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t
     for (int64_t i0 = 0; i0 < m; i0 += h) {
       const float* a = a_packed + i0 * k;
       const int64_t rows = std::min(h, m - i0);
+      const float* row_bias = bias ? bias + i0 : nullptr;
       for (int64_t j = j0; j < j1; j += NR) {
         const int64_t cols = std::min(NR, j1 - j);
         float* c_block = c + i0 * ldc + j;
         if (cols > 16 || (cols < 16 && !b_padded))  // (the copying edge is faster 2 wide)
-          block_rows<2>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded);
+          block_rows<2>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
+                        row_bias);
         else
-          block_rows<1>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded);
+          block_rows<1>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
+                        row_bias);
       }
     }
   }

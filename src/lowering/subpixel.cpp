@@ -284,7 +284,6 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const Range rx = chunk_range(chunk, w.pw, s.out_w, false);
       const int64_t qx0 = rx.lo, qx1 = rx.hi, cols_n = qx1 - qx0;
       if (cols_n <= 0) continue;
-      const int64_t pixels = rows * cols_n;
       const int64_t k = cin_g * chunk.taps();
       const int64_t phases = chunk.size();
       const int64_t m = phases * cos;
@@ -390,25 +389,19 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       }
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
                         co0 * phases * k;
+      // Written straight into the output, C starts from the bias (one phase: row i is
+      // channel co0 + i); otherwise the bias is added where C is stored.
+      const float* c_bias = direct_c && bias ? bias + co0 : nullptr;
       if (row_gemms) {
         for (int64_t r = 0; r < rows; ++r)
           gemm_packed(m, cols_n, k, wp, phases * cout_g, b_rows, r * bpitch, c_mat + r * cols_n,
-                      ldc, /*b_padded=*/true);
+                      ldc, /*b_padded=*/true, c_bias);
       } else {
         gemm_packed(m, n_cols, k, wp, phases * cout_g, b_rows, 0, c_mat, ldc,
-                    /*b_padded=*/!direct_b);
+                    /*b_padded=*/!direct_b, c_bias);
       }
       done[pos] = {c_mat, phases, ldc, width, qx0};
-
-      if (direct_c) {
-        for (int64_t co = co0; co < co1; ++co) {
-          const float b = bias ? bias[co] : 0.0f;
-          float* c_row = out + co * out_plane + oy_first * s.out_w;
-          if (b != 0.0f)
-            for (int64_t p = 0; p < pixels; ++p) c_row[p] += b;
-        }
-        continue;
-      }
+      if (direct_c) continue;
       if (w.row_items) continue;  // stored below, as whole rows
       // Each phase's rows of C go to its own outputs: rows q*sh + ry - ph, columns
       // q*sw + rx - pw, for the q of its own range (the chunk's range is their union).
