@@ -14,7 +14,7 @@
 
 namespace convt {
 
-// Hardware threads, at least 1.
+// Hardware threads, at least 1 (counted once per process).
 int hardware_threads();
 
 // The thread count a handle's num_threads stands for: 0 (default) and values above the
