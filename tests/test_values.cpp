@@ -128,13 +128,14 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       // Sub-pixel work splits (lowering/subpixel.cpp): whole-row items with output channels
       // in blocks (the last one partial); one-chunk items in channel blocks with the input
       // read in place; whole rows at stride 3 (head, whole steps, tail); stride-2 rows wide
-      // enough for every interleave width, from an odd and an even start; a 9-row GEMM in
-      // one panel (one output channel, 9 phases).
+      // enough for every interleave width, from an odd and an even start, and an odd width;
+      // a 9-row GEMM in one panel (one output channel, 9 phases).
       {1, 8, 40, 2, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true},
       {1, 300, 24, 1, 3, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true},
       {1, 4, 6, 5, 7, 5, 5, 3, 3, 2, 1, 1, 2, 1, 1, 1, true},
       {1, 3, 8, 3, 30, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, true},
       {1, 3, 8, 2, 25, 4, 4, 2, 2, 0, 0, 0, 0, 1, 1, 1, false},
+      {1, 3, 8, 3, 20, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1, true},  // 39 wide: odd start, tail
       {1, 6, 1, 5, 5, 9, 9, 3, 3, 4, 4, 2, 2, 1, 1, 1, true},
       // One input pixel whose kernel window is the output (GEMM + col2im writes it directly):
       // batch and groups; a stride that cannot matter.

@@ -95,42 +95,40 @@ __attribute__((always_inline)) inline void interleave2(float* out, const float* 
 CONVT_TARGET_CLONES("avx512f", "avx2", "default")
 void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const float* c,
                     const int64_t* at, float bias) {
+  if (sw == 2) {
+    // Output o = 2j + i is phase (2j + i + pw) % 2 at qx = (2j + i + pw) / 2: pairs (first[j],
+    // second[j]) from o = 0 for either parity of pw, so whole vectors from the row's start
+    // (56-wide rows, pw 1: a scalar head and a 7-value tail before, none now).
+    const int64_t r0 = pw & 1;
+    const float* first = c + at[r0] + pw / 2;
+    const float* second = c + at[1 - r0] + (pw + 1) / 2;
+    int64_t o = 0;
+    for (; o + 32 <= out_w; o += 32)
+      interleave2<Vec16>(out + o, first + o / 2, second + o / 2, bias);
+    if (o + 16 <= out_w) {
+      interleave2<Vec8>(out + o, first + o / 2, second + o / 2, bias);
+      o += 16;
+    }
+    if (o + 8 <= out_w) {
+      interleave2<Vec4>(out + o, first + o / 2, second + o / 2, bias);
+      o += 8;
+    }
+    for (; o < out_w; ++o) out[o] = ((o & 1) ? second : first)[o / 2] + bias;
+    return;
+  }
+  // Other strides: a head up to a whole qx, whole qx (all sw phases present), the tail.
   const int64_t end = out_w + pw;  // t = o + pw runs over [pw, end)
   int64_t t = pw;
-  if (sw == 2) {
-    if (t & 1) {
-      out[0] = c[at[1] + t / 2] + bias;
-      ++t;
-    }
-    // t even from here: values qx = t / 2 of both phases go to out[t - pw], out[t - pw + 1].
-    const auto e = [&] { return c + at[0] + t / 2; };
-    const auto f = [&] { return c + at[1] + t / 2; };
-    for (; t + 32 <= end; t += 32) interleave2<Vec16>(out + t - pw, e(), f(), bias);
-    if (t + 16 <= end) {
-      interleave2<Vec8>(out + t - pw, e(), f(), bias);
-      t += 16;
-    }
-    if (t + 8 <= end) {
-      interleave2<Vec4>(out + t - pw, e(), f(), bias);
-      t += 8;
-    }
-  } else {
-    // Head up to a whole qx, then whole qx (all sw phases present), then the tail.
-    int64_t qx = t / sw, rx = t - qx * sw;
-    for (; rx != 0 && t < end; ++t) {
-      out[t - pw] = c[at[rx] + qx] + bias;
-      if (++rx == sw) rx = 0, ++qx;
-    }
-    for (; t + sw <= end; t += sw, ++qx) {
-      float* o = out + (t - pw);
-      for (int64_t r = 0; r < sw; ++r) o[r] = c[at[r] + qx] + bias;
-    }
-  }
   int64_t qx = t / sw, rx = t - qx * sw;
-  for (; t < end; ++t) {
+  for (; rx != 0 && t < end; ++t) {
     out[t - pw] = c[at[rx] + qx] + bias;
     if (++rx == sw) rx = 0, ++qx;
   }
+  for (; t + sw <= end; t += sw, ++qx) {
+    float* o = out + (t - pw);
+    for (int64_t r = 0; r < sw; ++r) o[r] = c[at[r] + qx] + bias;
+  }
+  for (rx = 0; t < end; ++t) out[t - pw] = c[at[rx++] + qx] + bias;
 }
 
 }  // namespace
