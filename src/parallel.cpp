@@ -110,14 +110,22 @@ class Pool {
   void run(int64_t count, int threads, const std::function<void(int64_t, int)>& fn) {
     Job job(fn, count, threads);
     job.caller_cpu = current_cpu();
+    bool woke_sleeper = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       while (static_cast<int>(workers_.size()) < threads - 1)
         workers_.emplace_back([this] { worker_loop(); });
       queue_.push_back(&job);
       queued_.fetch_add(1, std::memory_order_release);
+      woke_sleeper = sleeping_ > 0;
     }
     work_cv_.notify_all();
+    // A worker woken from sleep is usually queued on this CPU (see leave_cpu), behind this
+    // thread, which now computes without a pause: it got the CPU, to move itself off, only
+    // when the scheduler next preempted the caller (measured: whole bursts of runs after an
+    // idle spell of 20 ms ran on one core, median 0.67 ms against 0.36 ms). Yielding once
+    // lets it run and move now; where it was placed elsewhere the yield returns at once.
+    if (woke_sleeper) yield_cpu();
     job.run(0, mu_);
     std::unique_lock<std::mutex> lock(mu_);
     auto it = std::find(queue_.begin(), queue_.end(), &job);
@@ -185,6 +193,12 @@ class Pool {
 #endif
   }
 
+  static void yield_cpu() {
+#if defined(__linux__)
+    sched_yield();
+#endif
+  }
+
   static void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -199,7 +213,9 @@ class Pool {
         spin_for_work();
         lock.lock();
       }
+      ++sleeping_;
       work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      --sleeping_;
       if (stop_) return;
       Job* job = queue_.front();
       const int slot = job->joined++;
@@ -224,6 +240,7 @@ class Pool {
   std::deque<Job*> queue_;
   std::atomic<int> queued_{0};  // queue_.size(), readable without the lock (for spinning)
   std::vector<std::thread> workers_;
+  int sleeping_ = 0;  // workers blocked in work_cv_.wait; guarded by mu_
   bool stop_ = false;
 };
 
