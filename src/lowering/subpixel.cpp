@@ -113,7 +113,13 @@ void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const flo
       interleave2<Vec4>(out + o, first + o / 2, second + o / 2, bias);
       o += 8;
     }
-    for (; o < out_w; ++o) out[o] = ((o & 1) ? second : first)[o / 2] + bias;
+    // o is even here: whole pairs, then a last odd value. (Not one loop choosing first or
+    // second by o's parity: GCC 12 with -fsanitize=undefined miscompiled that, wrong values.)
+    for (; o + 2 <= out_w; o += 2) {
+      out[o] = first[o / 2] + bias;
+      out[o + 1] = second[o / 2] + bias;
+    }
+    if (o < out_w) out[o] = first[o / 2] + bias;
     return;
   }
   // Other strides: a head up to a whole qx, whole qx (all sw phases present), the tail.
