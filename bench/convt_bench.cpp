@@ -6,7 +6,8 @@
 // input in [-1, 1), asks the library for the output shape, the workspace size and the
 // concrete algorithm it will use, allocates the workspace once and passes it to every run,
 // does --warmup untimed runs, then times --runs calls one by one with
-// std::chrono::steady_clock and reports the median. A forced algorithm that cannot run a
+// std::chrono::steady_clock (each after --idle-ms of sleep, if given) and reports the
+// median. A forced algorithm that cannot run a
 // layer (CONVT_ERROR_UNSUPPORTED, "... cannot run this ...") prints "n/a" and is no failure.
 //
 // --peers: per layer, convt AUTO, convt with each forced algorithm that can run the layer
@@ -73,7 +74,7 @@ using convt_bench::Layer;
 
 struct Options {
   std::string suite = CONVT_BENCH_DEFAULT_SUITE, filter, algorithm = "auto", json, engines;
-  int64_t threads = 0, runs = 20, warmup = 3;
+  int64_t threads = 0, runs = 20, warmup = 3, idle_ms = 0;
   bool csv = false, check = true, peers = false, with_reference = false, verbose = false,
        quiesce = true, algorithm_given = false;
 };
@@ -93,6 +94,8 @@ const char* const kUsage =
     "                   [--groups G] [--batch N] [--no-bias] [--name NAME]  (one layer)\n"
     "options: --threads N (0 = library default)  --algorithm auto|gemm_col2im|reference|...|all\n"
     "         --runs R (20)  --warmup W (3)  --csv  --json FILE  --no-check  --help\n"
+    "         --idle-ms M  (without --peers) sleep M ms before each timed run: a run after\n"
+    "                  the application was idle, whose pool threads have gone to sleep\n"
     "         --peers  time convt AUTO, every forced algorithm that can run the layer, and\n"
     "                  the peers (oneDNN, XNNPACK (NHWC), PyTorch (Debian, PyPI), ONNX Runtime,\n"
     "                  OpenVINO, the GEMM-only floor), interleaved, every engine at --threads\n"
@@ -398,6 +401,7 @@ bool bench_layer(const Layer& l, const Options& o, const std::vector<int32_t>& a
       for (int64_t i = 0; i < o.warmup; ++i) r.run();
       std::vector<double> ms(static_cast<size_t>(o.runs));
       for (double& v : ms) {
+        if (o.idle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.idle_ms));
         auto t0 = std::chrono::steady_clock::now();
         r.run();
         v = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -1168,6 +1172,7 @@ int main(int argc, char** argv) {
     else if (flag == "--algorithm") o.algorithm = value(), o.algorithm_given = true;
     else if (flag == "--runs") o.runs = int_value(1);
     else if (flag == "--warmup") o.warmup = int_value(0);
+    else if (flag == "--idle-ms") o.idle_ms = int_value(0);
     else if (flag == "--csv") o.csv = true;
     else if (flag == "--json") o.json = value();
     else if (flag == "--no-check") o.check = false;
