@@ -7,8 +7,8 @@
 // concrete algorithm it will use, allocates the workspace once and passes it to every run,
 // does --warmup untimed runs, then times --runs calls one by one with
 // std::chrono::steady_clock (each after --idle-ms of sleep, if given) and reports the
-// median. A forced algorithm that cannot run a
-// layer (CONVT_ERROR_UNSUPPORTED, "... cannot run this ...") prints "n/a" and is no failure.
+// median. A forced algorithm that cannot run a layer (CONVT_ERROR_UNSUPPORTED, "... cannot
+// run this ...") prints "n/a" and is no failure.
 //
 // --peers: per layer, convt AUTO, convt with each forced algorithm that can run the layer
 // (REFERENCE only with --with-reference), the in-process peers that were built in (oneDNN,
