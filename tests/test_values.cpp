@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <optional>
 
 #include "support.hpp"
 
@@ -38,23 +40,29 @@ Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
   return r;
 }
 
-// Runs c with every algorithm and checks each element against the oracle's bound.
+// Runs c with every algorithm, on 1 and 2 threads, and checks each element against the
+// oracle's bound. (The thread count can change the plan: the sub-pixel lowering borders
+// the input once or per work item, lowering/subpixel.cpp.)
 void check_against_oracle(const Config& c, const int64_t* output_size = nullptr) {
   INFO(c.str());
   const auto x = test::random_vector(c.input_elems(), 1);
   const auto w = test::random_vector(c.weight_elems(), 2);
   const auto b = test::random_vector(c.cout, 3);
+  std::optional<test::Oracle> want;  // computed once, at the first output shape
   for (int32_t algo : test::all_algorithms()) {
-    INFO("algorithm " << convt_algorithm_name(algo));
-    const Result r = run(c, algo, x, w, b, output_size);
-    if (test::not_applicable(r.status)) continue;
-    REQUIRE(r.status == CONVT_OK);
-    const auto o = test::oracle(c, x, w, c.bias ? b.data() : nullptr, r.shape[2], r.shape[3]);
-    REQUIRE(r.out.size() == o.value.size());
-    size_t bad = 0;
-    for (size_t i = 0; i < r.out.size(); ++i)
-      if (!(std::fabs(r.out[i] - o.value[i]) <= test::tolerance(o, i))) ++bad;
-    CHECK(bad == 0);
+    for (int32_t threads : {1, 2}) {
+      INFO("algorithm " << convt_algorithm_name(algo) << ", " << threads << " threads");
+      const Result r = run(c, algo, x, w, b, output_size, threads);
+      if (test::not_applicable(r.status)) continue;
+      REQUIRE(r.status == CONVT_OK);
+      if (!want) want = test::oracle(c, x, w, c.bias ? b.data() : nullptr, r.shape[2], r.shape[3]);
+      const test::Oracle& o = *want;
+      REQUIRE(r.out.size() == o.value.size());
+      size_t bad = 0;
+      for (size_t i = 0; i < r.out.size(); ++i)
+        if (!(std::fabs(r.out[i] - o.value[i]) <= test::tolerance(o, i))) ++bad;
+      CHECK(bad == 0);
+    }
   }
 }
 
@@ -191,24 +199,32 @@ TEST_CASE("a caller workspace of exactly the reported size works, one byte less 
   const auto x = test::random_vector(c.input_elems(), 1);
   const auto w = test::random_vector(c.weight_elems(), 2);
   const auto b = test::random_vector(c.cout, 3);
-  convt_params p = c.params(CONVT_ALGORITHM_GEMM_COL2IM);
-  convt_handle* h = nullptr;
-  REQUIRE(convt_create(&p, w.data(), b.data(), &h) == CONVT_OK);
-  const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
-  size_t ws = 0;
-  REQUIRE(convt_workspace_size(h, in_shape, nullptr, &ws) == CONVT_OK);
-  REQUIRE(ws > 0);
-  std::vector<float> scratch(ws / sizeof(float) + 1);
-  std::vector<float> out(static_cast<size_t>(c.output_elems()), 7.0f), ref = out;
-  CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.data(), ws - 1) ==
-        CONVT_ERROR_INVALID_ARGUMENT);
-  CHECK(std::string(convt_last_error()).find("workspace") != std::string::npos);
-  CHECK(out == ref);  // nothing written on failure
-  REQUIRE(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.data(), ws) ==
-          CONVT_OK);
-  REQUIRE(convt_run(h, in_shape, x.data(), nullptr, ref.data(), ref.size(), nullptr, 0) == CONVT_OK);
-  CHECK(out == ref);
-  CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size() - 1, nullptr, 0) ==
-        CONVT_ERROR_INVALID_ARGUMENT);
-  convt_destroy(h);
+  // Sub-pixel: its input bordered once (shared) plus per-thread scratch, on 1 and 2 threads.
+  for (int32_t algo : {CONVT_ALGORITHM_GEMM_COL2IM, CONVT_ALGORITHM_SUBPIXEL})
+    for (int32_t threads : {1, 2}) {
+      INFO(convt_algorithm_name(algo) << ", " << threads << " threads");
+      convt_params p = c.params(algo, threads);
+      convt_handle* h = nullptr;
+      REQUIRE(convt_create(&p, w.data(), b.data(), &h) == CONVT_OK);
+      const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
+      size_t ws = 0;
+      REQUIRE(convt_workspace_size(h, in_shape, nullptr, &ws) == CONVT_OK);
+      REQUIRE(ws > 0);
+      REQUIRE(ws % sizeof(float) == 0);
+      // Exactly ws bytes on the heap: the sanitizer builds catch any access past them.
+      std::unique_ptr<float[]> scratch(new float[ws / sizeof(float)]);
+      std::vector<float> out(static_cast<size_t>(c.output_elems()), 7.0f), ref = out;
+      CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.get(),
+                      ws - 1) == CONVT_ERROR_INVALID_ARGUMENT);
+      CHECK(std::string(convt_last_error()).find("workspace") != std::string::npos);
+      CHECK(out == ref);  // nothing written on failure
+      REQUIRE(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.get(),
+                        ws) == CONVT_OK);
+      REQUIRE(convt_run(h, in_shape, x.data(), nullptr, ref.data(), ref.size(), nullptr, 0) ==
+              CONVT_OK);
+      CHECK(out == ref);
+      CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size() - 1, nullptr, 0) ==
+            CONVT_ERROR_INVALID_ARGUMENT);
+      convt_destroy(h);
+    }
 }

@@ -19,6 +19,10 @@
 //             as the GEMM's B (stride == kernel layers, e.g. U-Net up-sampling);
 //   direct C: with stride 1 there is one phase whose outputs are whole output rows, so the
 //             GEMM writes straight into the output.
+// Taps read a zero-bordered copy of the input (no bounds in the GEMM): the whole input
+// bordered once per run before the items start, where that copy is small enough and each
+// thread then reads mostly what it copied itself; otherwise each item borders the rows it
+// reads in its own scratch (plan_subpixel, kPrepadBytes).
 // Work items are (batch item, group, channel block, block of rows, set): disjoint outputs,
 // a split that does not depend on the thread count.
 #include <algorithm>
@@ -37,6 +41,12 @@ namespace {
 constexpr int64_t kBudgetBytes = 2 << 20;  // cols + C per thread: about one core's L2
 constexpr int64_t kShortRow = 16;          // rows up to this long: copied inline
 constexpr int64_t kMinItems = 8;           // enough items for a few threads, fixed
+// The input is bordered once per run, for all items, when that copy is at most this large;
+// larger inputs are bordered by each item in its own scratch (workspace bounded). The
+// per-item copies repeat each input row for every chunk that reads it (the two column
+// phases of stride 2, the rows the row blocks share): one copy instead made grouped and
+// decoder_op 5-7 % faster (a build skipping the copies altogether: 10-12 %).
+constexpr int64_t kPrepadBytes = 8 << 20;
 
 // The output positions q a chunk covers in one dimension: the union of its phases' ranges.
 struct Range {
@@ -139,7 +149,8 @@ void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const flo
 
 }  // namespace
 
-SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w) {
+SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w,
+                             int max_threads) {
   SubpixelTiling t;
   for (const PhaseChunk& c : w.chunks) {
     const Range ry = chunk_range(c, w.ph, s.out_h, true), rx = chunk_range(c, w.pw, s.out_w, false);
@@ -189,24 +200,68 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   t.items = checked_mul(checked_mul(checked_mul(s.batch * l.groups, sets, "work items"),
                                     t.co_blocks, "work items"),
                         t.blocks, "work items");
+  // The bordered input's margins: chunk c reads input rows q - ay for the q of its row
+  // range and its offsets ay, columns likewise. Not needed when every chunk reads the
+  // input itself (one tap at offset 0 over whole input rows: direct B in run_subpixel).
+  int64_t top = 0, bottom = 0, left = 0, right = 0;
+  bool needs_border = false;
+  for (const PhaseChunk& c : w.chunks) {
+    const Range ry = chunk_range(c, w.ph, s.out_h, true), rx = chunk_range(c, w.pw, s.out_w, false);
+    if (c.taps() == 0 || ry.hi <= ry.lo || rx.hi <= rx.lo) continue;
+    const auto [ay_lo, ay_hi] = std::minmax_element(c.offset_y.begin(), c.offset_y.end());
+    const auto [ax_lo, ax_hi] = std::minmax_element(c.offset_x.begin(), c.offset_x.end());
+    top = std::max(top, *ay_hi - ry.lo);
+    bottom = std::max(bottom, ry.hi - *ay_lo - s.in_h);
+    left = std::max(left, *ax_hi - rx.lo);
+    right = std::max(right, rx.hi - *ax_lo - s.in_w);
+    needs_border |= !(c.taps() == 1 && c.offset_y[0] == 0 && c.offset_x[0] == 0 &&
+                      rx.lo == 0 && rx.hi == s.in_w && ry.hi <= s.in_h);
+  }
+  // Each thread borders the planes of a contiguous share of (batch item, group)s and runs
+  // a contiguous share of the items (parallel_for): the same planes when whole (batch item,
+  // group)s fall to each thread. Otherwise half of the reads cross cores (dcgan_g2, one
+  // group, 2 threads: 8 % slower than each item bordering its own rows, 6 % faster on 1).
+  const int64_t run_threads = std::clamp<int64_t>(t.items, 1, std::max(max_threads, 1));
+  const bool prepad_shared_well = run_threads == 1 || (s.batch * l.groups) % run_threads == 0;
+  if (needs_border) {
+    const int64_t pad_rows = checked_add(s.in_h, top + bottom, what);
+    const int64_t pad_pitch = checked_add(s.in_w, left + right, what);
+    // + a row and kPaddedColumns: the GEMM's flat reads run up to a row past the last
+    // plane, rounded up to a whole strip.
+    const int64_t floats = checked_add(
+        checked_mul(checked_mul(s.batch, l.in_channels, what),
+                    checked_mul(pad_rows, pad_pitch, what), what),
+        pad_pitch + kPaddedColumns, what);
+    if (s.batch > 0 && floats <= kPrepadBytes / 4 && prepad_shared_well) {
+      t.prepad_floats = floats;
+      t.pad_top = top;
+      t.pad_left = left;
+      t.pad_rows = pad_rows;
+      t.pad_pitch = pad_pitch;
+      t.shared_bytes = (checked_bytes(floats, sizeof(float), what) + 63) / 64 * 64;
+    }
+  }
   // Per thread: B's row addresses, the zero-bordered input rows, C.
   t.pointer_floats = (t.max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
   // The bordered input rows, or an im2col and one channel's bordered rows, whichever is
-  // larger (each chunk picks one).
-  t.padded_floats = std::max(
+  // larger (each chunk picks one); with the input bordered once, an im2col alone.
+  const int64_t im2col_floats = checked_add(
+      checked_mul(checked_mul(t.max_k, t.rows_per_item, what), t.max_cols, what),
+      kPaddedColumns, what);
+  t.padded_floats = t.prepad_floats > 0 ? im2col_floats : std::max(
       checked_mul(l.in_per_group(),
                   checked_add(checked_mul(t.rows_per_item + t.max_ay, width, what),
                               t.max_ax + kPaddedColumns, what),
                   what),
-      checked_add(checked_add(checked_mul(checked_mul(t.max_k, t.rows_per_item, what),
-                                          t.max_cols, what),
-                              kPaddedColumns, what),
-                  checked_mul(t.rows_per_item + t.max_ay, width, what), what));  // + a tile
-  // C of every chunk of a set, each rounded up to 16 floats.
+      checked_add(im2col_floats, checked_mul(t.rows_per_item + t.max_ay, width, what),
+                  what));  // + a tile
+  // C of every chunk of a set, each rounded up to 16 floats; its rows are at most `width`
+  // long, or the bordered input's pitch.
+  const int64_t c_width = std::max(width, t.pad_pitch);
   const int64_t c_floats = checked_add(
       checked_mul(checked_mul(checked_mul(t.max_set_phases, t.co_per_item, what),
                               t.rows_per_item, what),
-                  width, what),
+                  c_width, what),
       checked_mul(max_set_chunks, 16, what), what);
   const int64_t floats =
       checked_add(checked_add(t.pointer_floats, t.padded_floats, what), c_floats, what);
@@ -234,6 +289,32 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
   const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
+
+  // The input bordered once (plan_subpixel): every channel plane with its zero margins,
+  // then zeros for the GEMM's reads past the last plane.
+  const float* const bordered_input = t.prepad_floats > 0 ? workspace : nullptr;
+  float* const thread_areas = workspace + t.shared_bytes / sizeof(float);
+  const int64_t pad_plane = t.pad_rows * t.pad_pitch;
+  if (bordered_input) {
+    const int64_t planes = s.batch * l.in_channels;
+    std::memset(workspace + planes * pad_plane, 0,
+                static_cast<size_t>(t.prepad_floats - planes * pad_plane) * sizeof(float));
+    parallel_for(planes, threads, [&](int64_t plane, int) {
+      const float* src = a.input + plane * in_plane;
+      float* dst = workspace + plane * pad_plane;
+      const int64_t right = t.pad_pitch - t.pad_left - s.in_w;
+      for (int64_t r = 0; r < t.pad_rows; ++r, dst += t.pad_pitch) {
+        const int64_t h = r - t.pad_top;
+        if (h < 0 || h >= s.in_h) {
+          std::fill_n(dst, t.pad_pitch, 0.0f);
+          continue;
+        }
+        std::fill_n(dst, t.pad_left, 0.0f);
+        std::memcpy(dst + t.pad_left, src + h * s.in_w, static_cast<size_t>(s.in_w) * sizeof(float));
+        std::fill_n(dst + t.pad_left + s.in_w, right, 0.0f);
+      }
+    });
+  }
 
   // Items in the order (batch item, group, channel block, row block, set), the set
   // fastest: parallel_for gives each thread a contiguous range of items, which then covers
@@ -266,7 +347,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
     const float* x = a.input + (n * l.in_channels + g * cin_g) * in_plane;
     float* out = a.output + (n * l.out_channels + g * cout_g) * out_plane;
     const float* bias = a.bias ? a.bias + g * cout_g : nullptr;
-    float* scratch = workspace + slot * per_thread;
+    float* scratch = thread_areas + slot * per_thread;
     const float** b_rows = reinterpret_cast<const float**>(scratch);
     float* padded = scratch + t.pointer_floats;
     float* c_next = padded + t.padded_floats;
@@ -310,11 +391,12 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       // (dcgan's 8-wide rows: bordered 10 of every 8 columns, so im2col); dilated's 32-wide
       // rows with 4 columns of reach run by row, the copy per tap saved.
       const auto blocks16 = [](int64_t cols) { return (cols + 15) / 16; };
-      const int64_t flat = blocks16(rows * (cols_n + ax_max)), by_row = rows * blocks16(cols_n);
+      // Of the bordered rows: the input's bordered once, or the item's own copy.
+      const int64_t bpitch = bordered_input ? t.pad_pitch : cols_n + ax_max;
+      const int64_t flat = blocks16(rows * bpitch), by_row = rows * blocks16(cols_n);
       const bool bordered =
           !direct_b && 8 * std::min(flat, by_row) <= 9 * blocks16(rows * cols_n);
       const bool row_gemms = bordered && by_row < flat;
-      const int64_t bpitch = cols_n + ax_max;  // of the bordered copy's rows
       // C's rows: flat GEMMs over the bordered copy keep its pitch (the ax_max columns
       // between rows are computed and not stored), the others are exact.
       const int64_t width = bordered && !row_gemms ? bpitch : cols_n;
@@ -339,21 +421,34 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
           std::memset(dst + c_hi, 0, static_cast<size_t>(bpitch - c_hi) * sizeof(float));
         }
       };
+      // Where channel ci's tap offset (0, 0) of output position (qy0, qx0) lies in the
+      // input bordered once; tap (ay, ax) is then ay rows and ax columns before it.
+      const auto bordered_origin = [&](int64_t ci) {
+        return bordered_input +
+               ((n * l.in_channels + g * cin_g + ci) * t.pad_rows + qy0 + t.pad_top) * t.pad_pitch +
+               qx0 + t.pad_left;
+      };
       if (direct_b) {
         for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
       } else if (bordered && k > 0) {
         // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
         const int64_t plane = prows * bpitch + ax_max + kPaddedColumns;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
-          float* copy = padded + ci * plane;
-          bordered_rows(ci, copy);
-          std::memset(copy + prows * bpitch, 0,
-                      static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
+          const float* origin;
+          if (bordered_input) {
+            origin = bordered_origin(ci);
+          } else {
+            float* copy = padded + ci * plane;
+            bordered_rows(ci, copy);
+            std::memset(copy + prows * bpitch, 0,
+                        static_cast<size_t>(ax_max + kPaddedColumns) * sizeof(float));
+            origin = copy + ay_max * bpitch + ax_max;
+          }
           for (size_t iy = 0; iy < oy.size(); ++iy)
             for (size_t ix = 0; ix < ox.size(); ++ix)
               b_rows[(ci * static_cast<int64_t>(oy.size()) + static_cast<int64_t>(iy)) *
                          static_cast<int64_t>(ox.size()) + static_cast<int64_t>(ix)] =
-                  copy + (ay_max - oy[iy]) * bpitch + (ax_max - ox[ix]);
+                  origin - oy[iy] * bpitch - ox[ix];
         }
       } else if (k > 0) {
         // im2col: row (ci, tap) holds the item's outputs' inputs for that tap, cut out of
@@ -363,11 +458,17 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         float* tile = padded + k * rows * cols_n + kPaddedColumns;  // past what the GEMM reads
         int64_t kk = 0;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
-          bordered_rows(ci, tile);
+          const float* origin;
+          if (bordered_input) {
+            origin = bordered_origin(ci);
+          } else {
+            bordered_rows(ci, tile);
+            origin = tile + ay_max * bpitch + ax_max;
+          }
           for (const int64_t ay : oy)
             for (const int64_t ax : ox) {
               b_rows[kk++] = dst;
-              const float* src = tile + (ay_max - ay) * bpitch + (ax_max - ax);
+              const float* src = origin - ay * bpitch - ax;
               for (int64_t r = 0; r < rows; ++r, dst += cols_n, src += bpitch) {
                 if (cols_n > kShortRow) {
                   std::memcpy(dst, src, static_cast<size_t>(cols_n) * sizeof(float));
