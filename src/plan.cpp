@@ -78,7 +78,7 @@ void check_algorithm_possible(const LayerSpec& l) {
 Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   Plan p;
   p.algorithm = choose_algorithm(l, s, w);
-  int64_t per_thread = 0, shared = 0;
+  int64_t per_thread = 0;
   switch (p.algorithm) {
     case CONVT_ALGORITHM_GEMM_COL2IM:
       p.gemm = plan_gemm_col2im(l, s);
@@ -90,7 +90,6 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) 
       p.subpixel = plan_subpixel(l, s, *w, effective_threads(l.num_threads));
       p.threads = thread_count(l, p.subpixel.items);
       per_thread = static_cast<int64_t>(p.subpixel.bytes_per_thread);
-      shared = static_cast<int64_t>(p.subpixel.shared_bytes);
       break;
     case CONVT_ALGORITHM_DEPTHWISE:
       if (!depthwise_fits(l, s))
@@ -110,10 +109,8 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) 
     default:
       break;
   }
-  if (s.batch > 0 && (per_thread > 0 || shared > 0))
-    p.workspace_bytes = checked_bytes(
-        checked_add(shared, checked_mul(p.threads, per_thread, "workspace"), "workspace"), 1,
-        "workspace");
+  if (s.batch > 0 && per_thread > 0)
+    p.workspace_bytes = checked_bytes(checked_mul(p.threads, per_thread, "workspace"), 1, "workspace");
   return p;
 }
 

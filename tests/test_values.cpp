@@ -42,7 +42,7 @@ Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
 
 // Runs c with every algorithm, on 1 and 2 threads, and checks each element against the
 // oracle's bound. (The thread count can change the plan: the sub-pixel lowering borders
-// the input once or per work item, lowering/subpixel.cpp.)
+// the input per thread or per work item, lowering/subpixel.cpp.)
 void check_against_oracle(const Config& c, const int64_t* output_size = nullptr) {
   INFO(c.str());
   const auto x = test::random_vector(c.input_elems(), 1);
@@ -199,9 +199,10 @@ TEST_CASE("a caller workspace of exactly the reported size works, one byte less 
   const auto x = test::random_vector(c.input_elems(), 1);
   const auto w = test::random_vector(c.weight_elems(), 2);
   const auto b = test::random_vector(c.cout, 3);
-  // Sub-pixel: its input bordered once (shared) plus per-thread scratch, on 1 and 2 threads.
+  // Sub-pixel on 1 and 2 threads borders the input per thread (2 batch items), on 3 per
+  // work item.
   for (int32_t algo : {CONVT_ALGORITHM_GEMM_COL2IM, CONVT_ALGORITHM_SUBPIXEL})
-    for (int32_t threads : {1, 2}) {
+    for (int32_t threads : {1, 2, 3}) {
       INFO(convt_algorithm_name(algo) << ", " << threads << " threads");
       convt_params p = c.params(algo, threads);
       convt_handle* h = nullptr;

@@ -50,13 +50,13 @@ struct SubpixelTiling {
   int64_t co_per_item = 0, co_blocks = 0;  // output channels (of a group) per item
   int64_t rows_per_item = 0, blocks = 0;
   int64_t items = 0;  // batch * groups * sets * co_blocks * blocks
-  // The input copied once per run with zero borders wide enough for every chunk's taps
-  // (prepad_floats > 0), which all items read in place; or 0: each item borders the rows
-  // it reads in its own scratch (inputs too large for kPrepadBytes).
-  int64_t prepad_floats = 0;
+  // slab_floats > 0: each thread keeps the input planes of one (batch item, group) with
+  // zero borders wide enough for every chunk's taps (a slab, in its scratch after C),
+  // bordered when its first item of that (batch item, group) comes; its items read their
+  // taps there. 0: each item borders the rows it reads (slabs above kSlabBytes).
+  int64_t slab_floats = 0;
   int64_t pad_top = 0, pad_left = 0;     // zero rows above / columns left of the input
   int64_t pad_rows = 0, pad_pitch = 0;   // of one bordered channel plane
-  size_t shared_bytes = 0;               // the bordered input, 64-byte multiple
   size_t bytes_per_thread = 0;
 };
 // max_threads: the threads the run may use (it uses at most `items` of them).
@@ -66,7 +66,7 @@ SubpixelTiling plan_subpixel(const LayerSpec& layer, const RunShape& shape,
 // positions no output reaches (inputs smaller than the kernel, heavy padding, merged phases).
 double subpixel_waste(const LayerSpec& layer, const RunShape& shape,
                       const SubpixelWeights& weights);
-// workspace: tiling.shared_bytes + threads * tiling.bytes_per_thread bytes.
+// workspace: threads * tiling.bytes_per_thread bytes.
 void run_subpixel(const RunArgs& args, const SubpixelWeights& weights,
                   const SubpixelTiling& tiling, int threads, float* workspace);
 

@@ -19,10 +19,9 @@
 //             as the GEMM's B (stride == kernel layers, e.g. U-Net up-sampling);
 //   direct C: with stride 1 there is one phase whose outputs are whole output rows, so the
 //             GEMM writes straight into the output.
-// Taps read a zero-bordered copy of the input (no bounds in the GEMM): the whole input
-// bordered once per run before the items start, where that copy is small enough and each
-// thread then reads mostly what it copied itself; otherwise each item borders the rows it
-// reads in its own scratch (plan_subpixel, kPrepadBytes).
+// Taps read a zero-bordered copy of the input (no bounds in the GEMM): each thread borders
+// the planes of a whole (batch item, group) once, when its first item there comes, where
+// they are small enough; otherwise each item borders the rows it reads (kSlabBytes).
 // Work items are (batch item, group, channel block, block of rows, set): disjoint outputs,
 // a split that does not depend on the thread count.
 #include <algorithm>
@@ -41,12 +40,12 @@ namespace {
 constexpr int64_t kBudgetBytes = 2 << 20;  // cols + C per thread: about one core's L2
 constexpr int64_t kShortRow = 16;          // rows up to this long: copied inline
 constexpr int64_t kMinItems = 8;           // enough items for a few threads, fixed
-// The input is bordered once per run, for all items, when that copy is at most this large;
-// larger inputs are bordered by each item in its own scratch (workspace bounded). The
-// per-item copies repeat each input row for every chunk that reads it (the two column
-// phases of stride 2, the rows the row blocks share): one copy instead made grouped and
-// decoder_op 5-7 % faster (a build skipping the copies altogether: 10-12 %).
-constexpr int64_t kPrepadBytes = 8 << 20;
+// A thread borders the input planes of a whole (batch item, group) once (a slab) when they
+// take at most this much; larger ones are bordered by each item, rows at a time. Items
+// bordering their own rows copy each input row again for every chunk that reads it (the
+// two column phases of stride 2) and every row block that reaches it: grouped and
+// decoder_op ran 5-7 % faster on slabs (a build skipping the copies altogether: 10-12 %).
+constexpr int64_t kSlabBytes = 2 << 20;
 
 // The output positions q a chunk covers in one dimension: the union of its phases' ranges.
 struct Range {
@@ -217,38 +216,36 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
     needs_border |= !(c.taps() == 1 && c.offset_y[0] == 0 && c.offset_x[0] == 0 &&
                       rx.lo == 0 && rx.hi == s.in_w && ry.hi <= s.in_h);
   }
-  // Each thread borders the planes of a contiguous share of (batch item, group)s and runs
-  // a contiguous share of the items (parallel_for): the same planes when whole (batch item,
-  // group)s fall to each thread. Otherwise half of the reads cross cores (dcgan_g2, one
-  // group, 2 threads: 8 % slower than each item bordering its own rows, 6 % faster on 1).
+  // Slabs where each thread's contiguous share of the items (parallel_for) covers whole
+  // (batch item, group)s: otherwise two threads border the same planes, each all of them
+  // (fsrcnn, espcn_k6s2, one of each, 2 threads: 8-17 % slower than items bordering their
+  // own rows; dcgan_g2 6 % faster on 1 thread).
   const int64_t run_threads = std::clamp<int64_t>(t.items, 1, std::max(max_threads, 1));
-  const bool prepad_shared_well = run_threads == 1 || (s.batch * l.groups) % run_threads == 0;
-  if (needs_border) {
+  if (needs_border && (s.batch * l.groups) % run_threads == 0) {
     const int64_t pad_rows = checked_add(s.in_h, top + bottom, what);
     const int64_t pad_pitch = checked_add(s.in_w, left + right, what);
     // + a row and kPaddedColumns: the GEMM's flat reads run up to a row past the last
     // plane, rounded up to a whole strip.
-    const int64_t floats = checked_add(
-        checked_mul(checked_mul(s.batch, l.in_channels, what),
-                    checked_mul(pad_rows, pad_pitch, what), what),
-        pad_pitch + kPaddedColumns, what);
-    if (s.batch > 0 && floats <= kPrepadBytes / 4 && prepad_shared_well) {
-      t.prepad_floats = floats;
+    const int64_t floats =
+        checked_add(checked_mul(l.in_per_group(), checked_mul(pad_rows, pad_pitch, what), what),
+                    pad_pitch + kPaddedColumns, what);
+    if (floats <= kSlabBytes / 4) {
+      t.slab_floats = (floats + 15) / 16 * 16;
       t.pad_top = top;
       t.pad_left = left;
       t.pad_rows = pad_rows;
       t.pad_pitch = pad_pitch;
-      t.shared_bytes = (checked_bytes(floats, sizeof(float), what) + 63) / 64 * 64;
     }
   }
-  // Per thread: B's row addresses, the zero-bordered input rows, C.
+  // Per thread: the slab's key and the slab, B's row addresses, the zero-bordered input
+  // rows, C.
   t.pointer_floats = (t.max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
   // The bordered input rows, or an im2col and one channel's bordered rows, whichever is
-  // larger (each chunk picks one); with the input bordered once, an im2col alone.
+  // larger (each chunk picks one); with a slab, an im2col alone.
   const int64_t im2col_floats = checked_add(
       checked_mul(checked_mul(t.max_k, t.rows_per_item, what), t.max_cols, what),
       kPaddedColumns, what);
-  t.padded_floats = t.prepad_floats > 0 ? im2col_floats : std::max(
+  t.padded_floats = t.slab_floats > 0 ? im2col_floats : std::max(
       checked_mul(l.in_per_group(),
                   checked_add(checked_mul(t.rows_per_item + t.max_ay, width, what),
                               t.max_ax + kPaddedColumns, what),
@@ -256,15 +253,16 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
       checked_add(im2col_floats, checked_mul(t.rows_per_item + t.max_ay, width, what),
                   what));  // + a tile
   // C of every chunk of a set, each rounded up to 16 floats; its rows are at most `width`
-  // long, or the bordered input's pitch.
+  // long, or the slab's pitch.
   const int64_t c_width = std::max(width, t.pad_pitch);
   const int64_t c_floats = checked_add(
       checked_mul(checked_mul(checked_mul(t.max_set_phases, t.co_per_item, what),
                               t.rows_per_item, what),
                   c_width, what),
       checked_mul(max_set_chunks, 16, what), what);
-  const int64_t floats =
-      checked_add(checked_add(t.pointer_floats, t.padded_floats, what), c_floats, what);
+  const int64_t floats = checked_add(
+      checked_add(checked_add(t.pointer_floats, t.padded_floats, what), c_floats, what),
+      t.slab_floats > 0 ? 16 + t.slab_floats : 0, what);
   t.bytes_per_thread = checked_bytes(checked_add(floats, 16, what), sizeof(float), what) / 64 * 64;
   return t;
 }
@@ -290,19 +288,18 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
   const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
 
-  // The input bordered once (plan_subpixel): every channel plane with its zero margins,
-  // then zeros for the GEMM's reads past the last plane.
-  const float* const bordered_input = t.prepad_floats > 0 ? workspace : nullptr;
-  float* const thread_areas = workspace + t.shared_bytes / sizeof(float);
-  const int64_t pad_plane = t.pad_rows * t.pad_pitch;
-  if (bordered_input) {
-    const int64_t planes = s.batch * l.in_channels;
-    std::memset(workspace + planes * pad_plane, 0,
-                static_cast<size_t>(t.prepad_floats - planes * pad_plane) * sizeof(float));
-    parallel_for(planes, threads, [&](int64_t plane, int) {
-      const float* src = a.input + plane * in_plane;
-      float* dst = workspace + plane * pad_plane;
-      const int64_t right = t.pad_pitch - t.pad_left - s.in_w;
+  // Each thread's slab (plan_subpixel) starts its scratch, after 16 floats that hold the
+  // key n * groups + g of the planes in it (-1: none yet this run).
+  const int64_t slab_area = t.slab_floats > 0 ? 16 + t.slab_floats : 0;
+  for (int slot = 0; slot < threads && slab_area > 0; ++slot) {
+    const int64_t none = -1;
+    std::memcpy(workspace + slot * per_thread, &none, sizeof none);
+  }
+  const auto border_slab = [&](float* slab, int64_t n, int64_t g) {
+    const float* src = a.input + (n * l.in_channels + g * cin_g) * in_plane;
+    float* dst = slab;
+    const int64_t right = t.pad_pitch - t.pad_left - s.in_w;
+    for (int64_t ci = 0; ci < cin_g; ++ci, src += in_plane) {
       for (int64_t r = 0; r < t.pad_rows; ++r, dst += t.pad_pitch) {
         const int64_t h = r - t.pad_top;
         if (h < 0 || h >= s.in_h) {
@@ -313,8 +310,10 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         std::memcpy(dst + t.pad_left, src + h * s.in_w, static_cast<size_t>(s.in_w) * sizeof(float));
         std::fill_n(dst + t.pad_left + s.in_w, right, 0.0f);
       }
-    });
-  }
+    }
+    // The GEMM's flat reads past the last plane (see plan_subpixel).
+    std::fill(dst, slab + t.slab_floats, 0.0f);
+  };
 
   // Items in the order (batch item, group, channel block, row block, set), the set
   // fastest: parallel_for gives each thread a contiguous range of items, which then covers
@@ -347,7 +346,20 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
     const float* x = a.input + (n * l.in_channels + g * cin_g) * in_plane;
     float* out = a.output + (n * l.out_channels + g * cout_g) * out_plane;
     const float* bias = a.bias ? a.bias + g * cout_g : nullptr;
-    float* scratch = thread_areas + slot * per_thread;
+    float* scratch = workspace + slot * per_thread;
+    const float* slab = nullptr;
+    if (slab_area > 0) {
+      int64_t key;
+      std::memcpy(&key, scratch, sizeof key);
+      float* own = scratch + 16;
+      if (key != n * l.groups + g) {
+        border_slab(own, n, g);
+        key = n * l.groups + g;
+        std::memcpy(scratch, &key, sizeof key);
+      }
+      slab = own;
+      scratch += slab_area;
+    }
     const float** b_rows = reinterpret_cast<const float**>(scratch);
     float* padded = scratch + t.pointer_floats;
     float* c_next = padded + t.padded_floats;
@@ -392,7 +404,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       // rows with 4 columns of reach run by row, the copy per tap saved.
       const auto blocks16 = [](int64_t cols) { return (cols + 15) / 16; };
       // Of the bordered rows: the input's bordered once, or the item's own copy.
-      const int64_t bpitch = bordered_input ? t.pad_pitch : cols_n + ax_max;
+      const int64_t bpitch = slab ? t.pad_pitch : cols_n + ax_max;
       const int64_t flat = blocks16(rows * bpitch), by_row = rows * blocks16(cols_n);
       const bool bordered =
           !direct_b && 8 * std::min(flat, by_row) <= 9 * blocks16(rows * cols_n);
@@ -422,11 +434,9 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         }
       };
       // Where channel ci's tap offset (0, 0) of output position (qy0, qx0) lies in the
-      // input bordered once; tap (ay, ax) is then ay rows and ax columns before it.
-      const auto bordered_origin = [&](int64_t ci) {
-        return bordered_input +
-               ((n * l.in_channels + g * cin_g + ci) * t.pad_rows + qy0 + t.pad_top) * t.pad_pitch +
-               qx0 + t.pad_left;
+      // slab; tap (ay, ax) is then ay rows and ax columns before it.
+      const auto slab_origin = [&](int64_t ci) {
+        return slab + (ci * t.pad_rows + qy0 + t.pad_top) * t.pad_pitch + qx0 + t.pad_left;
       };
       if (direct_b) {
         for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
@@ -435,8 +445,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         const int64_t plane = prows * bpitch + ax_max + kPaddedColumns;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
           const float* origin;
-          if (bordered_input) {
-            origin = bordered_origin(ci);
+          if (slab) {
+            origin = slab_origin(ci);
           } else {
             float* copy = padded + ci * plane;
             bordered_rows(ci, copy);
@@ -459,8 +469,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         int64_t kk = 0;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
           const float* origin;
-          if (bordered_input) {
-            origin = bordered_origin(ci);
+          if (slab) {
+            origin = slab_origin(ci);
           } else {
             bordered_rows(ci, tile);
             origin = tile + ay_max * bpitch + ax_max;
