@@ -159,6 +159,10 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       {2, 8, 64, 5, 6, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, true},
       {1, 64, 64, 3, 4, 4, 4, 2, 2, 1, 1, 1, 0, 1, 1, 1, true},
       {1, 128, 128, 3, 3, 4, 4, 2, 2, 1, 1, 0, 1, 1, 1, 2, false},
+      // Stride-2 sub-pixel on a thread's slab: odd output widths, 5 channels of a group,
+      // even padding.
+      {1, 6, 10, 3, 32, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2, true},
+      {1, 4, 8, 2, 16, 5, 5, 2, 2, 2, 2, 0, 0, 1, 1, 1, false},
   };
   for (const Config& c : table) check_against_oracle(c);
 }
