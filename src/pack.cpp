@@ -95,9 +95,13 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   const int64_t kw_n = l.kernel[1], area = l.kernel_area();
   s.offset.resize(static_cast<size_t>(l.groups) * s.chunks.size());
+  bool deep = true;
+  for (const PhaseChunk& c : s.chunks) deep &= cin_g * c.taps() >= kTallPanelDepth;
+  s.panel = deep ? kTallPanelRows : kPanelRows;
   int64_t total = 0;
   for (const PhaseChunk& c : s.chunks)
-    total += packed_a_floats(static_cast<int64_t>(c.phases.size()) * cout_g, cin_g * c.taps());
+    total += packed_a_floats(static_cast<int64_t>(c.phases.size()) * cout_g, cin_g * c.taps(),
+                             s.panel);
   s.data.resize(static_cast<size_t>(total * l.groups));
   std::vector<float> rows;  // one chunk's matrix, row-major, before packing
   int64_t at = 0;
@@ -118,8 +122,8 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
           }
       }
       s.offset[static_cast<size_t>(g) * s.chunks.size() + c] = at;
-      pack_a(m, k, rows.data(), k, s.data.data() + at);
-      at += packed_a_floats(m, k);
+      pack_a(m, k, rows.data(), k, s.panel, s.data.data() + at);
+      at += packed_a_floats(m, k, s.panel);
     }
   return s;
 }

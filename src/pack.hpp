@@ -60,6 +60,10 @@ struct SubpixelWeights {
   std::vector<std::pair<int64_t, int64_t>> slot;
   std::vector<int64_t> offset;  // start of the (g, c) matrix in data: [g * chunks + c]
   std::vector<float> data;
+  // Rows per packed panel of every matrix here (pack_a's `tall`): 12 where every chunk's K
+  // is at least kTallPanelDepth, else 8 (gemm_kernel.hpp). Channel blocks of a work item
+  // start at multiples of it.
+  int64_t panel = 8;
 };
 
 bool subpixel_possible(const LayerSpec& layer);

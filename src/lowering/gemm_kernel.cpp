@@ -75,16 +75,16 @@ __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, c
     return block<R, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
   switch (rows) {
     CONVT_BLOCK(1) CONVT_BLOCK(2) CONVT_BLOCK(3) CONVT_BLOCK(4) CONVT_BLOCK(5) CONVT_BLOCK(6)
-    CONVT_BLOCK(7) CONVT_BLOCK(9) CONVT_BLOCK(10) CONVT_BLOCK(11) CONVT_BLOCK(12)
-    default: return block<8, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+    CONVT_BLOCK(7) CONVT_BLOCK(8) CONVT_BLOCK(9) CONVT_BLOCK(10) CONVT_BLOCK(11)
+    default: return block<12, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
   }
 #undef CONVT_BLOCK
 }
 
 }  // namespace
 
-void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
-  const int64_t h = panel_rows(m);
+void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t tall, float* packed) {
+  const int64_t h = panel_rows(m, tall);
   for (int64_t i0 = 0; i0 < m; i0 += h)
     for (int64_t kk = 0; kk < k; ++kk)
       for (int64_t r = 0; r < h; ++r)
@@ -93,12 +93,12 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, float* packed) {
 
 CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
 void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t packed_rows,
-                 const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
+                 int64_t tall, const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
                  bool b_padded, const float* bias) {
   // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
   // A passes over it; each A panel (k x h) is reused across the block's 32-column strips.
   // (Copying B's strips into contiguous panels first measured slower here.)
-  const int64_t h = panel_rows(packed_rows);
+  const int64_t h = panel_rows(packed_rows, tall);
   const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
     const int64_t j1 = std::min(n, j0 + nb);

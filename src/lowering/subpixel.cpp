@@ -176,17 +176,17 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   const int64_t need = ceil_div(kMinItems, outer);
   const int64_t row_split = std::max<int64_t>(1, std::min(need, t.max_rows));
   int64_t co_split = 1;
-  if (row_split < need && cout_g >= 2 * kPanelRows)
-    co_split = std::min(ceil_div(need, row_split), cout_g / kPanelRows);
+  if (row_split < need && cout_g >= 2 * w.panel)
+    co_split = std::min(ceil_div(need, row_split), cout_g / w.panel);
   // An odd number of few items leaves a thread of two idle for the last one (pointwise:
   // 28 rows in 7 blocks ran at 85 % of twice one thread): halve the channels instead.
   const int64_t rows_n = std::max<int64_t>(t.max_rows, 1);
   const int64_t by_items = ceil_div(rows_n, row_split);
   const int64_t row_blocks = ceil_div(rows_n, by_items);
-  if (co_split == 1 && need > 1 && cout_g >= 2 * kPanelRows && outer * row_blocks % 2 == 1)
+  if (co_split == 1 && need > 1 && cout_g >= 2 * w.panel && outer * row_blocks % 2 == 1)
     co_split = 2;
   t.co_per_item = co_split == 1 ? cout_g
-                                : ceil_div(ceil_div(cout_g, co_split), kPanelRows) * kPanelRows;
+                                : ceil_div(ceil_div(cout_g, co_split), w.panel) * w.panel;
   t.co_blocks = ceil_div(cout_g, std::max<int64_t>(t.co_per_item, 1));
   const int64_t per_row = checked_mul(
       checked_mul(checked_add(l.in_per_group(),
@@ -509,10 +509,10 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const float* c_bias = direct_c && bias ? bias + co0 : nullptr;
       if (row_gemms) {
         for (int64_t r = 0; r < rows; ++r)
-          gemm_packed(m, cols_n, k, wp, phases * cout_g, b_rows, r * bpitch, c_mat + r * cols_n,
-                      ldc, /*b_padded=*/true, c_bias);
+          gemm_packed(m, cols_n, k, wp, phases * cout_g, w.panel, b_rows, r * bpitch,
+                      c_mat + r * cols_n, ldc, /*b_padded=*/true, c_bias);
       } else {
-        gemm_packed(m, n_cols, k, wp, phases * cout_g, b_rows, 0, c_mat, ldc,
+        gemm_packed(m, n_cols, k, wp, phases * cout_g, w.panel, b_rows, 0, c_mat, ldc,
                     /*b_padded=*/!direct_b, c_bias);
       }
       done[pos] = {c_mat, phases, ldc, width, qx0};
