@@ -28,7 +28,9 @@
 // Exit status: 0 ok, 1 a convt call failed, 2 bad usage/suite. Peers never make it fail.
 #include <convt/convt.h>
 
+#include <dirent.h>
 #include <dlfcn.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -562,19 +564,51 @@ double process_cpu_ms() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-// Waits (up to ~0.3 s) until the process's threads are idle: less than 10 % of one core
-// busy over 0.5 ms of sleep. Pools that spin after their work (OpenMP, OpenBLAS,
-// pthreadpool) would otherwise take a core from the engine timed next. Returns the ms waited.
+// How many of this process's other threads are running or runnable (state R in
+// /proc/self/task/*/stat); -1 where that cannot be read.
+int other_threads_running() {
+  DIR* dir = opendir("/proc/self/task");
+  if (!dir) return -1;
+  const std::string self = std::to_string(static_cast<long>(syscall(SYS_gettid)));
+  int running = 0;
+  while (const dirent* e = readdir(dir)) {
+    if (e->d_name[0] == '.' || self == e->d_name) continue;
+    std::ifstream f(std::string("/proc/self/task/") + e->d_name + "/stat");
+    std::string stat;
+    std::getline(f, stat);
+    const size_t paren = stat.rfind(')');  // the name may hold spaces and parentheses
+    if (paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'R') ++running;
+  }
+  closedir(dir);
+  return running;
+}
+
+// Waits (up to ~0.5 s) until the process's other threads are idle: none running on two
+// checks 0.25 ms apart. Pools that spin after their work (OpenMP, OpenBLAS, pthreadpool,
+// ONNX Runtime's for about 30 ms) would otherwise take a core from the engine timed next.
+// (Not by the process's CPU time: CLOCK_PROCESS_CPUTIME_ID counts a thread running on
+// another core only at scheduler ticks, so a 0.5 ms window of it saw a spinning pool as
+// idle.) Without /proc: less than 10 % of a core busy over 5 ms. Returns the ms waited.
 double quiesce() {
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 600; ++i) {
+  const auto waited = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  if (other_threads_running() >= 0) {
+    for (int quiet = 0; quiet < 2 && waited() < 500;) {
+      quiet = other_threads_running() == 0 ? quiet + 1 : 0;
+      std::this_thread::sleep_for(std::chrono::microseconds(250));
+    }
+    return waited();
+  }
+  while (waited() < 500) {
     const double c0 = process_cpu_ms();
     const auto w0 = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(std::chrono::microseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const double wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count();
     if (process_cpu_ms() - c0 < 0.1 * wall) break;
   }
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return waited();
 }
 
 // A slot in the interleaved loop: one engine ready to run on the current layer.

@@ -29,6 +29,7 @@ reference. Without --data the tensors are seeded uniform [-1, 1) from numpy and 
 import argparse
 import os
 import sys
+import threading
 import time
 
 FIELDS = ["N", "Cin", "Cout", "H", "W", "kh", "kw", "sh", "sw", "ph", "pw",
@@ -75,12 +76,42 @@ def median(values):
     return v[m] if len(v) % 2 else 0.5 * (v[m - 1] + v[m])
 
 
+def other_threads_running():
+    """How many of this process's other threads are running or runnable (state R in
+    /proc/self/task/*/stat), or -1 where that cannot be read."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return -1
+    me, running = threading.get_native_id(), 0
+    for t in tasks:
+        if int(t) == me:
+            continue
+        try:
+            with open(f"/proc/self/task/{t}/stat") as f:
+                stat = f.read()
+        except OSError:  # the thread has exited
+            continue
+        running += stat[stat.rindex(")") + 2] == "R"
+    return running
+
+
 def quiesce():
-    """Waits (up to ~0.3 s) until this process's threads are idle: less than 10 % of a core
-    over 0.5 ms, so an engine's spinning pool does not take a core from the next burst."""
-    for _ in range(600):
+    """Waits (up to ~0.5 s) until this process's other threads are idle (none running on two
+    checks 0.25 ms apart), so an engine's spinning pool (ONNX Runtime's spins about 30 ms
+    after a run) does not take a core from the next burst. Not by time.process_time(): it
+    counts a thread running on another core only at scheduler ticks, and a 0.5 ms window of
+    it saw ONNX Runtime's spinning pool as idle. Without /proc: < 10 % of a core over 5 ms."""
+    start = time.perf_counter()
+    if other_threads_running() >= 0:
+        quiet = 0
+        while quiet < 2 and time.perf_counter() - start < 0.5:
+            quiet = quiet + 1 if other_threads_running() == 0 else 0
+            time.sleep(0.00025)
+        return
+    while time.perf_counter() - start < 0.5:
         c0, w0 = time.process_time(), time.perf_counter()
-        time.sleep(0.0005)
+        time.sleep(0.005)
         if time.process_time() - c0 < 0.1 * (time.perf_counter() - w0):
             return
 
