@@ -16,7 +16,8 @@
 //
 // Two shortcuts remove copies where the layout allows:
 //   direct B: one tap at offset 0 whose columns are whole input rows reads the input itself
-//             as the GEMM's B (stride == kernel layers, e.g. U-Net up-sampling);
+//             as the GEMM's B (stride == kernel layers, 1x1), unless its planes lie so that
+//             they crowd into few cache sets (U-Net up-sampling: copied);
 //   direct C: with stride 1 there is one phase whose outputs are whole output rows, so the
 //             GEMM writes straight into the output.
 // Taps read a zero-bordered copy of the input (no bounds in the GEMM): each thread borders
@@ -26,6 +27,7 @@
 // a split that does not depend on the thread count.
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
 #include "../checked.hpp"
 #include "../cpu_dispatch.hpp"
@@ -46,6 +48,19 @@ constexpr int64_t kMinItems = 8;           // enough items for a few threads, fi
 // two column phases of stride 2) and every row block that reaches it: grouped and
 // decoder_op ran 5-7 % faster on slabs (a build skipping the copies altogether: 10-12 %).
 constexpr int64_t kSlabBytes = 2 << 20;
+
+// Whether `rows` rows `stride` bytes apart, read a strip at a time, crowd into few cache
+// sets: rows whose addresses differ by a multiple of a cache way's span share a set. With
+// an L2 way of 64 KB (1 MB, 16 ways on Zen 4 and 5), U-Net's 128 input planes 16 KB apart
+// fall on 4 set positions, 32 rows each, more than the ways: read in place as the GEMM's B
+// they left the kernel at 183 GFLOP/s, and copying them first made the layer 20-40 % faster
+// (while pointwise's 3136-byte planes and grouped2x2_s2's 32 planes 4 KB apart ran 4-15 %
+// slower copied). Counted as crowded past half the ways of such a cache.
+bool rows_crowd_cache_sets(int64_t stride, int64_t rows) {
+  constexpr int64_t kWaySpan = 64 * 1024, kUsableWays = 8;
+  const int64_t positions = kWaySpan / std::gcd(stride, kWaySpan);
+  return (rows + positions - 1) / positions > kUsableWays;
+}
 
 // The output positions q a chunk covers in one dimension: the union of its phases' ranges.
 struct Range {
@@ -392,7 +407,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const int64_t ay_max = oy.empty() ? 0 : *std::max_element(oy.begin(), oy.end());
       const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
       const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
-                            qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h;
+                            qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h &&
+                            !rows_crowd_cache_sets(in_plane * 4, cin_g);
       // B's layout, by the work of the GEMM (its 16-column blocks):
       //   bordered, flat:  the copy's rows back to back, N = rows * (cols_n + ax_max): the
       //                    ax_max columns between rows are computed and dropped;
