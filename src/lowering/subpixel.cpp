@@ -116,9 +116,10 @@ __attribute__((always_inline)) inline void interleave2(float* out, const float* 
 // with no outputs in the row are never read). The row is written front to back: stride 2
 // interleaves 16, 8 or 4 values of each phase per step in registers; larger strides read
 // the sw phases of one qx by index, one float at a time.
-CONVT_TARGET_CLONES("avx512f", "avx2", "default")
-void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const float* c,
-                    const int64_t* at, float bias) {
+__attribute__((always_inline)) inline void interleave_row(float* out, int64_t out_w,
+                                                          int64_t pw, int64_t sw,
+                                                          const float* c, const int64_t* at,
+                                                          float bias) {
   if (sw == 2) {
     // Output o = 2j + i is phase (2j + i + pw) % 2 at qx = (2j + i + pw) / 2: pairs (first[j],
     // second[j]) from o = 0 for either parity of pw, so whole vectors from the row's start
@@ -159,6 +160,25 @@ void interleave_row(float* out, int64_t out_w, int64_t pw, int64_t sw, const flo
     for (int64_t r = 0; r < sw; ++r) o[r] = c[at[r] + qx] + bias;
   }
   for (rx = 0; t < end; ++t) out[t - pw] = c[at[rx++] + qx] + bias;
+}
+
+// The output rows of `channels` channels x `rows` rows of one row residue: row (co, q) at
+// out + co * out_plane + q * row_step, phase px's row of it at c + at0[px] + co *
+// co_step[px] + q * q_step[px]; bias: one value per channel, or nullptr. One call per work
+// item: a call per row (56 values in grouped) cost as much as a tenth of the interleave.
+CONVT_TARGET_CLONES("avx512f", "avx2", "default")
+void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,
+                     int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,
+                     const int64_t* at0, const int64_t* co_step, const int64_t* q_step,
+                     const float* bias) {
+  int64_t at[kMaxPhaseStride];
+  for (int64_t co = 0; co < channels; ++co) {
+    const float b = bias ? bias[co] : 0.0f;
+    for (int64_t q = 0; q < rows; ++q) {
+      for (int64_t px = 0; px < sw; ++px) at[px] = at0[px] + co * co_step[px] + q * q_step[px];
+      interleave_row(out + co * out_plane + q * row_step, out_w, pw, sw, c, at, b);
+    }
+  }
 }
 
 }  // namespace
@@ -570,16 +590,9 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       co_step[px] = d.phases * d.ldc;
       q_step[px] = d.width;
     }
-    int64_t at[kMaxPhaseStride];
-    for (int64_t co = co0; co < co1; ++co) {
-      const float b = bias ? bias[co] : 0.0f;
-      for (int64_t q = qy0; q < qy1; ++q) {
-        for (int64_t px = 0; px < sw; ++px)
-          at[px] = at0[px] + (co - co0) * co_step[px] + (q - qy0) * q_step[px];
-        interleave_row(out + co * out_plane + (q * sh + py - l.padding[0]) * s.out_w, s.out_w,
-                       l.padding[1], sw, c_area, at, b);
-      }
-    }
+    interleave_rows(out + co0 * out_plane + (qy0 * sh + py - l.padding[0]) * s.out_w,
+                    out_plane, sh * s.out_w, cos, rows, s.out_w, l.padding[1], sw, c_area, at0,
+                    co_step, q_step, bias ? bias + co0 : nullptr);
   });
 }
 
