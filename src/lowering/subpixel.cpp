@@ -429,21 +429,29 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
                             qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h &&
                             !rows_crowd_cache_sets(in_plane * 4, cin_g);
-      // B's layout, by the work of the GEMM (its 16-column blocks):
+      // B's layout, by the work of the GEMM (work16 below):
       //   bordered, flat:  the copy's rows back to back, N = rows * (cols_n + ax_max): the
       //                    ax_max columns between rows are computed and dropped;
       //   bordered, by row: one GEMM per output row, N = cols_n (no dropped columns, but a
-      //                    partial block per row where cols_n is not a multiple of 16);
+      //                    partial block per row where cols_n is not a multiple of 32);
       //   im2col:          exact N, for a copy per tap.
-      // The cheaper bordered layout wins if it does at most 1/8 more blocks than the im2col
+      // The cheaper bordered layout wins if it does at most 1/8 more work than the im2col
       // (dcgan's 8-wide rows: bordered 10 of every 8 columns, so im2col); dilated's 32-wide
       // rows with 4 columns of reach run by row, the copy per tap saved.
-      const auto blocks16 = [](int64_t cols) { return (cols + 15) / 16; };
+      // The GEMM's work for `cols` columns, in 16-column units: 2 per 32-wide block, and a
+      // 16-wide block at the right edge counts 1.2 (the kernel alone, K 1024: 218 GFLOP/s
+      // 16 wide against 265 32 wide; b8_k4s2's 16-wide rows ran by row, 16 blocks of 16,
+      // and now run flat, 9 blocks of 32 for every 8 of its 18-float pitch: 9-13 % faster,
+      // fcn32s 6-8 %).
+      const auto work16 = [](int64_t cols) {
+        const int64_t edge = cols % 32;
+        return 10 * (cols / 32 * 2) + (edge == 0 ? 0 : edge > 16 ? 20 : 12);
+      };  // (tenths)
       // Of the bordered rows: the input's bordered once, or the item's own copy.
       const int64_t bpitch = slab ? t.pad_pitch : cols_n + ax_max;
-      const int64_t flat = blocks16(rows * bpitch), by_row = rows * blocks16(cols_n);
+      const int64_t flat = work16(rows * bpitch), by_row = rows * work16(cols_n);
       const bool bordered =
-          !direct_b && 8 * std::min(flat, by_row) <= 9 * blocks16(rows * cols_n);
+          !direct_b && 8 * std::min(flat, by_row) <= 9 * work16(rows * cols_n);
       const bool row_gemms = bordered && by_row < flat;
       // C's rows: flat GEMMs over the bordered copy keep its pitch (the ax_max columns
       // between rows are computed and not stored), the others are exact.
