@@ -25,7 +25,9 @@ constexpr int64_t kPrefetchFloats = 1024;
 // (unless the caller says B's rows may be read past n). The R x V accumulators are never
 // addressed, so they stay in registers (AVX-512: up to 24 of the 32, plus two B vectors and
 // a broadcast A value).
-template <int R, int V>
+// Zip: rows 2i and 2i + 1 of the block are zipped (first[0], second[0], first[1], ...)
+// into row i of the destination, 2 x 32 values (only R even, 32 columns).
+template <int R, int V, bool Zip = false>
 __attribute__((always_inline)) inline void block(int64_t k, const float* a, int64_t h,
                                                  const float* const* b_rows, int64_t j,
                                                  float* c, int64_t ldc, int64_t cols,
@@ -49,6 +51,23 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, int6
     for (int r = 0; r < R; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] += a[r] * bv[v];
   }
+  if constexpr (Zip) {
+    if constexpr (R % 2 == 0 && V == 2) {
+#pragma GCC unroll 6
+      for (int r = 0; r < R; r += 2) {
+        float* dst = c + r / 2 * ldc;
+        for (int v = 0; v < V; ++v) {
+          const Vec16 lo = __builtin_shufflevector(acc[r][v], acc[r + 1][v], 0, 16, 1, 17, 2,
+                                                   18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+          const Vec16 hi = __builtin_shufflevector(acc[r][v], acc[r + 1][v], 8, 24, 9, 25, 10,
+                                                   26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+          *reinterpret_cast<Vec16u*>(dst + 32 * v) = lo;
+          *reinterpret_cast<Vec16u*>(dst + 32 * v + 16) = hi;
+        }
+      }
+    }
+    return;
+  }
 #pragma GCC unroll 12
   for (int r = 0; r < R; ++r) {
     float* dst = c + r * ldc;
@@ -64,7 +83,7 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, int6
 
 // A block of exactly `rows` rows of a panel (no multiplications spent on padding rows), one
 // vector wide where at most 16 columns are left.
-template <int V>
+template <int V, bool Zip = false>
 __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, const float* a,
                                                       int64_t h, const float* const* b_rows,
                                                       int64_t j, float* c, int64_t ldc,
@@ -72,11 +91,18 @@ __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, c
                                                       const float* bias) {
 #define CONVT_BLOCK(R) \
   case R:              \
-    return block<R, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
-  switch (rows) {
-    CONVT_BLOCK(1) CONVT_BLOCK(2) CONVT_BLOCK(3) CONVT_BLOCK(4) CONVT_BLOCK(5) CONVT_BLOCK(6)
-    CONVT_BLOCK(7) CONVT_BLOCK(8) CONVT_BLOCK(9) CONVT_BLOCK(10) CONVT_BLOCK(11)
-    default: return block<12, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+    return block<R, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+  if constexpr (Zip) {  // even rows only
+    switch (rows) {
+      CONVT_BLOCK(2) CONVT_BLOCK(4) CONVT_BLOCK(6) CONVT_BLOCK(8) CONVT_BLOCK(10)
+      default: return block<12, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+    }
+  } else {
+    switch (rows) {
+      CONVT_BLOCK(1) CONVT_BLOCK(2) CONVT_BLOCK(3) CONVT_BLOCK(4) CONVT_BLOCK(5) CONVT_BLOCK(6)
+      CONVT_BLOCK(7) CONVT_BLOCK(8) CONVT_BLOCK(9) CONVT_BLOCK(10) CONVT_BLOCK(11)
+      default: return block<12, V>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+    }
   }
 #undef CONVT_BLOCK
 }
@@ -115,6 +141,27 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t
         else
           block_rows<1>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
                         row_bias);
+      }
+    }
+  }
+}
+
+CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
+void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,
+                      int64_t packed_rows, int64_t tall, const float* const* b_rows,
+                      const float* bias, const Zip2Store& out) {
+  const int64_t h = panel_rows(packed_rows, tall);
+  const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
+  for (int64_t j0 = 0; j0 < n; j0 += nb) {
+    const int64_t j1 = std::min(n, j0 + nb);
+    for (int64_t i0 = 0; i0 < m; i0 += h) {
+      const float* a = a_packed + i0 * k;
+      const int64_t rows = std::min(h, m - i0);
+      const float* row_bias = bias ? bias + i0 : nullptr;
+      for (int64_t j = j0; j < j1; j += NR) {
+        float* dst =
+            out.out + i0 / 2 * out.ldo + j / out.width * out.row_step + 2 * (j % out.width);
+        block_rows<2, true>(rows, k, a, h, b_rows, j, dst, out.ldo, NR, true, row_bias);
       }
     }
   }

@@ -36,9 +36,9 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t tall, flo
 
 // C (m x n, row stride ldc) = A x B. A: m rows of a matrix of `packed_rows` rows packed by
 // pack_a with `tall`, starting at a panel boundary (a_packed = start of the packing + i0 * k,
-// i0 a multiple of panel_rows(packed_rows, tall)). B's row kk (n floats) starts at b_rows[kk] + b_col0:
-// the rows may lie anywhere (an im2col, or taps read straight out of a padded input; b_col0
-// picks a window of them without a new table). C is overwritten; k may be 0 (C = 0, or the
+// i0 a multiple of panel_rows(packed_rows, tall)). B's row kk (n floats) starts at
+// b_rows[kk] + b_col0: the rows may lie anywhere (an im2col, or taps read straight out of a
+// padded input; b_col0 picks a window of them without a new table). C is overwritten; k may be 0 (C = 0, or the
 // bias). bias: nullptr, or m values, bias[i] added to every element of C's row i (it starts
 // the accumulators, so a layer whose GEMM writes the output needs no second pass for it).
 // b_padded: every row of B may be read up to n rounded up to kPaddedColumns (the values
@@ -48,4 +48,19 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t
                  int64_t tall, const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
                  bool b_padded, const float* bias = nullptr);
 
+// gemm_packed for a matrix whose rows come in pairs (2i, 2i + 1) that are the even and odd
+// columns of one output row (the two column phases of a stride-2 layer sharing their taps):
+// row pair i's value at column j goes to
+//   out.out[i * out.ldo + (j / out.width) * out.row_step + 2 * (j % out.width) + {0, 1}],
+// zipped in registers (no C, no interleave pass). m even, A packed from a panel boundary
+// with even panels, n and out.width multiples of 32; bias: m values or nullptr.
+struct Zip2Store {
+  float* out = nullptr;
+  int64_t ldo = 0, row_step = 0, width = 0;
+};
+void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,
+                      int64_t packed_rows, int64_t tall, const float* const* b_rows,
+                      const float* bias, const Zip2Store& out);
+
 }  // namespace convt
+
