@@ -38,9 +38,10 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t tall, flo
 // pack_a with `tall`, starting at a panel boundary (a_packed = start of the packing + i0 * k,
 // i0 a multiple of panel_rows(packed_rows, tall)). B's row kk (n floats) starts at
 // b_rows[kk] + b_col0: the rows may lie anywhere (an im2col, or taps read straight out of a
-// padded input; b_col0 picks a window of them without a new table). C is overwritten; k may be 0 (C = 0, or the
-// bias). bias: nullptr, or m values, bias[i] added to every element of C's row i (it starts
-// the accumulators, so a layer whose GEMM writes the output needs no second pass for it).
+// padded input; b_col0 picks a window of them without a new table). C is overwritten; k may
+// be 0 (C = 0, or the bias). bias: nullptr, or m values, bias[i] added to every element of
+// C's row i (it starts the accumulators, so a layer whose GEMM writes the output needs no
+// second pass for it).
 // b_padded: every row of B may be read up to n rounded up to kPaddedColumns (the values
 // there are ignored), which spares the right edge a copy per row.
 constexpr int64_t kPaddedColumns = 32;

@@ -342,7 +342,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
           continue;
         }
         std::fill_n(dst, t.pad_left, 0.0f);
-        std::memcpy(dst + t.pad_left, src + h * s.in_w, static_cast<size_t>(s.in_w) * sizeof(float));
+        std::memcpy(dst + t.pad_left, src + h * s.in_w,
+                    static_cast<size_t>(s.in_w) * sizeof(float));
         std::fill_n(dst + t.pad_left + s.in_w, right, 0.0f);
       }
     }
