@@ -51,11 +51,11 @@ constexpr int64_t kSlabBytes = 2 << 20;
 
 // Whether `rows` rows `stride` bytes apart, read a strip at a time, crowd into few cache
 // sets: rows whose addresses differ by a multiple of a cache way's span share a set. With
-// an L2 way of 64 KB (1 MB, 16 ways on Zen 4 and 5), U-Net's 128 input planes 16 KB apart
-// fall on 4 set positions, 32 rows each, more than the ways: read in place as the GEMM's B
-// they left the kernel at 183 GFLOP/s, and copying them first made the layer 20-40 % faster
-// (while pointwise's 3136-byte planes and grouped2x2_s2's 32 planes 4 KB apart ran 4-15 %
-// slower copied). Counted as crowded past half the ways of such a cache.
+// an L2 way of 64 KB (1 MB, 16 ways on Zen 5; Zen 4's span 128 KB, 8 ways), U-Net's 128
+// input planes 16 KB apart fall on 4 set positions, 32 rows each, more than the ways: read
+// in place as the GEMM's B they left the kernel at 183 GFLOP/s, and copying them first made
+// the layer 20-40 % faster (while pointwise's 3136-byte planes and grouped2x2_s2's 32
+// planes 4 KB apart ran 4-15 % slower copied). Crowded: past half the ways of such a cache.
 bool rows_crowd_cache_sets(int64_t stride, int64_t rows) {
   constexpr int64_t kWaySpan = 64 * 1024, kUsableWays = 8;
   const int64_t positions = kWaySpan / std::gcd(stride, kWaySpan);
