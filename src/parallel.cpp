@@ -60,7 +60,12 @@ struct Job {
 
   const std::function<void(int64_t, int)>* fn;
   int max_slots;
-  std::unique_ptr<Range[]> ranges;
+  // The slots' ranges: on the caller's stack for up to kLocalSlots threads (no heap
+  // allocation per run), else on the heap.
+  static constexpr int kLocalSlots = 4;
+  Range local[kLocalSlots];
+  std::unique_ptr<Range[]> heap;
+  Range* ranges;
   int caller_cpu = -1;  // where the posting thread runs it (Linux), else -1
   int joined = 1;  // slot 0 is the caller; guarded by the pool mutex
   // Workers inside run(): changed under the pool mutex, read without it while the caller
@@ -69,7 +74,10 @@ struct Job {
   std::exception_ptr error;  // guarded by the pool mutex
 
   Job(const std::function<void(int64_t, int)>& f, int64_t count, int slots)
-      : fn(&f), max_slots(slots), ranges(new Range[static_cast<size_t>(slots)]) {
+      : fn(&f),
+        max_slots(slots),
+        heap(slots > kLocalSlots ? new Range[static_cast<size_t>(slots)] : nullptr),
+        ranges(heap ? heap.get() : local) {
     // Slot s: count / slots items, one more for the first count % slots slots.
     const int64_t base = count / slots, extra = count % slots;
     for (int s = 0; s < slots; ++s) {

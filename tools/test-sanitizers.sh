@@ -17,7 +17,9 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "package|torch|consumers|abi"
 
 cmake -S . -B build-tsan "${common[@]}" -DCONVT_SANITIZE=thread >/dev/null
-cmake --build build-tsan -j"$jobs" --target convt-tests
+cmake --build build-tsan -j"$jobs" --target convt-tests convt-internal-tests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ./build-tsan/tests/convt-tests "[threads]"
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ./build-tsan/tests/convt-internal-tests "[threads]"
 echo "sanitizers: ASan+UBSan whole suite and TSan threading tests clean"
