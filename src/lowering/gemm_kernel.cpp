@@ -150,6 +150,8 @@ CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
 void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,
                       int64_t packed_rows, int64_t tall, const float* const* b_rows,
                       const float* bias, const Zip2Store& out) {
+  // gemm_packed's blocking, written out again: shared through a template taking a lambda,
+  // the lambda's body was compiled for the baseline target, not the clone's (50x slower).
   const int64_t h = panel_rows(packed_rows, tall);
   const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
