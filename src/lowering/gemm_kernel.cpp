@@ -117,14 +117,17 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t tall, flo
         *packed++ = i0 + r < m ? a[(i0 + r) * lda + kk] : 0.0f;
 }
 
-CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
-void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t packed_rows,
-                 int64_t tall, const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
-                 bool b_padded, const float* bias) {
-  // Columns in blocks whose slice of B (k x nb) stays in the core's L2 while every panel of
-  // A passes over it; each A panel (k x h) is reused across the block's 32-column strips.
-  // (Copying B's strips into contiguous panels first measured slower here.)
-  const int64_t h = panel_rows(packed_rows, tall);
+// The blocking both GEMMs share: columns in blocks whose slice of B (k x nb) stays in the
+// core's L2 while every panel of A passes over it; each A panel (k x h) is reused across
+// the block's 32-column strips. (Copying B's strips into contiguous panels first measured
+// slower here.) Zip: the blocks are stored through `zip` (gemm_packed_zip2), else into C.
+// A template with `if constexpr`, inlined into each target clone: shared through a lambda
+// instead, the lambda's body was compiled for the baseline target (50x slower).
+template <bool Zip>
+__attribute__((always_inline)) inline void gemm_blocks(
+    int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,
+    const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc, bool b_padded,
+    const float* bias, const Zip2Store* zip) {
   const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
     const int64_t j1 = std::min(n, j0 + nb);
@@ -133,40 +136,39 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t
       const int64_t rows = std::min(h, m - i0);
       const float* row_bias = bias ? bias + i0 : nullptr;
       for (int64_t j = j0; j < j1; j += NR) {
-        const int64_t cols = std::min(NR, j1 - j);
-        float* c_block = c + i0 * ldc + j;
-        if (cols > 16 || (cols < 16 && !b_padded))  // (the copying edge is faster 2 wide)
-          block_rows<2>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
-                        row_bias);
-        else
-          block_rows<1>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
-                        row_bias);
+        if constexpr (Zip) {
+          float* dst = zip->out + i0 / 2 * zip->ldo + j / zip->width * zip->row_step +
+                       2 * (j % zip->width);
+          block_rows<2, true>(rows, k, a, h, b_rows, j, dst, zip->ldo, NR, true, row_bias);
+        } else {
+          const int64_t cols = std::min(NR, j1 - j);
+          float* c_block = c + i0 * ldc + j;
+          if (cols > 16 || (cols < 16 && !b_padded))  // (the copying edge is faster 2 wide)
+            block_rows<2>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
+                          row_bias);
+          else
+            block_rows<1>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc, cols, b_padded,
+                          row_bias);
+        }
       }
     }
   }
 }
 
 CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
+void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t packed_rows,
+                 int64_t tall, const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,
+                 bool b_padded, const float* bias) {
+  gemm_blocks<false>(m, n, k, a_packed, panel_rows(packed_rows, tall), b_rows, b_col0, c, ldc,
+                     b_padded, bias, nullptr);
+}
+
+CONVT_TARGET_CLONES("avx512f", "arch=haswell", "default")
 void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,
                       int64_t packed_rows, int64_t tall, const float* const* b_rows,
                       const float* bias, const Zip2Store& out) {
-  // gemm_packed's blocking, written out again: shared through a template taking a lambda,
-  // the lambda's body was compiled for the baseline target, not the clone's (50x slower).
-  const int64_t h = panel_rows(packed_rows, tall);
-  const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
-  for (int64_t j0 = 0; j0 < n; j0 += nb) {
-    const int64_t j1 = std::min(n, j0 + nb);
-    for (int64_t i0 = 0; i0 < m; i0 += h) {
-      const float* a = a_packed + i0 * k;
-      const int64_t rows = std::min(h, m - i0);
-      const float* row_bias = bias ? bias + i0 : nullptr;
-      for (int64_t j = j0; j < j1; j += NR) {
-        float* dst =
-            out.out + i0 / 2 * out.ldo + j / out.width * out.row_step + 2 * (j % out.width);
-        block_rows<2, true>(rows, k, a, h, b_rows, j, dst, out.ldo, NR, true, row_bias);
-      }
-    }
-  }
+  gemm_blocks<true>(m, n, k, a_packed, panel_rows(packed_rows, tall), b_rows, 0, nullptr, 0,
+                    true, bias, &out);
 }
 
 }  // namespace convt

@@ -64,4 +64,3 @@ void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,
                       const float* bias, const Zip2Store& out);
 
 }  // namespace convt
-

@@ -538,6 +538,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       // C (rows of `width`): straight into the output when the (single) phase's outputs are
       // whole output rows.
       const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
+      const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
+                        co0 * phases * k;
       // Stride 2 with one chunk holding both column phases of the row residue, their
       // outputs exactly the output rows (no padding in W, outputs 2 x the chunk's columns,
       // rows a multiple of the GEMM's 32-column blocks): the GEMM zips each channel's two
@@ -559,10 +561,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         dst.ldo = out_plane;
         dst.row_step = sh * s.out_w;
         dst.width = cols_n;
-        gemm_packed_zip2(m, n_cols, k,
-                         w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
-                             co0 * phases * k,
-                         phases * cout_g, w.panel, b_rows, pair_bias, dst);
+        gemm_packed_zip2(m, n_cols, k, wp, phases * cout_g, w.panel, b_rows, pair_bias, dst);
         return;  // the set's only chunk: the item is done
       }
       const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
@@ -574,8 +573,6 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       } else {
         c_next += (m * n_cols + 15) / 16 * 16;
       }
-      const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
-                        co0 * phases * k;
       // Written straight into the output, C starts from the bias (one phase: row i is
       // channel co0 + i); otherwise the bias is added where C is stored.
       const float* c_bias = direct_c && bias ? bias + co0 : nullptr;
