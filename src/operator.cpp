@@ -70,8 +70,6 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
   if (!output) fail(kInvalid, "output is NULL");
 
   const Plan plan = this->plan(shape);
-  if (workspace && reinterpret_cast<uintptr_t>(workspace) % alignof(float) != 0)
-    fail(kInvalid, "workspace must be aligned to ", alignof(float), " bytes (64 is best)");
   if (workspace && workspace_bytes < plan.workspace_bytes)
     fail(kInvalid, "workspace_size is ", workspace_bytes, " bytes, but this run needs ",
          plan.workspace_bytes, " (see convt_workspace_size)");
@@ -84,6 +82,16 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
       owned.reset(allocate_workspace(plan.workspace_bytes, &rounded));
       workspace = owned.get();
     }
+  }
+
+  // The scratch starts at the workspace's first 64-byte boundary (the plan's size counts
+  // the slack): each thread's part then starts a cache line, whatever the caller's
+  // allocator gave. (decoder_op in a std::vector's workspace, 16 bytes past a line: 2-4 %
+  // slower.)
+  if (workspace) {
+    const uintptr_t at = reinterpret_cast<uintptr_t>(workspace);
+    const uintptr_t align = static_cast<uintptr_t>(kWorkspaceAlign);
+    workspace = static_cast<unsigned char*>(workspace) + ((align - at % align) % align);
   }
 
   const RunArgs args{layer_, shape, weight_.data(), bias_.empty() ? nullptr : bias_.data(),

@@ -109,8 +109,12 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) 
     default:
       break;
   }
+  // + kWorkspaceAlign: a caller's workspace may start anywhere (malloc gives 16-byte
+  // alignment); the run starts at its first 64-byte boundary (Operator::run).
   if (s.batch > 0 && per_thread > 0)
-    p.workspace_bytes = checked_bytes(checked_mul(p.threads, per_thread, "workspace"), 1, "workspace");
+    p.workspace_bytes = checked_bytes(
+        checked_add(checked_mul(p.threads, per_thread, "workspace"), kWorkspaceAlign, "workspace"),
+        1, "workspace");
   return p;
 }
 

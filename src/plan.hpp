@@ -9,10 +9,14 @@
 
 namespace convt {
 
+// Where a run's scratch starts: the first boundary this far into the workspace (a cache
+// line; the lowerings keep each thread's part of it a whole number of lines).
+constexpr int64_t kWorkspaceAlign = 64;
+
 struct Plan {
   int32_t algorithm = CONVT_ALGORITHM_REFERENCE;  // concrete, never AUTO
   int threads = 1;
-  size_t workspace_bytes = 0;  // the run's peak scratch
+  size_t workspace_bytes = 0;  // the run's peak scratch, plus kWorkspaceAlign of slack
   GemmCol2imTiling gemm;       // when algorithm == GEMM_COL2IM
   SubpixelTiling subpixel;     // when algorithm == SUBPIXEL
   PointwiseTiling pointwise;   // when algorithm == POINTWISE

@@ -2,6 +2,7 @@
 // on the seed's layers and on a table that covers every parameter.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -231,6 +232,16 @@ TEST_CASE("a caller workspace of exactly the reported size works, one byte less 
       REQUIRE(convt_run(h, in_shape, x.data(), nullptr, ref.data(), ref.size(), nullptr, 0) ==
               CONVT_OK);
       CHECK(out == ref);
+      // Any address will do: the run starts at the buffer's first 64-byte boundary, within
+      // the reported size (each buffer exactly ws bytes past `off`, for the sanitizers).
+      for (size_t off : {1, 4, 16, 63}) {
+        INFO("workspace " << off << " bytes past an allocation");
+        std::unique_ptr<unsigned char[]> raw(new unsigned char[ws + off]);
+        std::fill(out.begin(), out.end(), 7.0f);
+        REQUIRE(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(),
+                          raw.get() + off, ws) == CONVT_OK);
+        CHECK(out == ref);
+      }
       CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size() - 1, nullptr, 0) ==
             CONVT_ERROR_INVALID_ARGUMENT);
       convt_destroy(h);

@@ -193,7 +193,8 @@ CONVT_API convt_status convt_output_shape(const convt_handle* handle, const int6
  * floats (output_capacity is its size in floats, which must be at least that). Every
  * output element is overwritten: the buffer needs no initialising. input and output must
  * not overlap. `workspace` is scratch memory of workspace_size bytes, at least what
- * convt_workspace_size reports for this shape; NULL makes the library use a scratch
+ * convt_workspace_size reports for this shape, at any address (no alignment needed: the
+ * run uses it from its first 64-byte boundary); NULL makes the library use a scratch
  * buffer of the calling thread, which it keeps for that thread's next run and frees when
  * the thread exits (buffers above 64 MiB are allocated and freed per run). With N = 0 nothing is read or written and the buffers may be NULL.
  * On failure nothing has been written to output unless the status is
@@ -215,8 +216,9 @@ CONVT_API void convt_destroy(convt_handle* handle);
  * ADVANCED
  * =================================================================================== */
 
-/* Bytes of scratch memory a run of this shape needs (its peak), so the caller can pass
- * its own workspace to convt_run; 0 if none. Depends on the handle's algorithm and
+/* Bytes of scratch memory a run of this shape needs (its peak, plus 64 bytes so that the
+ * run can start its scratch on a cache line wherever the caller's buffer starts), so the
+ * caller can pass its own workspace to convt_run; 0 if none. Depends on the handle's algorithm and
  * num_threads and on the shape. Errors: as convt_output_shape, plus NULL bytes.
  * Thread-safe. */
 CONVT_API convt_status convt_workspace_size(const convt_handle* handle, const int64_t* input_shape,
