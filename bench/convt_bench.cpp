@@ -14,10 +14,11 @@
 // (REFERENCE only with --with-reference), the in-process peers that were built in (oneDNN,
 // XNNPACK, the GEMM-only floor; bench/peers/*.cpp) are timed interleaved: each engine does
 // --warmup runs, then --runs timed runs in rounds: each round runs every engine for a burst
-// of 5 back-to-back runs (the order rotated each round; before each burst the benchmark
-// waits until the process's threads are idle, so one engine's spinning pool does not slow
-// the next, then does one untimed run so the engine's own threads are awake, as when it
-// runs in an application's loop); each engine's median is reported.
+// of 5 back-to-back runs (each round in its own seeded order; before each burst the
+// benchmark waits until the process's threads are idle, so one engine's spinning pool does
+// not slow the next, then runs the engine untimed for 5 ms so that its own threads are
+// awake and the cores at speed, as when it runs in an application's loop); each engine's
+// median is reported.
 // The Python peers (PyTorch from Debian and from PyPI, ONNX Runtime, OpenVINO;
 // bench/peers/*.py) run in their own processes, one after another, with the same data,
 // warm-up and run count, and their medians are merged in. Every engine gets the same
@@ -48,6 +49,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -611,6 +613,19 @@ double quiesce() {
   return waited();
 }
 
+// Untimed runs after the wait for idle threads, until kWarmUpMs have passed (at least one):
+// the engine's own pool awake, and the cores back at speed. After a long wait (the GEMM
+// floor's OpenBLAS pool spins for about 100 ms) one run was not enough: the next burst of
+// convt ran 7-13 % slower than after a short wait, and with 3 ms of runs as fast.
+constexpr double kWarmUpMs = 5.0;
+void warm_up(const std::function<void()>& run) {
+  const auto start = std::chrono::steady_clock::now();
+  do {
+    run();
+  } while (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() <
+           kWarmUpMs);
+}
+
 // A slot in the interleaved loop: one engine ready to run on the current layer.
 struct Slot {
   Slot(int column_, std::function<void()> enter_, std::function<void()> run_, std::function<void()> leave_)
@@ -750,9 +765,9 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
   std::fprintf(info,
                "convt-bench --peers: convt %s, %d threads for every engine (%u hardware threads); per layer %lld "
                "warm-up runs of each engine, then %lld timed runs in interleaved rounds (every engine a burst of "
-               "5 back-to-back runs per round, order rotated%s); median ms%s\n",
+               "5 back-to-back runs per round, each round in its own order%s); median ms%s\n",
                convt_version_string(), threads, hw, static_cast<long long>(o.warmup), static_cast<long long>(o.runs),
-               o.quiesce ? "; before each burst: other threads idle, one untimed run" : "",
+               o.quiesce ? "; before each burst: other threads idle, then 5 ms of untimed runs" : "",
                o.check ? "; outputs checked against convt's reference" : "");
 #ifdef CONVT_BENCH_HAVE_OPENBLAS
   std::fprintf(info, "OpenBLAS core %s (OPENBLAS_CORETYPE=%s, OPENBLAS_L2_SIZE=%s)\n", openblas_get_corename(),
@@ -852,8 +867,8 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
       }
 
       // Warm-up, then the interleaved rounds. A slot whose run throws drops out.
-      // Each round runs every engine (order rotated) for a burst of kBurst timed runs back to
-      // back, after waiting until the other engines' threads are idle and one untimed run:
+      // Each round runs every engine for a burst of kBurst timed runs back to back, after
+      // waiting until the other engines' threads are idle, and untimed runs (warm_up):
       // each engine is timed as an application that calls it in a loop sees it, with its own
       // pool awake and settled on the cores, and without another engine's spinning pool
       // beside it. (Interleaving single runs instead makes every pool start cold each time,
@@ -863,7 +878,7 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
         if (!s.error.empty()) return;
         try {
           s.enter();
-          if (timed_runs > 0 && o.quiesce) s.run();
+          if (timed_runs > 0 && o.quiesce) warm_up(s.run);
           for (int64_t i = 0; i < std::max<int64_t>(timed_runs, 1); ++i) {
             auto t0 = std::chrono::steady_clock::now();
             s.run();
@@ -879,11 +894,20 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
       };
       for (Slot& s : slots)
         for (int64_t i = 0; i < o.warmup; ++i) guarded(s, 0);
-      for (int64_t done = 0, r = 0; done < o.runs; done += kBurst, ++r)
-        for (size_t j = 0; j < slots.size(); ++j) {
+      // Each round in its own order (seeded: the same every time): in a fixed rotation each
+      // engine always followed the same one, and convt AUTO the GEMM floor, whose OpenBLAS
+      // pool spins for about 100 ms before it sleeps (before the warm-up above, what ran
+      // after the floor ran 7-13 % slower).
+      std::vector<size_t> order(slots.size());
+      for (size_t j = 0; j < order.size(); ++j) order[j] = j;
+      std::mt19937 order_rng(static_cast<unsigned>(li) + 1u);
+      for (int64_t done = 0; done < o.runs; done += kBurst) {
+        std::shuffle(order.begin(), order.end(), order_rng);
+        for (const size_t j : order) {
           if (o.quiesce) quiesce_ms += quiesce();
-          guarded(slots[(j + static_cast<size_t>(r)) % slots.size()], std::min(kBurst, o.runs - done));
+          guarded(slots[j], std::min(kBurst, o.runs - done));
         }
+      }
 
       // Results and checks.
       std::vector<float> reference;

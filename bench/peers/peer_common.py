@@ -9,8 +9,8 @@ median in ms. Only the engine's call is timed: inputs are made and converted bef
 With --convt LIB the script also times convt AUTO (libconvt at path LIB, through the ctypes
 struct of examples/python/convt.py) on the same tensors and thread count, in the same
 process and time window: after the warm-up, rounds of a burst of 5 runs of the engine, then
-a burst of 5 of convt (each burst after the process's threads are idle and one untimed
-run, as convt-bench does in process). convt-bench uses that convt time to put the peer on
+a burst of 5 of convt (each burst after the process's threads are idle and 5 ms of
+untimed runs, as convt-bench does in process). convt-bench uses that convt time to put the peer on
 the same footing as the in-process engines: the host's speed drifts between processes.
 
 Output (stdout), one line each, fields separated by single spaces:
@@ -160,11 +160,20 @@ def convt_prepare(lib_path, l, x, w, b, threads):
     return run
 
 
+WARM_UP_MS = 5.0  # as convt-bench's kWarmUpMs
+
+
 def time_bursts(run, runs, burst=5):
-    """runs timed calls of run(), in bursts: returns the list of ms."""
+    """runs timed calls of run(), in bursts: returns the list of ms. Before them: a wait
+    until the process's other threads are idle, then untimed runs for WARM_UP_MS (at least
+    one), so the engine's pool is awake and the cores at speed (after a long wait one run
+    was not enough, as convt-bench measured)."""
     times = []
     quiesce()
+    start = time.perf_counter_ns()
     run()
+    while (time.perf_counter_ns() - start) / 1e6 < WARM_UP_MS:
+        run()
     for _ in range(min(burst, runs)):
         t0 = time.perf_counter_ns()
         run()
