@@ -17,8 +17,8 @@
 // of 5 back-to-back runs (each round in its own seeded order; before each burst the
 // benchmark waits until the process's threads are idle, so one engine's spinning pool does
 // not slow the next, then runs the engine untimed for 5 ms so that its own threads are
-// awake and the cores at speed, as when it runs in an application's loop); each engine's
-// median is reported.
+// awake and the cores at speed, as when it runs in an application's loop), more rounds
+// until every engine's timed runs add up to --min-ms; each engine's median is reported.
 // The Python peers (PyTorch from Debian and from PyPI, ONNX Runtime, OpenVINO;
 // bench/peers/*.py) run in their own processes, one after another, with the same data,
 // warm-up and run count, and their medians are merged in. Every engine gets the same
@@ -78,9 +78,9 @@ using convt_bench::Layer;
 
 struct Options {
   std::string suite = CONVT_BENCH_DEFAULT_SUITE, filter, algorithm = "auto", json, engines;
-  int64_t threads = 0, runs = 20, warmup = 3, idle_ms = 0;
+  int64_t threads = 0, runs = 20, warmup = 3, idle_ms = 0, min_ms = 100;
   bool csv = false, check = true, peers = false, with_reference = false, verbose = false,
-       quiesce = true, algorithm_given = false;
+       quiesce = true, algorithm_given = false, min_ms_given = false;
 };
 
 // One measured (layer, algorithm) pair, as printed (default mode).
@@ -105,6 +105,9 @@ const char* const kUsage =
     "                  OpenVINO, the GEMM-only floor), interleaved, every engine at --threads\n"
     "                  threads (0: all hardware threads); missing peers print \"-\"\n"
     "         --with-reference  (with --peers) also time CONVT_ALGORITHM_REFERENCE\n"
+    "         --min-ms M        (with --peers) more rounds until every engine's timed runs\n"
+    "                           add up to at least M ms (100; at most 60 rounds): on fast\n"
+    "                           layers a median of 20 runs moved with the host's load\n"
     "         --no-quiesce      (with --peers) do not wait for idle threads between runs\n"
     "         --verbose         (with --peers) per-layer peer notes (oneDNN's implementation)\n"
     "         --engines ID,...  (with --peers) time only these columns besides convt AUTO (ids as\n"
@@ -747,7 +750,7 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
         std::fprintf(stderr, "convt-bench: running peer %s (%s %s)...\n", pypeers[i].id.c_str(),
                      pypeers[i].interpreter.c_str(), pypeers[i].script.c_str());
       pyres[i] = convt_bench::run_python_peer(pypeers[i], data_dir + "/suite.txt", layers.size(), threads, o.runs,
-                                              o.warmup, data_dir, convt_library);
+                                              o.min_ms, o.warmup, data_dir, convt_library);
     }
   }
   for (Column& c : cols) {
@@ -901,11 +904,22 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
       std::vector<size_t> order(slots.size());
       for (size_t j = 0; j < order.size(); ++j) order[j] = j;
       std::mt19937 order_rng(static_cast<unsigned>(li) + 1u);
-      for (int64_t done = 0; done < o.runs; done += kBurst) {
+      // Rounds until every engine has --runs timed runs adding up to --min-ms.
+      const auto enough = [&] {
+        for (const Slot& s : slots) {
+          if (!s.error.empty()) continue;
+          double sum = 0;
+          for (const double ms : s.ms) sum += ms;
+          if (static_cast<int64_t>(s.ms.size()) < o.runs || sum < static_cast<double>(o.min_ms)) return false;
+        }
+        return true;
+      };
+      constexpr int64_t kMaxRounds = 60;
+      for (int64_t done = 0, round = 0; round < kMaxRounds && !enough(); done += kBurst, ++round) {
         std::shuffle(order.begin(), order.end(), order_rng);
         for (const size_t j : order) {
           if (o.quiesce) quiesce_ms += quiesce();
-          guarded(slots[j], std::min(kBurst, o.runs - done));
+          guarded(slots[j], done < o.runs ? std::min(kBurst, o.runs - done) : kBurst);
         }
       }
 
@@ -1229,6 +1243,7 @@ int main(int argc, char** argv) {
     else if (flag == "--threads") o.threads = int_value(0);
     else if (flag == "--algorithm") o.algorithm = value(), o.algorithm_given = true;
     else if (flag == "--runs") o.runs = int_value(1);
+    else if (flag == "--min-ms") o.min_ms = int_value(0), o.min_ms_given = true;
     else if (flag == "--warmup") o.warmup = int_value(0);
     else if (flag == "--idle-ms") o.idle_ms = int_value(0);
     else if (flag == "--csv") o.csv = true;
@@ -1255,8 +1270,8 @@ int main(int argc, char** argv) {
   }
   if (o.peers && o.algorithm_given)
     usage_error("--algorithm cannot be combined with --peers (which times auto and every algorithm)");
-  if (!o.peers && (o.with_reference || !o.quiesce || !o.engines.empty()))
-    usage_error("--with-reference, --no-quiesce and --engines only apply to --peers");
+  if (!o.peers && (o.with_reference || !o.quiesce || !o.engines.empty() || o.min_ms_given))
+    usage_error("--with-reference, --no-quiesce, --engines and --min-ms only apply to --peers");
 
   // Algorithms by name, as the linked library names them (values are contiguous from AUTO).
   std::vector<int32_t> algorithms, concrete;

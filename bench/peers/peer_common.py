@@ -3,14 +3,16 @@ openvino_peer.py).
 
 A peer script takes the layer list (a suite file in convt-bench's format + an optional name
 filter) and a thread count, and for each layer: builds the engine's operator once, does
---warmup untimed runs, times --runs calls one by one (time.perf_counter_ns) and prints the
-median in ms. Only the engine's call is timed: inputs are made and converted beforehand.
+--warmup untimed runs, times --runs calls one by one (time.perf_counter_ns), more until they
+add up to --min-ms (at most 300), and prints the median in ms. Only the engine's call is
+timed: inputs are made and converted beforehand.
 
 With --convt LIB the script also times convt AUTO (libconvt at path LIB, through the ctypes
 struct of examples/python/convt.py) on the same tensors and thread count, in the same
 process and time window: after the warm-up, rounds of a burst of 5 runs of the engine, then
 a burst of 5 of convt (each burst after the process's threads are idle and 5 ms of
-untimed runs, as convt-bench does in process). convt-bench uses that convt time to put the peer on
+untimed runs, as convt-bench does in process), until both have --runs runs adding up to
+--min-ms (at most 60 rounds). convt-bench uses that convt time to put the peer on
 the same footing as the in-process engines: the host's speed drifts between processes.
 
 Output (stdout), one line each, fields separated by single spaces:
@@ -194,6 +196,8 @@ def main(engine_id, load, prepare, description=""):
     ap.add_argument("--filter", default="")
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--min-ms", type=float, default=100.0,
+                    help="time until the timed runs add up to this (at most 60 bursts)")
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--data", default=None)
     ap.add_argument("--tag", default=engine_id, help="names the output files (DIR/i.TAG.out)")
@@ -225,12 +229,18 @@ def main(engine_id, load, prepare, description=""):
                 if convt_run:
                     convt_run()
             times, convt_times = [], []
+
+            def enough(t):
+                return len(t) >= a.runs and sum(t) >= a.min_ms
+
             if convt_run:  # interleaved bursts, as convt-bench times its in-process engines
-                while len(times) < a.runs:
-                    times += time_bursts(run, a.runs - len(times))
-                    convt_times += time_bursts(convt_run, a.runs - len(convt_times))
+                for _ in range(60):
+                    if enough(times) and enough(convt_times):
+                        break
+                    times += time_bursts(run, max(a.runs - len(times), 5))
+                    convt_times += time_bursts(convt_run, max(a.runs - len(convt_times), 5))
             else:
-                for _ in range(a.runs):
+                while not enough(times) and len(times) < 300:
                     t0 = time.perf_counter_ns()
                     run()
                     times.append((time.perf_counter_ns() - t0) / 1e6)

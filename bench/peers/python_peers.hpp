@@ -26,10 +26,10 @@ struct PythonPeerResult {
 
 // Runs `peer` on the suite file (every layer in it, in order; `layers` of them), writing
 // its outputs into data_dir. With a non-empty convt_library (libconvt's path) the peer also
-// times convt AUTO, interleaved with itself (peer_common.py --convt). Never throws;
-// failures end up in the result.
+// times convt AUTO, interleaved with itself (peer_common.py --convt); runs and min_ms as
+// convt-bench's --runs and --min-ms. Never throws; failures end up in the result.
 PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suite, size_t layers,
-                                 int threads, long runs, long warmup, const std::string& data_dir,
+                                 int threads, long runs, long min_ms, long warmup, const std::string& data_dir,
                                  const std::string& convt_library);
 
 }  // namespace convt_bench
