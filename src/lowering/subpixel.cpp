@@ -42,6 +42,11 @@ namespace {
 constexpr int64_t kBudgetBytes = 2 << 20;  // cols + C per thread: about one core's L2
 constexpr int64_t kShortRow = 16;          // rows up to this long: copied inline
 constexpr int64_t kMinItems = 8;           // enough items for a few threads, fixed
+// A set whose weights take more than this (half of Zen 5's 1 MB L2) comes from L3 for each
+// item that runs it: such layers are split into kMinItemsStreamed items, each with more
+// columns for every weight read (see plan_subpixel).
+constexpr int64_t kStreamedSetBytes = 512 << 10;
+constexpr int64_t kMinItemsStreamed = 4;
 // A thread borders the input planes of a whole (batch item, group) once (a slab) when they
 // take at most this much; larger ones are bordered by each item, rows at a time. Items
 // bordering their own rows copy each input row again for every chunk that reads it (the
@@ -194,10 +199,14 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
     for (const int64_t o : c.offset_y) t.max_ay = std::max(t.max_ay, o);
     for (const int64_t o : c.offset_x) t.max_ax = std::max(t.max_ax, o);
   }
-  int64_t max_set_chunks = 0;
+  int64_t max_set_chunks = 0, max_set_weights = 0;  // weights: floats per output channel
   for (const auto& set : w.sets) {
-    int64_t phases = 0;
-    for (const int64_t c : set) phases += w.chunks[static_cast<size_t>(c)].size();
+    int64_t phases = 0, weights = 0;
+    for (const int64_t c : set) {
+      phases += w.chunks[static_cast<size_t>(c)].size();
+      weights += w.chunks[static_cast<size_t>(c)].size() * w.chunks[static_cast<size_t>(c)].taps();
+    }
+    max_set_weights = std::max(max_set_weights, weights * l.in_per_group());
     t.max_set_phases = std::max(t.max_set_phases, phases);
     max_set_chunks = std::max(max_set_chunks, static_cast<int64_t>(set.size()));
   }
@@ -206,9 +215,15 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   const int64_t cout_g = l.out_per_group();
   const int64_t width = t.max_cols + t.max_ax;  // a row of output positions, plus the reach
   // Enough items for a few threads: rows split first (they keep the GEMM's A whole), then
-  // output channels in whole panels when there are too few rows.
+  // output channels in whole panels when there are too few rows. Where a set's weights
+  // stream from L3 (kStreamedSetBytes), each row block reads them all again for its own
+  // columns: 4 items then. dcgan_g2 at batch 1 (2 MB per phase, 4 phases): 4 items of 64
+  // columns ran 6-28 % faster than 8 of 32 at 2 threads (1 thread: the same); for all
+  // layers 4 items helped some and not others (pointwise, dec5x5_s2 7-10 % slower).
   const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * sets);
-  const int64_t need = ceil_div(kMinItems, outer);
+  const bool streamed = checked_mul(checked_mul(max_set_weights, cout_g, what), 4, what) >
+                        kStreamedSetBytes;
+  const int64_t need = ceil_div(streamed ? kMinItemsStreamed : kMinItems, outer);
   const int64_t row_split = std::max<int64_t>(1, std::min(need, t.max_rows));
   int64_t co_split = 1;
   if (row_split < need && cout_g >= 2 * w.panel)
