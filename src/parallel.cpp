@@ -58,7 +58,7 @@ struct Job {
     int64_t end = 0;
   };
 
-  const std::function<void(int64_t, int)>* fn;
+  ItemFn fn;
   int max_slots;
   // The slots' ranges: on the caller's stack for up to kLocalSlots threads (no heap
   // allocation per run), else on the heap.
@@ -73,8 +73,8 @@ struct Job {
   std::atomic<int> active{0};
   std::exception_ptr error;  // guarded by the pool mutex
 
-  Job(const std::function<void(int64_t, int)>& f, int64_t count, int slots)
-      : fn(&f),
+  Job(ItemFn f, int64_t count, int slots)
+      : fn(f),
         max_slots(slots),
         heap(slots > kLocalSlots ? new Range[static_cast<size_t>(slots)] : nullptr),
         ranges(heap ? heap.get() : local) {
@@ -92,7 +92,7 @@ struct Job {
       Range& r = ranges[(slot + i) % max_slots];
       for (int64_t item; (item = r.next.fetch_add(1, std::memory_order_relaxed)) < r.end;) {
         try {
-          (*fn)(item, slot);
+          fn(item, slot);
         } catch (...) {
           std::lock_guard<std::mutex> lock(mu);
           if (!error) error = std::current_exception();
@@ -115,7 +115,7 @@ class Pool {
     for (auto& t : workers_) t.join();
   }
 
-  void run(int64_t count, int threads, const std::function<void(int64_t, int)>& fn) {
+  void run(int64_t count, int threads, ItemFn fn) {
     Job job(fn, count, threads);
     job.caller_cpu = current_cpu();
     bool woke_sleeper = false;
@@ -260,7 +260,7 @@ Pool& pool() {
 
 }  // namespace
 
-void parallel_for(int64_t count, int threads, const std::function<void(int64_t, int)>& fn) {
+void parallel_for(int64_t count, int threads, ItemFn fn) {
   if (count <= 0) return;
   threads = static_cast<int>(std::min<int64_t>(std::max(threads, 1), count));
   if (threads == 1) {

@@ -10,7 +10,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <type_traits>
+#include <utility>
 
 namespace convt {
 
@@ -24,6 +25,24 @@ int effective_threads(int32_t num_threads);
 // Sets OpenBLAS to one thread, once per process. Thread-safe.
 void configure_blas_once();
 
+// A non-owning reference to a callable fn(int64_t item, int slot), for parallel_for: two
+// pointers, no allocation (a std::function of a lambda capturing more than two references
+// allocated on every run). The callable must outlive the call it is passed to.
+class ItemFn {
+ public:
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, ItemFn>>>
+  ItemFn(F&& f)  // NOLINT(google-explicit-constructor): lambdas convert implicitly
+      : object_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_([](void* o, int64_t item, int slot) {
+          (*static_cast<std::remove_reference_t<F>*>(o))(item, slot);
+        }) {}
+  void operator()(int64_t item, int slot) const { call_(object_, item, slot); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, int64_t, int);
+};
+
 // Calls fn(item, slot) for every item in [0, count) on at most `threads` threads: the
 // calling thread and up to threads-1 pool workers. Each thread runs a contiguous range of
 // the items first (then helps with what others have left), so items that are neighbours
@@ -31,6 +50,6 @@ void configure_blas_once();
 // thread within this call (for per-thread scratch): no two threads share a slot at once.
 // Several callers may run parallel_for at the same time. Rethrows the first exception
 // thrown by fn (after all items have finished).
-void parallel_for(int64_t count, int threads, const std::function<void(int64_t, int)>& fn);
+void parallel_for(int64_t count, int threads, ItemFn fn);
 
 }  // namespace convt
