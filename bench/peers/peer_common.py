@@ -3,17 +3,17 @@ openvino_peer.py).
 
 A peer script takes the layer list (a suite file in convt-bench's format + an optional name
 filter) and a thread count, and for each layer: builds the engine's operator once, does
---warmup untimed runs, times --runs calls one by one (time.perf_counter_ns), more until they
-add up to --min-ms (at most 300), and prints the median in ms. Only the engine's call is
-timed: inputs are made and converted beforehand.
+--warmup untimed runs, times --runs calls in bursts of 5 (time.perf_counter_ns; each burst
+after the process's threads are idle and 5 ms of untimed runs), more until they add up to
+--min-ms (at most 60 bursts), and prints the median in ms. Only the engine's call is timed:
+inputs are made and converted beforehand.
 
 With --convt LIB the script also times convt AUTO (libconvt at path LIB, through the ctypes
 struct of examples/python/convt.py) on the same tensors and thread count, in the same
-process and time window: after the warm-up, rounds of a burst of 5 runs of the engine, then
-a burst of 5 of convt (each burst after the process's threads are idle and 5 ms of
-untimed runs, as convt-bench does in process), until both have --runs runs adding up to
---min-ms (at most 60 rounds). convt-bench uses that convt time to put the peer on
-the same footing as the in-process engines: the host's speed drifts between processes.
+process and time window: rounds of a burst of the engine, then a burst of convt, until both
+have --runs runs adding up to --min-ms (as convt-bench does in process). convt-bench uses
+that convt time to put the peer on the same footing as the in-process engines: the host's
+speed drifts between processes.
 
 Output (stdout), one line each, fields separated by single spaces:
   engine <id> <version, no spaces> <free text: how it is configured>
@@ -228,22 +228,15 @@ def main(engine_id, load, prepare, description=""):
                 run()
                 if convt_run:
                     convt_run()
+            # Rounds of bursts, the engine's then convt's (interleaved, as convt-bench times
+            # its in-process engines), until each has --runs runs adding up to --min-ms.
             times, convt_times = [], []
-
-            def enough(t):
-                return len(t) >= a.runs and sum(t) >= a.min_ms
-
-            if convt_run:  # interleaved bursts, as convt-bench times its in-process engines
-                for _ in range(60):
-                    if enough(times) and enough(convt_times):
-                        break
-                    times += time_bursts(run, max(a.runs - len(times), 5))
-                    convt_times += time_bursts(convt_run, max(a.runs - len(convt_times), 5))
-            else:
-                while not enough(times) and len(times) < 300:
-                    t0 = time.perf_counter_ns()
-                    run()
-                    times.append((time.perf_counter_ns() - t0) / 1e6)
+            timed = [(run, times)] + ([(convt_run, convt_times)] if convt_run else [])
+            for _ in range(60):
+                if all(len(t) >= a.runs and sum(t) >= a.min_ms for _, t in timed):
+                    break
+                for r, t in timed:
+                    t += time_bursts(r, max(a.runs - len(t), 5))
             if a.data:
                 y = np.ascontiguousarray(result(), dtype=np.float32)
                 expect = (l.n, l.cout) + l.out_hw()
