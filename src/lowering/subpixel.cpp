@@ -269,9 +269,11 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   // Slabs where each thread's contiguous share of the items (parallel_for) covers whole
   // (batch item, group)s: otherwise two threads border the same planes, each all of them
   // (fsrcnn, espcn_k6s2, one of each, 2 threads: 8-17 % slower than items bordering their
-  // own rows; dcgan_g2 6 % faster on 1 thread).
+  // own rows; dcgan_g2 6 % faster on 1 thread). Also where every item reads all the rows
+  // (one row block): each thread then borders the planes once, not once per item
+  // (dcgan_g2 at 2 threads, 2 items each: 4 % faster).
   const int64_t run_threads = std::clamp<int64_t>(t.items, 1, std::max(max_threads, 1));
-  if (needs_border && (s.batch * l.groups) % run_threads == 0) {
+  if (needs_border && ((s.batch * l.groups) % run_threads == 0 || t.blocks == 1)) {
     const int64_t pad_rows = checked_add(s.in_h, top + bottom, what);
     const int64_t pad_pitch = checked_add(s.in_w, left + right, what);
     // + a row and kPaddedColumns: the GEMM's flat reads run up to a row past the last
@@ -540,7 +542,9 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
               b_rows[kk++] = dst;
               const float* src = origin - ay * bpitch - ax;
               for (int64_t r = 0; r < rows; ++r, dst += cols_n, src += bpitch) {
-                if (cols_n > kShortRow) {
+                if (cols_n == 8) {  // DCGAN's rows: one vector, no loop
+                  std::memcpy(dst, src, 8 * sizeof(float));
+                } else if (cols_n > kShortRow) {
                   std::memcpy(dst, src, static_cast<size_t>(cols_n) * sizeof(float));
                 } else {
                   for (int64_t j = 0; j < cols_n; ++j) dst[j] = src[j];
