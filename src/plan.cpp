@@ -27,15 +27,27 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 constexpr double kMaxSubpixelWaste = 1.5;
 
 // Depthwise layers (K = 1 per tap: GEMM + col2im runs them at a few GFLOP/s) take the
-// direct depthwise kernel. Measured in the interleaved peers run (`--engines
-// convt_subpixel,convt_depthwise`), ms at 1 thread, kernel vs sub-pixel: k4 s2 (the
-// suite's) 0.39 vs 0.98, k3 s1 0.33 vs 0.35, k5 s1 0.11 vs 0.20, k7 s1 0.25 vs 0.30, k3 s2
-// 0.19 vs 0.46, k2 s2 0.23 vs 0.62, k4 s4 0.13 vs 0.15, k8 s4 0.24 vs 0.32; at 2 threads the
-// kernel as fast or faster on every one.
+// direct depthwise kernel, unless the kernel is a multiple of a stride above 1 in both
+// dimensions (dilation 1): every phase then has the same whole sub-kernel, and sub-pixel
+// ran them faster. Measured in the interleaved peers run (`--engines
+// convt_subpixel,convt_depthwise`, 64 channels of 56x56 unless said), ms at 1 / 2 threads,
+// sub-pixel vs the kernel: k4 s2 (the suite's) 0.156 / 0.097 vs 0.199 / 0.124, the same on
+// 128 channels 0.31 / 0.17 vs 0.40 / 0.22 and on batch 4 x 32 channels of 28x28 0.098 /
+// 0.066 vs 0.159 / 0.10, k2 s2 0.090 / 0.056 vs 0.127 / 0.088, k6 s3 (40x40) 0.28 / 0.17 vs
+// 0.46 / 0.26, k4 s4 0.94 / 0.43 vs 1.48 / 0.76, k8 s4 1.00 / 0.50 vs 1.83 / 0.90. The
+// kernel wins at stride 1 (k3 0.095 / 0.059 vs 0.099 / 0.063; k5, k7 and dilated k3 by
+// 7-20 %) and where the phases' taps differ (k3 s2: 0.17 / 0.12 vs 0.32 / 0.40). (An older
+// sub-pixel, before its whole-row items and slabs, lost on every one of these.)
+bool depthwise_prefers_subpixel(const LayerSpec& l) {
+  return l.stride[0] > 1 && l.stride[1] > 1 && l.kernel[0] % l.stride[0] == 0 &&
+         l.kernel[1] % l.stride[1] == 0 && l.dilation[0] == 1 && l.dilation[1] == 1;
+}
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
-  if (depthwise_possible(l) && depthwise_fits(l, s)) return CONVT_ALGORITHM_DEPTHWISE;
+  if (depthwise_possible(l) && depthwise_fits(l, s) &&
+      !(w && depthwise_prefers_subpixel(l) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste))
+    return CONVT_ALGORITHM_DEPTHWISE;
   if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
     return CONVT_ALGORITHM_SUBPIXEL;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
@@ -50,7 +62,7 @@ int thread_count(const LayerSpec& l, int64_t items) {
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && !depthwise_possible(l);
+  return subpixel_possible(l) && (!depthwise_possible(l) || depthwise_prefers_subpixel(l));
 }
 
 void check_algorithm_possible(const LayerSpec& l) {

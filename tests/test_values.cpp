@@ -167,6 +167,9 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       // Stride == kernel on 40 planes 16 KB apart: too crowded in the cache to be read in
       // place (rows_crowd_cache_sets), so copied first.
       {1, 40, 4, 64, 64, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, true},
+      // Depthwise layers whose kernel is a multiple of the stride (AUTO: sub-pixel).
+      {1, 6, 6, 5, 4, 8, 8, 4, 4, 2, 2, 0, 0, 1, 1, 6, true},
+      {2, 4, 4, 5, 5, 6, 6, 3, 3, 1, 1, 0, 0, 1, 1, 4, false},
       // Weights of 640 KB per phase (streamed: fewer, wider items), 3 rows of 3 per phase.
       {1, 256, 160, 3, 3, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, true},
   };
