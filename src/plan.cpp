@@ -45,11 +45,11 @@ bool depthwise_prefers_subpixel(const LayerSpec& l) {
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
+  const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste;
   if (depthwise_possible(l) && depthwise_fits(l, s) &&
-      !(w && depthwise_prefers_subpixel(l) && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste))
+      !(subpixel_fits && depthwise_prefers_subpixel(l)))
     return CONVT_ALGORITHM_DEPTHWISE;
-  if (w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste)
-    return CONVT_ALGORITHM_SUBPIXEL;
+  if (subpixel_fits) return CONVT_ALGORITHM_SUBPIXEL;
   if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
   return CONVT_ALGORITHM_GEMM_COL2IM;
 }

@@ -47,7 +47,8 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
   const std::string log = data_dir + "/" + peer.id + ".log";
   const std::string cmd = shell_quote(peer.interpreter) + " " + shell_quote(peer.script) + " --suite " +
                           shell_quote(suite) + " --threads " + std::to_string(threads) + " --runs " +
-                          std::to_string(runs) + " --min-ms " + std::to_string(min_ms) + " --warmup " + std::to_string(warmup) + " --data " +
+                          std::to_string(runs) + " --min-ms " + std::to_string(min_ms) + " --warmup " +
+                          std::to_string(warmup) + " --data " +
                           shell_quote(data_dir) + " --tag " + shell_quote(peer.id) +
                           (convt_library.empty() ? "" : " --convt " + shell_quote(convt_library)) + " 2>" +
                           shell_quote(log);

@@ -196,7 +196,8 @@ CONVT_API convt_status convt_output_shape(const convt_handle* handle, const int6
  * convt_workspace_size reports for this shape, at any address (no alignment needed: the
  * run uses it from its first 64-byte boundary); NULL makes the library use a scratch
  * buffer of the calling thread, which it keeps for that thread's next run and frees when
- * the thread exits (buffers above 64 MiB are allocated and freed per run). With N = 0 nothing is read or written and the buffers may be NULL.
+ * the thread exits (buffers above 64 MiB are allocated and freed per run). With N = 0
+ * nothing is read or written and the buffers may be NULL.
  * On failure nothing has been written to output unless the status is
  * CONVT_ERROR_INTERNAL. Results are deterministic: bit-identical for every num_threads
  * and every run. Thread-safe: any number of threads may run one handle at once (each
@@ -218,8 +219,8 @@ CONVT_API void convt_destroy(convt_handle* handle);
 
 /* Bytes of scratch memory a run of this shape needs (its peak, plus 64 bytes so that the
  * run can start its scratch on a cache line wherever the caller's buffer starts), so the
- * caller can pass its own workspace to convt_run; 0 if none. Depends on the handle's algorithm and
- * num_threads and on the shape. Errors: as convt_output_shape, plus NULL bytes.
+ * caller can pass its own workspace to convt_run; 0 if none. Depends on the handle's
+ * algorithm and num_threads and on the shape. Errors: as convt_output_shape, plus NULL bytes.
  * Thread-safe. */
 CONVT_API convt_status convt_workspace_size(const convt_handle* handle, const int64_t* input_shape,
                                             const int64_t* output_size, size_t* bytes);

@@ -203,8 +203,9 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   for (const auto& set : w.sets) {
     int64_t phases = 0, weights = 0;
     for (const int64_t c : set) {
-      phases += w.chunks[static_cast<size_t>(c)].size();
-      weights += w.chunks[static_cast<size_t>(c)].size() * w.chunks[static_cast<size_t>(c)].taps();
+      const PhaseChunk& chunk = w.chunks[static_cast<size_t>(c)];
+      phases += chunk.size();
+      weights += chunk.size() * chunk.taps();
     }
     max_set_weights = std::max(max_set_weights, weights * l.in_per_group());
     t.max_set_phases = std::max(t.max_set_phases, phases);
