@@ -10,6 +10,7 @@
 
 #include "../src/conv_equivalent.hpp"
 #include "../src/error.hpp"
+#include "../src/isa.hpp"
 #include "../src/operator.hpp"
 
 struct convt_handle {
@@ -96,6 +97,8 @@ const char* convt_status_string(convt_status status) {
 }
 
 const char* convt_last_error(void) { return t_last_error; }
+
+const char* convt_cpu_isa(void) { return convt::isa_name(convt::active_isa()); }
 
 const char* convt_algorithm_name(int32_t algorithm) {
   switch (algorithm) {

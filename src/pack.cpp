@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "kernels.hpp"
 #include "lowering/gemm_kernel.hpp"
 
 namespace convt {
@@ -71,6 +72,10 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
 }  // namespace
 
 SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
+  return pack_subpixel(l, weight, active_isa());
+}
+
+SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight, Isa isa) {
   SubpixelWeights s;
   s.ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
   s.pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
@@ -97,11 +102,16 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
   s.offset.resize(static_cast<size_t>(l.groups) * s.chunks.size());
   bool deep = true;
   for (const PhaseChunk& c : s.chunks) deep &= cin_g * c.taps() >= kTallPanelDepth;
-  s.panel = deep ? kTallPanelRows : kPanelRows;
+  const GemmTile& tile = kernels_at(isa).tile;
+  s.isa = isa;
+  s.panel = deep ? tile.tall_rows : tile.rows;
+  const auto panel_of = [&](const PhaseChunk& c) {
+    return panel_rows(static_cast<int64_t>(c.phases.size()) * cout_g, s.panel, tile);
+  };
   int64_t total = 0;
   for (const PhaseChunk& c : s.chunks)
     total += packed_a_floats(static_cast<int64_t>(c.phases.size()) * cout_g, cin_g * c.taps(),
-                             s.panel);
+                             panel_of(c));
   s.data.resize(static_cast<size_t>(total * l.groups));
   std::vector<float> rows;  // one chunk's matrix, row-major, before packing
   int64_t at = 0;
@@ -122,8 +132,8 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
           }
       }
       s.offset[static_cast<size_t>(g) * s.chunks.size() + c] = at;
-      pack_a(m, k, rows.data(), k, s.panel, s.data.data() + at);
-      at += packed_a_floats(m, k, s.panel);
+      pack_a(m, k, rows.data(), k, panel_of(chunk), s.data.data() + at);
+      at += packed_a_floats(m, k, panel_of(chunk));
     }
   return s;
 }

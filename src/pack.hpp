@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "isa.hpp"
 #include "phases.hpp"
 #include "shape.hpp"
 
@@ -60,13 +61,17 @@ struct SubpixelWeights {
   std::vector<std::pair<int64_t, int64_t>> slot;
   std::vector<int64_t> offset;  // start of the (g, c) matrix in data: [g * chunks + c]
   std::vector<float> data;
-  // Rows per packed panel of every matrix here (pack_a's `tall`): 12 where every chunk's K
-  // is at least kTallPanelDepth, else 8 (gemm_kernel.hpp). Channel blocks of a work item
-  // start at multiples of it.
+  // The kernel level the matrices are packed for (kernels.hpp), and the rows per packed
+  // panel of every matrix here: its tile's tall_rows where every chunk's K is at least
+  // kTallPanelDepth, else its rows (a matrix that fits one register block is one panel:
+  // panel_rows in gemm_kernel.hpp). Channel blocks of a work item start at multiples of it.
+  Isa isa = Isa::kBaseline;
   int64_t panel = 8;
 };
 
 bool subpixel_possible(const LayerSpec& layer);
+// Packed for `isa`'s GEMM tile (the level in use when omitted).
 SubpixelWeights pack_subpixel(const LayerSpec& layer, const float* weight);
+SubpixelWeights pack_subpixel(const LayerSpec& layer, const float* weight, Isa isa);
 
 }  // namespace convt

@@ -58,7 +58,7 @@ extern "C" {
 /* ---- Versions ---------------------------------------------------------------------- */
 
 #define CONVT_VERSION_MAJOR 0
-#define CONVT_VERSION_MINOR 1
+#define CONVT_VERSION_MINOR 2
 #define CONVT_VERSION_PATCH 0
 #define CONVT_VERSION_NUMBER \
   (CONVT_VERSION_MAJOR * 10000 + CONVT_VERSION_MINOR * 100 + CONVT_VERSION_PATCH)
@@ -117,6 +117,17 @@ enum {
  * "depthwise", "pointwise"); "unknown" for values this version does not know. Never NULL.
  * Thread-safe. */
 CONVT_API const char* convt_algorithm_name(int32_t algorithm);
+
+/* ---- CPU kernel level ---------------------------------------------------------------- */
+
+/* The level of convt's own kernels in use: "avx512" (AVX-512F), "avx2" (AVX2 + FMA) or
+ * "baseline" (what the compiler targets with no extra flags: SSE2 on x86-64; the only level
+ * on other architectures). Chosen once per process, at the first call into convt that
+ * needs it, from the CPU's features (never its model), and capped by the environment
+ * variable CONVT_MAX_ISA=avx512|avx2|baseline (any case; other values are ignored), as
+ * oneDNN's ONEDNN_MAX_CPU_ISA caps oneDNN. Results agree across levels to float rounding.
+ * A static string: never NULL, never free it. Thread-safe. (Since 0.2.0.) */
+CONVT_API const char* convt_cpu_isa(void);
 
 /* ---- Parameters -------------------------------------------------------------------- */
 

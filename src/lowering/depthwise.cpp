@@ -13,16 +13,17 @@
 #include <cstring>
 #include <vector>
 
-#include "../cpu_dispatch.hpp"
+#include "../kernels.hpp"
 #include "../parallel.hpp"
 #include "../phases.hpp"
+#include "../simd.hpp"
 #include "lowering.hpp"
 
 namespace convt {
 namespace {
 
-// 16 floats: one AVX-512 register, two AVX2 or four SSE registers, whatever the clone targets.
-typedef float Vec16 __attribute__((vector_size(64)));
+// Rows are computed in whole vectors of up to kVec floats (the widest level's); the
+// bordered copy and the row buffers are sized for that, whatever the level.
 constexpr int64_t kVec = 16;
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
@@ -32,8 +33,10 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 // cost as much as the row's 16 multiply-adds).
 constexpr int64_t kRowBlock = 16;
 
+}  // namespace
+
 // Everything about a layer's planes that does not depend on the data, computed once per run.
-struct Geometry {
+struct DepthwiseGeometry {
   DimPhases ph, pw;
   int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
   int64_t top = 0, left = 0, padded_h = 0, padded_w = 0;  // the zero-bordered input copy
@@ -45,7 +48,7 @@ struct Geometry {
   std::vector<Column> cols;
   int64_t even = -1;  // stride 2: the W-phase whose outputs come first in adjacent pairs
 
-  Geometry(const LayerSpec& l, const RunShape& s)
+  DepthwiseGeometry(const LayerSpec& l, const RunShape& s)
       : ph(make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0])),
         pw(make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1])),
         in_h(s.in_h), in_w(s.in_w), out_h(s.out_h), out_w(s.out_w) {
@@ -88,9 +91,14 @@ struct Geometry {
   }
 };
 
-CONVT_TARGET_CLONES("avx512f", "avx2", "default")
-void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, float b, float* out,
-           float* scratch) {
+namespace {
+
+// One plane, in vectors of type Vec (the per-level entry points are below).
+template <typename Vec>
+__attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, const float* x,
+                                                 const float* wk, int64_t kw_n, float b,
+                                                 float* out, float* scratch) {
+  constexpr int64_t L = kLanes<Vec>;
   // The zero-bordered copy of the input plane.
   float* padded = scratch;
   float* acc = scratch + g.padded_h * g.padded_w;
@@ -110,7 +118,7 @@ void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, flo
     for (int64_t q0 = q_first; q0 < q_last; q0 += kRowBlock) {
       const int64_t rows = std::min(kRowBlock, q_last - q0);
       for (int64_t rx = 0; rx < sw; ++rx) {
-        const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
+        const DepthwiseGeometry::Column& c = g.cols[static_cast<size_t>(rx)];
         int count = 0;
         for (const Tap& ty : taps_y) {
           const float* row = padded + (q0 - ty.offset + g.top) * g.padded_w + g.left + c.q0;
@@ -139,30 +147,22 @@ void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, flo
           }
           // Four independent sums at a time: FMA latency, not throughput, bounds one chain.
           int64_t j = 0;
-          for (; j + 4 * kVec <= round_up(c.n, kVec); j += 4 * kVec) {
-            Vec16 s0 = Vec16{} + b, s1 = s0, s2 = s0, s3 = s0;
+          for (; j + 4 * L <= round_up(c.n, L); j += 4 * L) {
+            Vec s0 = Vec{} + b, s1 = s0, s2 = s0, s3 = s0;
             for (int i = 0; i < count; ++i) {
               const float* p = src[i] + shift + j;
-              Vec16 v0, v1, v2, v3;
-              std::memcpy(&v0, p, sizeof v0);
-              std::memcpy(&v1, p + kVec, sizeof v1);
-              std::memcpy(&v2, p + 2 * kVec, sizeof v2);
-              std::memcpy(&v3, p + 3 * kVec, sizeof v3);
-              s0 += w[i] * v0, s1 += w[i] * v1, s2 += w[i] * v2, s3 += w[i] * v3;
+              s0 += w[i] * load<Vec>(p), s1 += w[i] * load<Vec>(p + L);
+              s2 += w[i] * load<Vec>(p + 2 * L), s3 += w[i] * load<Vec>(p + 3 * L);
             }
-            std::memcpy(a + j, &s0, sizeof s0);
-            std::memcpy(a + j + kVec, &s1, sizeof s1);
-            std::memcpy(a + j + 2 * kVec, &s2, sizeof s2);
-            std::memcpy(a + j + 3 * kVec, &s3, sizeof s3);
+            store(a + j, s0);
+            store(a + j + L, s1);
+            store(a + j + 2 * L, s2);
+            store(a + j + 3 * L, s3);
           }
-          for (; j < c.n; j += kVec) {
-            Vec16 sum = Vec16{} + b;
-            for (int i = 0; i < count; ++i) {
-              Vec16 v;
-              std::memcpy(&v, src[i] + shift + j, sizeof v);
-              sum += w[i] * v;
-            }
-            std::memcpy(a + j, &sum, sizeof sum);
+          for (; j < c.n; j += L) {
+            Vec sum = Vec{} + b;
+            for (int i = 0; i < count; ++i) sum += w[i] * load<Vec>(src[i] + shift + j);
+            store(a + j, sum);
           }
         }
       }
@@ -183,7 +183,7 @@ void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, flo
           }
         } else {
           for (int64_t rx = 0; rx < sw; ++rx) {
-            const Geometry::Column& c = g.cols[static_cast<size_t>(rx)];
+            const DepthwiseGeometry::Column& c = g.cols[static_cast<size_t>(rx)];
             const float* a = acc_row + rx * g.acc_stride;
             for (int64_t j = 0; j < c.n; ++j) out_row[c.first + j * sw] = a[j];
           }
@@ -194,6 +194,22 @@ void plane(const Geometry& g, const float* x, const float* wk, int64_t kw_n, flo
 }
 
 }  // namespace
+
+// Per level: the sums' vector (AVX2 runs 16-float sums as pairs of registers: eight
+// independent chains cover its FMA latency).
+#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec)                                             \
+  namespace ns {                                                                          \
+  target void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk, \
+                              int64_t kw_n, float b, float* out, float* scratch) {        \
+    plane<Vec>(g, x, wk, kw_n, b, out, scratch);                                          \
+  }                                                                                       \
+  }
+CONVT_DEPTHWISE_LEVEL(baseline, , Vec8)
+#if CONVT_HAVE_X86_LEVELS
+CONVT_DEPTHWISE_LEVEL(avx2, CONVT_TARGET_AVX2, Vec16)
+CONVT_DEPTHWISE_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16)
+#endif
+#undef CONVT_DEPTHWISE_LEVEL
 
 // The zero border is as wide as the kernel's reach (dilation * (kernel - 1)): keep it sane.
 constexpr int64_t kMaxKernelExtent = 1 << 12;
@@ -216,18 +232,19 @@ bool depthwise_fits(const LayerSpec& l, const RunShape& s) {
 }
 
 size_t depthwise_workspace_per_thread(const LayerSpec& l, const RunShape& s) {
-  return static_cast<size_t>(Geometry(l, s).workspace_floats()) * sizeof(float);
+  return static_cast<size_t>(DepthwiseGeometry(l, s).workspace_floats()) * sizeof(float);
 }
 
 void run_depthwise(const RunArgs& a, int threads, float* workspace) {
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
-  const Geometry g(l, s);
+  const DepthwiseGeometry g(l, s);
+  const auto plane_fn = kernels().depthwise_plane;
   const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   const int64_t per_thread = g.workspace_floats();
   parallel_for(s.batch * l.out_channels, threads, [&](int64_t item, int slot) {
     const int64_t c = item % l.out_channels;
-    plane(g, a.input + item * in_plane, a.weight + c * l.kernel_area(), l.kernel[1],
+    plane_fn(g, a.input + item * in_plane, a.weight + c * l.kernel_area(), l.kernel[1],
           a.bias ? a.bias[c] : 0.0f, a.output + item * out_plane, workspace + slot * per_thread);
   });
 }

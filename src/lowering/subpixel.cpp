@@ -30,9 +30,9 @@
 #include <numeric>
 
 #include "../checked.hpp"
-#include "../cpu_dispatch.hpp"
 #include "../pack.hpp"
 #include "../parallel.hpp"
+#include "../simd.hpp"
 #include "gemm_kernel.hpp"
 #include "lowering.hpp"
 
@@ -82,45 +82,22 @@ Range chunk_range(const PhaseChunk& c, const DimPhases& d, int64_t out, bool row
   return r;
 }
 
-typedef float Vec16 __attribute__((vector_size(64)));
-typedef float Vec8 __attribute__((vector_size(32)));
-typedef float Vec4 __attribute__((vector_size(16)));
-
-// The two halves of e and f interleaved: lo = e0 f0 e1 f1 ..., hi = the same from the
-// middle. __builtin_shufflevector: GCC 12+ and clang (GCC's __builtin_shuffle is GCC-only).
-__attribute__((always_inline)) inline void zip(const Vec16& e, const Vec16& f, Vec16& lo,
-                                               Vec16& hi) {
-  lo = __builtin_shufflevector(e, f, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-  hi = __builtin_shufflevector(e, f, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15,
-                               31);
-}
-__attribute__((always_inline)) inline void zip(const Vec8& e, const Vec8& f, Vec8& lo, Vec8& hi) {
-  lo = __builtin_shufflevector(e, f, 0, 8, 1, 9, 2, 10, 3, 11);
-  hi = __builtin_shufflevector(e, f, 4, 12, 5, 13, 6, 14, 7, 15);
-}
-__attribute__((always_inline)) inline void zip(const Vec4& e, const Vec4& f, Vec4& lo, Vec4& hi) {
-  lo = __builtin_shufflevector(e, f, 0, 4, 1, 5);
-  hi = __builtin_shufflevector(e, f, 2, 6, 3, 7);
-}
-
-// out[2j] = e[j] + bias, out[2j + 1] = f[j] + bias for j < the vectors' width. (memcpy:
-// unaligned loads and stores; a type's alignment attribute does not survive a template.)
+// out[2j] = e[j] + bias, out[2j + 1] = f[j] + bias for j < the vector's width.
 template <typename Vec>
 __attribute__((always_inline)) inline void interleave2(float* out, const float* e_src,
                                                        const float* f_src, float bias) {
-  Vec e, f, lo, hi;
-  std::memcpy(&e, e_src, sizeof e);
-  std::memcpy(&f, f_src, sizeof f);
-  zip(e + bias, f + bias, lo, hi);
-  std::memcpy(out, &lo, sizeof lo);
-  std::memcpy(out + sizeof lo / sizeof(float), &hi, sizeof hi);
+  Vec lo, hi;
+  zip(load<Vec>(e_src) + bias, load<Vec>(f_src) + bias, lo, hi);
+  store(out, lo);
+  store(out + kLanes<Vec>, hi);
 }
 
 // One output row from its sw phase rows: out[o] = c[at[rx] + qx] + bias, where
 // o + pw = qx * sw + rx (at[rx]: where phase rx's row sits in c, less its first qx; phases
 // with no outputs in the row are never read). The row is written front to back: stride 2
-// interleaves 16, 8 or 4 values of each phase per step in registers; larger strides read
-// the sw phases of one qx by index, one float at a time.
+// interleaves a Wide vector of each phase per step in registers, then narrower ones;
+// larger strides read the sw phases of one qx by index, one float at a time.
+template <typename Wide>
 __attribute__((always_inline)) inline void interleave_row(float* out, int64_t out_w,
                                                           int64_t pw, int64_t sw,
                                                           const float* c, const int64_t* at,
@@ -133,16 +110,19 @@ __attribute__((always_inline)) inline void interleave_row(float* out, int64_t ou
     const float* first = c + at[r0] + pw / 2;
     const float* second = c + at[1 - r0] + (pw + 1) / 2;
     int64_t o = 0;
-    for (; o + 32 <= out_w; o += 32)
-      interleave2<Vec16>(out + o, first + o / 2, second + o / 2, bias);
-    if (o + 16 <= out_w) {
-      interleave2<Vec8>(out + o, first + o / 2, second + o / 2, bias);
-      o += 16;
-    }
-    if (o + 8 <= out_w) {
-      interleave2<Vec4>(out + o, first + o / 2, second + o / 2, bias);
-      o += 8;
-    }
+    constexpr int64_t kStep = 2 * kLanes<Wide>;
+    for (; o + kStep <= out_w; o += kStep)
+      interleave2<Wide>(out + o, first + o / 2, second + o / 2, bias);
+    if constexpr (kStep > 16)
+      if (o + 16 <= out_w) {
+        interleave2<Vec8>(out + o, first + o / 2, second + o / 2, bias);
+        o += 16;
+      }
+    if constexpr (kStep > 8)
+      if (o + 8 <= out_w) {
+        interleave2<Vec4>(out + o, first + o / 2, second + o / 2, bias);
+        o += 8;
+      }
     // o is even here: whole pairs, then a last odd value. (Not one loop choosing first or
     // second by o's parity: GCC 12 with -fsanitize=undefined miscompiled that, wrong values.)
     for (; o + 2 <= out_w; o += 2) {
@@ -171,22 +151,41 @@ __attribute__((always_inline)) inline void interleave_row(float* out, int64_t ou
 // out + co * out_plane + q * row_step, phase px's row of it at c + at0[px] + co *
 // co_step[px] + q * q_step[px]; bias: one value per channel, or nullptr. One call per work
 // item: a call per row (56 values in grouped) cost as much as a tenth of the interleave.
-CONVT_TARGET_CLONES("avx512f", "avx2", "default")
-void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,
-                     int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,
-                     const int64_t* at0, const int64_t* co_step, const int64_t* q_step,
-                     const float* bias) {
+// (The per-level entry points, kernels.hpp, are below.)
+template <typename Wide>
+__attribute__((always_inline)) inline void interleave_rows_impl(
+    float* out, int64_t out_plane, int64_t row_step, int64_t channels, int64_t rows,
+    int64_t out_w, int64_t pw, int64_t sw, const float* c, const int64_t* at0,
+    const int64_t* co_step, const int64_t* q_step, const float* bias) {
   int64_t at[kMaxPhaseStride];
   for (int64_t co = 0; co < channels; ++co) {
     const float b = bias ? bias[co] : 0.0f;
     for (int64_t q = 0; q < rows; ++q) {
       for (int64_t px = 0; px < sw; ++px) at[px] = at0[px] + co * co_step[px] + q * q_step[px];
-      interleave_row(out + co * out_plane + q * row_step, out_w, pw, sw, c, at, b);
+      interleave_row<Wide>(out + co * out_plane + q * row_step, out_w, pw, sw, c, at, b);
     }
   }
 }
 
 }  // namespace
+
+#define CONVT_INTERLEAVE_LEVEL(ns, target, Vec)                                               \
+  namespace ns {                                                                             \
+  target void interleave_rows(float* out, int64_t out_plane, int64_t row_step,              \
+                              int64_t channels, int64_t rows, int64_t out_w, int64_t pw,     \
+                              int64_t sw, const float* c, const int64_t* at0,                \
+                              const int64_t* co_step, const int64_t* q_step,                 \
+                              const float* bias) {                                           \
+    interleave_rows_impl<Vec>(out, out_plane, row_step, channels, rows, out_w, pw, sw, c,    \
+                              at0, co_step, q_step, bias);                                   \
+  }                                                                                          \
+  }
+CONVT_INTERLEAVE_LEVEL(baseline, , Vec4)
+#if CONVT_HAVE_X86_LEVELS
+CONVT_INTERLEAVE_LEVEL(avx2, CONVT_TARGET_AVX2, Vec8)
+CONVT_INTERLEAVE_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16)
+#endif
+#undef CONVT_INTERLEAVE_LEVEL
 
 SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w,
                              int max_threads) {
@@ -340,6 +339,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
   const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
+  const KernelLevel& kl = kernels_at(w.isa);  // the level the weights were packed for
 
   // Each thread's slab (plan_subpixel) starts its scratch, after 16 floats that hold the
   // key n * groups + g of the planes in it (-1: none yet this run).
@@ -448,29 +448,27 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
                             qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h &&
                             !rows_crowd_cache_sets(in_plane * 4, cin_g);
-      // B's layout, by the work of the GEMM (work16 below):
+      // B's layout, by the work of the GEMM (work below):
       //   bordered, flat:  the copy's rows back to back, N = rows * (cols_n + ax_max): the
       //                    ax_max columns between rows are computed and dropped;
       //   bordered, by row: one GEMM per output row, N = cols_n (no dropped columns, but a
-      //                    partial block per row where cols_n is not a multiple of 32);
+      //                    partial block per row where cols_n is not a multiple of the tile);
       //   im2col:          exact N, for a copy per tap.
       // The cheaper bordered layout wins if it does at most 1/8 more work than the im2col
       // (dcgan's 8-wide rows: bordered 10 of every 8 columns, so im2col); dilated's 32-wide
       // rows with 4 columns of reach run by row, the copy per tap saved.
-      // The GEMM's work for `cols` columns, in 16-column units: 2 per 32-wide block, and a
-      // 16-wide block at the right edge counts 1.2 (the kernel alone, K 1024: 218 GFLOP/s
-      // 16 wide against 265 32 wide; b8_k4s2's 16-wide rows ran by row, 16 blocks of 16,
-      // and now run flat, 9 blocks of 32 for every 8 of its 18-float pitch: 9-13 % faster,
-      // fcn32s 6-8 %).
-      const auto work16 = [](int64_t cols) {
-        const int64_t edge = cols % 32;
-        return 10 * (cols / 32 * 2) + (edge == 0 ? 0 : edge > 16 ? 20 : 12);
+      // The GEMM's work for `cols` columns, in half-tile units: 2 per whole tile-wide block,
+      // and a right-edge block of at most half a tile counts 1.2 (one vector wide, it runs
+      // slower per column than two).
+      const auto work = [nr = kl.tile.cols](int64_t cols) {
+        const int64_t edge = cols % nr;
+        return 10 * (cols / nr * 2) + (edge == 0 ? 0 : edge > nr / 2 ? 20 : 12);
       };  // (tenths)
       // Of the bordered rows: the input's bordered once, or the item's own copy.
       const int64_t bpitch = slab ? t.pad_pitch : cols_n + ax_max;
-      const int64_t flat = work16(rows * bpitch), by_row = rows * work16(cols_n);
+      const int64_t flat = work(rows * bpitch), by_row = rows * work(cols_n);
       const bool bordered =
-          !direct_b && 8 * std::min(flat, by_row) <= 9 * work16(rows * cols_n);
+          !direct_b && 8 * std::min(flat, by_row) <= 9 * work(rows * cols_n);
       const bool row_gemms = bordered && by_row < flat;
       // C's rows: flat GEMMs over the bordered copy keep its pitch (the ax_max columns
       // between rows are computed and not stored), the others are exact.
@@ -560,6 +558,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
                         co0 * phases * k;
+      const int64_t h = panel_rows(phases * cout_g, w.panel, kl.tile);  // A's panel rows
       // Stride 2 with one chunk holding both column phases of the row residue, their
       // outputs exactly the output rows (no padding in W, outputs 2 x the chunk's columns,
       // rows a multiple of the GEMM's 32-column blocks): the GEMM zips each channel's two
@@ -581,7 +580,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         dst.ldo = out_plane;
         dst.row_step = sh * s.out_w;
         dst.width = cols_n;
-        gemm_packed_zip2(m, n_cols, k, wp, phases * cout_g, w.panel, b_rows, pair_bias, dst);
+        kl.gemm_packed_zip2(m, n_cols, k, wp, h, b_rows, pair_bias, dst);
         return;  // the set's only chunk: the item is done
       }
       const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
@@ -598,10 +597,10 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const float* c_bias = direct_c && bias ? bias + co0 : nullptr;
       if (row_gemms) {
         for (int64_t r = 0; r < rows; ++r)
-          gemm_packed(m, cols_n, k, wp, phases * cout_g, w.panel, b_rows, r * bpitch,
+          kl.gemm_packed(m, cols_n, k, wp, h, b_rows, r * bpitch,
                       c_mat + r * cols_n, ldc, /*b_padded=*/true, c_bias);
       } else {
-        gemm_packed(m, n_cols, k, wp, phases * cout_g, w.panel, b_rows, 0, c_mat, ldc,
+        kl.gemm_packed(m, n_cols, k, wp, h, b_rows, 0, c_mat, ldc,
                     /*b_padded=*/!direct_b, c_bias);
       }
       done[pos] = {c_mat, phases, ldc, width, qx0};
@@ -630,7 +629,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
           const int64_t y0 = std::max(qy0, w.ph.q_begin(res_y));
           const int64_t y1 = std::min(qy1, w.ph.q_end(res_y, s.out_h));
           if (y0 < y1)
-            interleave_rows(out + co0 * out_plane + (y0 * sh + res_y - l.padding[0]) * s.out_w,
+            kl.interleave_rows(out + co0 * out_plane + (y0 * sh + res_y - l.padding[0]) * s.out_w,
                             out_plane, sh * s.out_w, cos, y1 - y0, s.out_w, l.padding[1], sw,
                             c_mat + (y0 - qy0) * width, at0, co_step, q_step,
                             bias ? bias + co0 : nullptr);
@@ -675,7 +674,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       co_step[px] = d.phases * d.ldc;
       q_step[px] = d.width;
     }
-    interleave_rows(out + co0 * out_plane + (qy0 * sh + py - l.padding[0]) * s.out_w,
+    kl.interleave_rows(out + co0 * out_plane + (qy0 * sh + py - l.padding[0]) * s.out_w,
                     out_plane, sh * s.out_w, cos, rows, s.out_w, l.padding[1], sw, c_area, at0,
                     co_step, q_step, bias ? bias + co0 : nullptr);
   });

@@ -1,0 +1,34 @@
+#include "kernels.hpp"
+
+namespace convt {
+namespace {
+
+// The levels, in Isa order.
+#define CONVT_LEVEL(isa, ns)                                                              \
+  KernelLevel {                                                                           \
+    isa, ns::kTile, ns::gemm_packed, ns::gemm_packed_zip2, ns::interleave_rows,          \
+        ns::depthwise_plane                                                               \
+  }
+const KernelLevel kLevels[] = {
+    CONVT_LEVEL(Isa::kBaseline, baseline),
+#if CONVT_HAVE_X86_LEVELS
+    CONVT_LEVEL(Isa::kAvx2, avx2),
+    CONVT_LEVEL(Isa::kAvx512, avx512),
+#endif
+};
+#undef CONVT_LEVEL
+constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
+
+}  // namespace
+
+const KernelLevel& kernels_at(Isa isa) {
+  const int i = static_cast<int>(isa);
+  return kLevels[i < kLevelCount ? i : 0];
+}
+
+const KernelLevel& kernels() {
+  static const KernelLevel& level = kernels_at(active_isa());
+  return level;
+}
+
+}  // namespace convt

@@ -1,0 +1,79 @@
+// convt's own kernels, one set per level (isa.hpp), in one table (kernels.cpp), the way
+// XNNPACK keeps a gemm config per ISA: each level's GEMM tile fits its register file, and
+// its routines are compiled for its instruction set (a target attribute per function, so
+// nothing built for a higher level can run on a CPU without it). Everything that
+// vectorizes goes through kernels(): the level is chosen once per process.
+#pragma once
+
+#include <cstdint>
+
+#include "isa.hpp"
+
+namespace convt {
+
+// The register tile of a level's GEMM kernel (lowering/gemm_kernel.hpp): A is packed in
+// panels of `rows` rows (`tall_rows` where every matrix of a layer is deep, see
+// kTallPanelDepth), a block of C is at most `max_rows` x `cols` and keeps its
+// max_rows * cols / lanes accumulators in registers; cols is two vectors of the level.
+struct GemmTile {
+  int64_t rows, tall_rows, max_rows, cols;
+};
+
+// A zipping store for gemm_packed_zip2 (lowering/gemm_kernel.hpp).
+struct Zip2Store {
+  float* out = nullptr;
+  int64_t ldo = 0, row_step = 0, width = 0;
+};
+struct DepthwiseGeometry;  // lowering/depthwise.cpp
+
+// The routines every level provides; their contracts are in the headers named.
+#define CONVT_LEVEL_KERNELS                                                                   \
+  /* lowering/gemm_kernel.hpp */                                                              \
+  void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,        \
+                   const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,         \
+                   bool b_padded, const float* bias);                                         \
+  void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,   \
+                        const float* const* b_rows, const float* bias, const Zip2Store& out); \
+  /* lowering/subpixel.cpp */                                                                 \
+  void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,    \
+                       int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,   \
+                       const int64_t* at0, const int64_t* co_step, const int64_t* q_step,     \
+                       const float* bias);                                                    \
+  /* lowering/depthwise.cpp */                                                                \
+  void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk,          \
+                       int64_t kw_n, float b, float* out, float* scratch);
+
+// Each level's tile (its kernels are compiled from these).
+namespace baseline {
+constexpr GemmTile kTile{6, 6, 6, 8};  // SSE / NEON: 16 registers of 4 floats
+CONVT_LEVEL_KERNELS
+}  // namespace baseline
+#if defined(__x86_64__)
+#define CONVT_HAVE_X86_LEVELS 1
+namespace avx2 {
+constexpr GemmTile kTile{6, 6, 6, 16};  // 16 ymm: 12 accumulators, 2 of B, 1 of A
+CONVT_LEVEL_KERNELS
+}  // namespace avx2
+namespace avx512 {
+constexpr GemmTile kTile{8, 12, 12, 32};  // 32 zmm: up to 24 accumulators
+CONVT_LEVEL_KERNELS
+}  // namespace avx512
+#define CONVT_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define CONVT_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#endif
+
+struct KernelLevel {
+  Isa isa;
+  GemmTile tile;
+  decltype(&baseline::gemm_packed) gemm_packed;
+  decltype(&baseline::gemm_packed_zip2) gemm_packed_zip2;
+  decltype(&baseline::interleave_rows) interleave_rows;
+  decltype(&baseline::depthwise_plane) depthwise_plane;
+};
+
+// The kernels of the level in use (active_isa()).
+const KernelLevel& kernels();
+// The kernels of a given level (for tests); that level must be one the CPU supports.
+const KernelLevel& kernels_at(Isa isa);
+
+}  // namespace convt
