@@ -373,6 +373,40 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v && *v ? std::string(v) : fallback;
 }
 
+// The CPU's model name (/proc/cpuinfo on Linux; "unknown" elsewhere).
+std::string cpu_model() {
+  std::FILE* f = std::fopen("/proc/cpuinfo", "r");
+  if (!f) return "unknown";
+  char line[512];
+  std::string model = "unknown";
+  while (std::fgets(line, sizeof line, f)) {
+    const std::string l(line);
+    const auto colon = l.find(':');
+    if (colon != std::string::npos && l.compare(0, 10, "model name") == 0) {
+      model = l.substr(colon + 2);
+      while (!model.empty() && (model.back() == '\n' || model.back() == ' ')) model.pop_back();
+      break;
+    }
+  }
+  std::fclose(f);
+  return model;
+}
+
+// Where the numbers come from: the CPU, convt's kernel level and what capped it, the peers'
+// caps, OpenBLAS's core and its environment.
+std::string machine_line() {
+  std::string s = "CPU " + cpu_model() + "; convt kernels " + convt_cpu_isa() +
+                  " (CONVT_MAX_ISA=" + env_or("CONVT_MAX_ISA", "<unset>") + ")";
+  for (const char* cap : {"ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY"})
+    if (std::getenv(cap)) s += std::string("; ") + cap + "=" + std::getenv(cap);
+#ifdef CONVT_BENCH_HAVE_OPENBLAS
+  s += std::string("; OpenBLAS core ") + openblas_get_corename();
+#endif
+  s += " (OPENBLAS_CORETYPE=" + env_or("OPENBLAS_CORETYPE", "<unset>") +
+       ", OPENBLAS_L2_SIZE=" + env_or("OPENBLAS_L2_SIZE", "<unset>") + ")";
+  return s;
+}
+
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
@@ -460,9 +494,10 @@ int run_default_mode(const Options& o, const std::vector<Layer>& layers, const s
   } else {
     unsigned hw = std::thread::hardware_concurrency();
     std::printf("convt %s, %u hardware threads, median of %lld runs after %lld warmup%s; "
-                "threads 0 = library default\n\n",
+                "threads 0 = library default\n",
                 convt_version_string(), hw, static_cast<long long>(o.runs),
                 static_cast<long long>(o.warmup), o.check ? ", checked against reference" : "");
+    std::printf("%s\n\n", machine_line().c_str());
     std::printf(row_fmt, name_w, "layer", "output (NxCxHxW)", "algorithm", "threads", "ws MiB",
                 "ms (median)", "GFLOP/s", "max_abs_diff");
     std::printf("%s\n", std::string(name_w + 2 + 17 + 2 + 17 + 2 + 7 + 2 + 8 + 2 + 11 + 2 + 9 + 2 + 12, '-').c_str());
@@ -517,6 +552,8 @@ int run_default_mode(const Options& o, const std::vector<Layer>& layers, const s
                rated, geo);
   if (!o.json.empty()) {
     std::string j = "{\n  \"convt_version\": " + json_string(convt_version_string()) +
+                    ",\n  \"cpu_model\": " + json_string(cpu_model()) +
+                    ",\n  \"convt_isa\": " + json_string(convt_cpu_isa()) +
                     ",\n  \"runs\": " + std::to_string(o.runs) + ",\n  \"warmup\": " + std::to_string(o.warmup) +
                     ",\n  \"rows\": [\n";
     for (size_t i = 0; i < json_rows.size(); ++i) j += "    " + json_rows[i] + (i + 1 < json_rows.size() ? ",\n" : "\n");
@@ -772,10 +809,7 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
                convt_version_string(), threads, hw, static_cast<long long>(o.warmup), static_cast<long long>(o.runs),
                o.quiesce ? "; before each burst: other threads idle, then 5 ms of untimed runs" : "",
                o.check ? "; outputs checked against convt's reference" : "");
-#ifdef CONVT_BENCH_HAVE_OPENBLAS
-  std::fprintf(info, "OpenBLAS core %s (OPENBLAS_CORETYPE=%s, OPENBLAS_L2_SIZE=%s)\n", openblas_get_corename(),
-               env_or("OPENBLAS_CORETYPE", "<unset>").c_str(), env_or("OPENBLAS_L2_SIZE", "<unset>").c_str());
-#endif
+  std::fprintf(info, "%s\n", machine_line().c_str());
   std::fprintf(info, "engines:\n  %-13s convt_run, AUTO and each forced algorithm that can run the layer, num_threads %lld\n",
                "convt", static_cast<long long>(o.threads));
   for (const Column& c : cols) {
@@ -1140,6 +1174,8 @@ int run_peers_mode(const Options& options, const std::vector<Layer>& layers, con
 
   if (!o.json.empty()) {
     std::string j = "{\n  \"convt_version\": " + json_string(convt_version_string()) +
+                    ",\n  \"cpu_model\": " + json_string(cpu_model()) +
+                    ",\n  \"convt_isa\": " + json_string(convt_cpu_isa()) +
                     ",\n  \"threads\": " + std::to_string(threads) + ",\n  \"hardware_threads\": " +
                     std::to_string(hw) + ",\n  \"runs\": " + std::to_string(o.runs) + ",\n  \"warmup\": " +
                     std::to_string(o.warmup) + ",\n  \"openblas_coretype_env\": " +

@@ -4,6 +4,7 @@
 
 #include "checked.hpp"
 #include "error.hpp"
+#include "isa.hpp"
 #include "parallel.hpp"
 
 namespace convt {
@@ -43,8 +44,16 @@ bool depthwise_prefers_subpixel(const LayerSpec& l) {
          l.kernel[1] % l.stride[1] == 0 && l.dilation[0] == 1 && l.dilation[1] == 1;
 }
 
+// At the baseline level (SSE2 on x86-64: no FMA, 4 lanes) convt's own GEMM kernel runs
+// 3-6x below OpenBLAS, which still dispatches to the CPU's best kernels: GEMM + col2im (or
+// POINTWISE) wins every suite layer there but the depthwise ones, where K = 1 per tap keeps
+// OpenBLAS slow too (README "Performance", per level).
+bool own_gemm_kernel_pays() { return active_isa() != Isa::kBaseline; }
+
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
+  if (!own_gemm_kernel_pays() && !depthwise_possible(l))
+    return pointwise_fits(l, s) ? CONVT_ALGORITHM_POINTWISE : CONVT_ALGORITHM_GEMM_COL2IM;
   const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste;
   if (depthwise_possible(l) && depthwise_fits(l, s) &&
       !(subpixel_fits && depthwise_prefers_subpixel(l)))
@@ -62,7 +71,9 @@ int thread_count(const LayerSpec& l, int64_t items) {
 }  // namespace
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
-  return subpixel_possible(l) && (!depthwise_possible(l) || depthwise_prefers_subpixel(l));
+  if (!subpixel_possible(l)) return false;
+  if (depthwise_possible(l)) return depthwise_prefers_subpixel(l);
+  return own_gemm_kernel_pays();
 }
 
 void check_algorithm_possible(const LayerSpec& l) {

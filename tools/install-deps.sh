@@ -7,7 +7,12 @@
 set -euo pipefail
 want=(build-essential cmake pkg-config libopenblas-dev catch2)
 if [[ "${1:-build}" == test ]]; then
-  want+=(python3 python3-numpy python3-torch clang libclang-rt-14-dev libfuzzer-14-dev valgrind golang-go abi-dumper abi-compliance-checker file)
+  # gfortran: libgfortran's linker name, which `pkg-config --static openblas` asks for (the
+  # static consumer test); universal-ctags: abi-dumper runs ctags (a Recommends, which
+  # --no-install-recommends leaves out); cargo: the Rust consumer, unless one is on PATH.
+  want+=(python3 python3-numpy python3-torch clang libclang-rt-14-dev libfuzzer-14-dev valgrind
+         golang-go abi-dumper abi-compliance-checker universal-ctags gfortran file)
+  command -v cargo >/dev/null || want+=(cargo)
 fi
 missing=()
 for pkg in "${want[@]}"; do
