@@ -9,6 +9,15 @@ target_compile_definitions(convt-golden PRIVATE
 add_test(NAME golden
   COMMAND convt-golden --golden-dir ${CMAKE_CURRENT_SOURCE_DIR}/data)
 set_tests_properties(golden PROPERTIES LABELS "golden;quick")
+# Once more at each lower kernel level (exit 77, skipped, on a CPU without it).
+foreach(_level avx2 baseline)
+  add_test(NAME golden_isa_${_level}
+    COMMAND convt-golden --golden-dir ${CMAKE_CURRENT_SOURCE_DIR}/data)
+  set_tests_properties(golden_isa_${_level} PROPERTIES
+    LABELS "golden;isa;isa_${_level}"
+    ENVIRONMENT CONVT_MAX_ISA=${_level}
+    SKIP_RETURN_CODE 77)
+endforeach()
 
 # The live cross-check: a seeded random sweep, convt (loaded with ctypes) against PyTorch.
 # Debian's /usr/bin/python3 is the interpreter with python3-torch; exit code 77 (skipped)
@@ -20,3 +29,16 @@ set_tests_properties(torch_crosscheck PROPERTIES
   LABELS "torch"
   SKIP_RETURN_CODE 77
   TIMEOUT 300)
+# Once more at each lower kernel level: tests/crosscheck_at_isa.py checks that the library
+# runs the level CONVT_MAX_ISA names (77, skipped, on a CPU without it), then runs the
+# cross-check in its place.
+foreach(_level avx2 baseline)
+  add_test(NAME torch_crosscheck_isa_${_level}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/crosscheck_at_isa.py
+            ${PROJECT_SOURCE_DIR}/tools/crosscheck_torch.py $<TARGET_FILE:convt>)
+  set_tests_properties(torch_crosscheck_isa_${_level} PROPERTIES
+    LABELS "torch;isa;isa_${_level}"
+    ENVIRONMENT CONVT_MAX_ISA=${_level}
+    SKIP_RETURN_CODE 77
+    TIMEOUT 300)
+endforeach()

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "isa_check.hpp"
 #include "support.hpp"
 
 #ifndef CONVT_GOLDEN_DIR
@@ -253,6 +254,11 @@ size_t generous_capacity(const Golden& k) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // With CONVT_MAX_ISA=<level>: that level, or skipped (77) on a CPU without it.
+  if (!test::catch_listing_only(argc, argv)) {
+    const int guard = test::isa_guard(argv[0]);
+    if (guard >= 0) return guard;
+  }
   Catch::Session session;
   using Catch::clara::Opt;
   session.cli(session.cli() | Opt(g_golden_dir, "dir")["--golden-dir"](
