@@ -98,6 +98,7 @@ const char* const kUsage =
     "                   [--groups G] [--batch N] [--no-bias] [--name NAME]  (one layer)\n"
     "options: --threads N (0 = library default)  --algorithm auto|gemm_col2im|reference|...|all\n"
     "         --runs R (20)  --warmup W (3)  --csv  --json FILE  --no-check  --help\n"
+    "         --print-isa  print convt's kernel level (convt_cpu_isa(): CONVT_MAX_ISA caps it)\n"
     "         --idle-ms M  (without --peers) sleep M ms before each timed run: a run after\n"
     "                  the application was idle, whose pool threads have gone to sleep\n"
     "         --peers  time convt AUTO, every forced algorithm that can run the layer, and\n"
@@ -1270,10 +1271,11 @@ int main(int argc, char** argv) {
     auto pair_layer = [&](int64_t* field) { layer_flags = true, parse_pair(flag, value(), field); };
     bool takes_no_value = flag == "--help" || flag == "-h" || flag == "--csv" || flag == "--no-check" ||
                           flag == "--no-bias" || flag == "--peers" || flag == "--with-reference" ||
-                          flag == "--verbose" || flag == "--no-quiesce";
+                          flag == "--verbose" || flag == "--no-quiesce" || flag == "--print-isa";
     if (takes_no_value && has_inline) usage_error(flag + " takes no value");
 
     if (flag == "--help" || flag == "-h") { std::fputs(kUsage, stdout); return 0; }
+    else if (flag == "--print-isa") { std::puts(convt_cpu_isa()); return 0; }
     else if (flag == "--suite") o.suite = value(), suite_flags = true;
     else if (flag == "--filter") o.filter = value(), suite_flags = true;
     else if (flag == "--threads") o.threads = int_value(0);

@@ -3,13 +3,19 @@
 #   1. the layer suite (bench/shapes.txt) with the environment as it is,
 #   2. the same suite with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that one
 #      command (OpenBLAS's own CPU detection, as a user's machine runs it),
-#   3. the held-out layers (bench/heldout.txt) once, environment as it is.
+#   3. the held-out layers (bench/heldout.txt) once, environment as it is,
+#   4. with --levels, the suite at each lower kernel level (below).
 # With --peers (oneDNN, XNNPACK, PyTorch, ONNX Runtime, OpenVINO; installed by
 # tools/bench-setup.sh) whenever at least one peer is installed; without, convt alone.
 # Extra arguments go to every convt-bench run (see convt-bench --help), e.g. --threads 1.
 # CONVT_BENCH_PEERS=0 never adds --peers. CONVT_BUILD_JOBS sets the build's -j.
+# --levels (first argument): then also the suite at each lower kernel level this CPU has
+# (CONVT_MAX_ISA=avx2, baseline), the peers that allow it capped alike
+# (ONEDNN_MAX_CPU_ISA, ATEN_CPU_CAPABILITY; XNNPACK, ONNX Runtime and OpenVINO have no cap).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+levels=0
+if [[ ${1:-} == --levels ]]; then levels=1; shift; fi
 bash tools/install-deps.sh build
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"${CONVT_BUILD_JOBS:-$(nproc)}" --target convt-bench
@@ -43,4 +49,18 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bench" "${mode[@]}" "$@" || statu
 echo
 echo "=== 3/3  held-out layers bench/heldout.txt, environment as it is"
 "$bench" "${mode[@]}" --suite bench/heldout.txt "$@" || status=$?
+if ((levels)); then
+  best=$(env -u CONVT_MAX_ISA "$bench" --print-isa)
+  lower=()
+  case $best in avx512) lower=(avx2 baseline) ;; avx2) lower=(baseline) ;; esac
+  for level in "${lower[@]}"; do
+    case $level in
+      avx2) caps=(ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2) ;;
+      *) caps=(ONEDNN_MAX_CPU_ISA=SSE41 ATEN_CPU_CAPABILITY=default) ;;
+    esac
+    echo
+    echo "=== level $level: suite bench/shapes.txt, CONVT_MAX_ISA=$level ${caps[*]}"
+    env CONVT_MAX_ISA="$level" "${caps[@]}" "$bench" "${mode[@]}" "$@" || status=$?
+  done
+fi
 exit "$status"
