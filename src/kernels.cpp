@@ -31,4 +31,6 @@ const KernelLevel& kernels() {
   return level;
 }
 
+bool own_gemm_kernel_pays() { return kernels().isa != Isa::kBaseline; }
+
 }  // namespace convt

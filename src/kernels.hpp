@@ -73,6 +73,11 @@ struct KernelLevel {
 
 // The kernels of the level in use (active_isa()).
 const KernelLevel& kernels();
+
+// Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every level but
+// the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS, which
+// still dispatches to the CPU's best kernels (README "Performance", per level).
+bool own_gemm_kernel_pays();
 // The kernels of a given level (for tests); that level must be one the CPU supports.
 const KernelLevel& kernels_at(Isa isa);
 

@@ -4,7 +4,7 @@
 
 #include "checked.hpp"
 #include "error.hpp"
-#include "isa.hpp"
+#include "kernels.hpp"
 #include "parallel.hpp"
 
 namespace convt {
@@ -44,14 +44,10 @@ bool depthwise_prefers_subpixel(const LayerSpec& l) {
          l.kernel[1] % l.stride[1] == 0 && l.dilation[0] == 1 && l.dilation[1] == 1;
 }
 
-// At the baseline level (SSE2 on x86-64: no FMA, 4 lanes) convt's own GEMM kernel runs
-// 3-6x below OpenBLAS, which still dispatches to the CPU's best kernels: GEMM + col2im (or
-// POINTWISE) wins every suite layer there but the depthwise ones, where K = 1 per tap keeps
-// OpenBLAS slow too (README "Performance", per level).
-bool own_gemm_kernel_pays() { return active_isa() != Isa::kBaseline; }
-
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
+  // At the baseline level GEMM + col2im (or POINTWISE) wins every suite layer but the
+  // depthwise ones, where K = 1 per tap keeps OpenBLAS slow too.
   if (!own_gemm_kernel_pays() && !depthwise_possible(l))
     return pointwise_fits(l, s) ? CONVT_ALGORITHM_POINTWISE : CONVT_ALGORITHM_GEMM_COL2IM;
   const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste;

@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "../checked.hpp"
+#include "../kernels.hpp"
 #include "../parallel.hpp"
 #include "lowering.hpp"
 
@@ -118,7 +119,10 @@ GemmCol2imTiling plan_gemm_col2im(const LayerSpec& l, const RunShape& s) {
   t.direct_output = pixels == 1 && s.out_h == l.kernel[0] && s.out_w == l.kernel[1] &&
                     l.padding[0] == 0 && l.padding[1] == 0 && l.dilation[0] == 1 &&
                     l.dilation[1] == 1;
-  if (t.direct_output) return t;
+  if (t.direct_output) {  // the row addresses of the weight matrix (below)
+    t.bytes_per_thread = (static_cast<size_t>(l.in_per_group()) * sizeof(float*) + 63) / 64 * 64;
+    return t;
+  }
   t.bytes_per_thread = static_cast<size_t>(rows * t.pixel_tile) * sizeof(float);
   t.bytes_per_thread = (t.bytes_per_thread + 63) / 64 * 64;
   return t;
@@ -143,9 +147,20 @@ void run_gemm_col2im(const RunArgs& a, const GemmCol2imTiling& t, int threads,
     const float* w_g = a.weight + g * cin_g * m_full + co0 * area;  // K x M, lda = m_full
     const float* x_g = a.input + (n * l.in_channels + g * cin_g) * pixels;
     if (t.direct_output) {  // out_plane == area: the columns are the output planes
-      cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(cin_g),
-                  static_cast<int>(co_count * area), 1.0f, w_g, static_cast<int>(m_full), x_g,
-                  1, 0.0f, out, 1);
+      if (own_gemm_kernel_pays()) {
+        // out (1 x M) = x (1 x K) * W_g (K x M) on convt's GEMM kernel: A = x (one row is
+        // its own packing), B = the weight rows read in place. (OpenBLAS's sgemv ran this
+        // 2-3x slower where its CPU detection fell back to old kernels.)
+        const float** w_rows = reinterpret_cast<const float**>(
+            workspace + slot * (t.bytes_per_thread / sizeof(float)));
+        for (int64_t ci = 0; ci < cin_g; ++ci) w_rows[ci] = w_g + ci * m_full;
+        kernels().gemm_packed(1, co_count * area, cin_g, x_g, 1, w_rows, 0, out, 0,
+                              /*b_padded=*/false, nullptr);
+      } else {
+        cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(cin_g),
+                    static_cast<int>(co_count * area), 1.0f, w_g, static_cast<int>(m_full),
+                    x_g, 1, 0.0f, out, 1);
+      }
       if (a.bias)
         for (int64_t c = 0; c < co_count; ++c)
           for (int64_t i = 0; i < out_plane; ++i) out[c * out_plane + i] += a.bias[co_first + c];
