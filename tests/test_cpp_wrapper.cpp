@@ -33,4 +33,5 @@ TEST_CASE("convt.hpp: Layer runs, moves, and throws convt::Error", "[cpp][quick]
   }
   CHECK_THROWS_AS(convt::Layer(convt::Params(16, 33, 0), w.data()), convt::Error);
   CHECK(convt::version() == convt_version_string());
+  CHECK(convt::cpu_isa() == convt_cpu_isa());
 }

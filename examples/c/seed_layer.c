@@ -67,8 +67,9 @@ int main(int argc, char** argv) {
     if (d > max_diff) max_diff = d;
     sum += y[i];
   }
-  printf("convt %s: output %lldx%lldx%lldx%lld via %s, sum %.4f, max |auto - reference| %.3g\n",
-         convt_version_string(), (long long)out_shape[0], (long long)out_shape[1],
+  printf("convt %s (%s kernels): output %lldx%lldx%lldx%lld via %s, sum %.4f, "
+         "max |auto - reference| %.3g\n",
+         convt_version_string(), convt_cpu_isa(), (long long)out_shape[0], (long long)out_shape[1],
          (long long)out_shape[2], (long long)out_shape[3], convt_algorithm_name(algorithm), sum,
          max_diff);
   convt_destroy(fast);

@@ -106,6 +106,7 @@ def _load(path):
     for name, res, args in [
         ("convt_version_number", ctypes.c_uint, []),
         ("convt_version_string", ctypes.c_char_p, []),
+        ("convt_cpu_isa", ctypes.c_char_p, []),
         ("convt_status_string", ctypes.c_char_p, [ctypes.c_int32]),
         ("convt_last_error", ctypes.c_char_p, []),
         ("convt_algorithm_name", ctypes.c_char_p, [ctypes.c_int32]),
@@ -130,6 +131,11 @@ _lib = _load(library_path)
 def version():
     """The linked library's "major.minor.patch"."""
     return _lib.convt_version_string().decode()
+
+
+def cpu_isa():
+    """The kernel level in use: "avx512", "avx2" or "baseline" (CONVT_MAX_ISA caps it)."""
+    return _lib.convt_cpu_isa().decode()
 
 
 def _check(function, status):

@@ -77,6 +77,7 @@ class Library(unittest.TestCase):
 
     def test_version(self):
         self.assertTrue(convt.version().startswith("0."), convt.version())
+        self.assertIn(convt.cpu_isa(), ("avx512", "avx2", "baseline"))
 
     def test_loaded_from_expected_prefix(self):
         prefix = os.environ.get("CONVT_EXPECT_PREFIX")
@@ -203,7 +204,7 @@ class AgainstPyTorch(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    print(f"convt {convt.version()} from {convt.library_path}; numpy "
+    print(f"convt {convt.version()} ({convt.cpu_isa()} kernels) from {convt.library_path}; numpy "
           f"{'yes' if np is not None else 'no'}, torch "
           f"{torch.__version__ if torch is not None else 'no'}", file=sys.stderr)
     unittest.main(verbosity=2)
