@@ -93,8 +93,8 @@ struct DepthwiseGeometry {
 
 namespace {
 
-// One plane, in vectors of type Vec (the per-level entry points are below).
-template <typename Vec>
+// One plane, in vectors of type Vec, S sums at a time (the per-level entry points are below).
+template <typename Vec, int S>
 __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, const float* x,
                                                  const float* wk, int64_t kw_n, float b,
                                                  float* out, float* scratch) {
@@ -145,19 +145,19 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
             }
             continue;
           }
-          // Four independent sums at a time: FMA latency, not throughput, bounds one chain.
+          // S independent sums at a time: FMA latency, not throughput, bounds one chain.
           int64_t j = 0;
-          for (; j + 4 * L <= round_up(c.n, L); j += 4 * L) {
-            Vec s0 = Vec{} + b, s1 = s0, s2 = s0, s3 = s0;
+          for (; j + S * L <= round_up(c.n, L); j += S * L) {
+            Vec sum[S];
+#pragma GCC unroll 8
+            for (int u = 0; u < S; ++u) sum[u] = Vec{} + b;
             for (int i = 0; i < count; ++i) {
               const float* p = src[i] + shift + j;
-              s0 += w[i] * load<Vec>(p), s1 += w[i] * load<Vec>(p + L);
-              s2 += w[i] * load<Vec>(p + 2 * L), s3 += w[i] * load<Vec>(p + 3 * L);
+#pragma GCC unroll 8
+              for (int u = 0; u < S; ++u) sum[u] += w[i] * load<Vec>(p + u * L);
             }
-            store(a + j, s0);
-            store(a + j + L, s1);
-            store(a + j + 2 * L, s2);
-            store(a + j + 3 * L, s3);
+#pragma GCC unroll 8
+            for (int u = 0; u < S; ++u) store(a + j + u * L, sum[u]);
           }
           for (; j < c.n; j += L) {
             Vec sum = Vec{} + b;
@@ -195,19 +195,19 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
 
 }  // namespace
 
-// Per level: the sums' vector (AVX2 runs 16-float sums as pairs of registers: eight
-// independent chains cover its FMA latency).
-#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec)                                             \
+// Per level: the sums' vector, one register of the level (a wider generic vector is
+// compiled through memory there), and enough independent sums for its FMA latency.
+#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec, S)                                          \
   namespace ns {                                                                          \
   target void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk, \
                               int64_t kw_n, float b, float* out, float* scratch) {        \
-    plane<Vec>(g, x, wk, kw_n, b, out, scratch);                                          \
+    plane<Vec, S>(g, x, wk, kw_n, b, out, scratch);                                       \
   }                                                                                       \
   }
-CONVT_DEPTHWISE_LEVEL(baseline, , Vec8)
+CONVT_DEPTHWISE_LEVEL(baseline, , Vec4, 8)
 #if CONVT_HAVE_X86_LEVELS
-CONVT_DEPTHWISE_LEVEL(avx2, CONVT_TARGET_AVX2, Vec16)
-CONVT_DEPTHWISE_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16)
+CONVT_DEPTHWISE_LEVEL(avx2, CONVT_TARGET_AVX2, Vec8, 8)
+CONVT_DEPTHWISE_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16, 4)
 #endif
 #undef CONVT_DEPTHWISE_LEVEL
 
