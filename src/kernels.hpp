@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "isa.hpp"
+#include "simd.hpp"
 
 namespace convt {
 
@@ -60,6 +61,15 @@ CONVT_LEVEL_KERNELS
 }  // namespace avx512
 #define CONVT_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define CONVT_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#endif
+
+// Expands M(namespace, target attribute, register vector) once per level: how each kernel
+// file defines its routines for every level from one template.
+#if CONVT_HAVE_X86_LEVELS
+#define CONVT_FOR_EACH_LEVEL(M) \
+  M(baseline, , Vec4) M(avx2, CONVT_TARGET_AVX2, Vec8) M(avx512, CONVT_TARGET_AVX512, Vec16)
+#else
+#define CONVT_FOR_EACH_LEVEL(M) M(baseline, , Vec4)
 #endif
 
 struct KernelLevel {

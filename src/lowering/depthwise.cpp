@@ -195,20 +195,16 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
 
 }  // namespace
 
-// Per level: the sums' vector, one register of the level (a wider generic vector is
-// compiled through memory there), and enough independent sums for its FMA latency.
-#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec, S)                                          \
+// Per level: the sums in one register of the level each (a wider generic vector is
+// compiled through the stack there), and enough independent sums for its FMA latency.
+#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec)                                             \
   namespace ns {                                                                          \
   target void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk, \
                               int64_t kw_n, float b, float* out, float* scratch) {        \
-    plane<Vec, S>(g, x, wk, kw_n, b, out, scratch);                                       \
+    plane<Vec, kLanes<Vec> >= 16 ? 4 : 8>(g, x, wk, kw_n, b, out, scratch);               \
   }                                                                                       \
   }
-CONVT_DEPTHWISE_LEVEL(baseline, , Vec4, 8)
-#if CONVT_HAVE_X86_LEVELS
-CONVT_DEPTHWISE_LEVEL(avx2, CONVT_TARGET_AVX2, Vec8, 8)
-CONVT_DEPTHWISE_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16, 4)
-#endif
+CONVT_FOR_EACH_LEVEL(CONVT_DEPTHWISE_LEVEL)
 #undef CONVT_DEPTHWISE_LEVEL
 
 // The zero border is as wide as the kernel's reach (dilation * (kernel - 1)): keep it sane.

@@ -159,11 +159,7 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
   }                                                                                         \
   }
 
-CONVT_GEMM_LEVEL(baseline, , Vec4)
-#if CONVT_HAVE_X86_LEVELS
-CONVT_GEMM_LEVEL(avx2, CONVT_TARGET_AVX2, Vec8)
-CONVT_GEMM_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16)
-#endif
+CONVT_FOR_EACH_LEVEL(CONVT_GEMM_LEVEL)
 #undef CONVT_GEMM_LEVEL
 
 }  // namespace convt

@@ -180,11 +180,7 @@ __attribute__((always_inline)) inline void interleave_rows_impl(
                               at0, co_step, q_step, bias);                                   \
   }                                                                                          \
   }
-CONVT_INTERLEAVE_LEVEL(baseline, , Vec4)
-#if CONVT_HAVE_X86_LEVELS
-CONVT_INTERLEAVE_LEVEL(avx2, CONVT_TARGET_AVX2, Vec8)
-CONVT_INTERLEAVE_LEVEL(avx512, CONVT_TARGET_AVX512, Vec16)
-#endif
+CONVT_FOR_EACH_LEVEL(CONVT_INTERLEAVE_LEVEL)
 #undef CONVT_INTERLEAVE_LEVEL
 
 SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w,
