@@ -1,5 +1,10 @@
 #include "kernels.hpp"
 
+#include <cblas.h>
+
+#include <cstring>
+#include <initializer_list>
+
 namespace convt {
 namespace {
 
@@ -32,5 +37,22 @@ const KernelLevel& kernels() {
 }
 
 bool own_gemm_kernel_pays() { return kernels().isa != Isa::kBaseline; }
+
+bool blas_is_sse_class() {
+#if defined(__x86_64__)
+  static const bool sse = [] {
+    const char* core = openblas_get_corename();
+    if (!core) return false;
+    for (const char* old : {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom",
+                            "Katmai", "Coppermine", "Northwood", "Banias", "Athlon", "Opteron",
+                            "Opteron_SSE3", "Barcelona", "Bobcat", "Nano"})
+      if (std::strcmp(core, old) == 0) return true;
+    return false;
+  }();
+  return sse;
+#else
+  return false;
+#endif
+}
 
 }  // namespace convt

@@ -88,6 +88,11 @@ const KernelLevel& kernels();
 // the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS, which
 // still dispatches to the CPU's best kernels (README "Performance", per level).
 bool own_gemm_kernel_pays();
+
+// Whether OpenBLAS runs SSE-class kernels: an old CPU, or a new one its detection does not
+// know (Debian 12's OpenBLAS 0.3.21 runs this project's Sapphire Rapids-class Xeon as
+// "Prescott"). Read once from openblas_get_corename(); false on other architectures.
+bool blas_is_sse_class();
 // The kernels of a given level (for tests); that level must be one the CPU supports.
 const KernelLevel& kernels_at(Isa isa);
 

@@ -307,3 +307,41 @@ TEST_CASE("an absurdly large but legal output: plans stay overflow-free", "[vali
     convt_destroy(h);
   }
 }
+
+// What AUTO picks at each kernel level (this test runs at every level the CPU has: the
+// isa_* ctest entries): sub-pixel on convt's own kernel at avx2 and avx512; at baseline
+// OpenBLAS's GEMM + col2im, or POINTWISE for 1x1, and the depthwise kernel for depthwise.
+TEST_CASE("AUTO's choice follows the kernel level", "[validation][quick]") {
+  const bool baseline = std::string(convt_cpu_isa()) == "baseline";
+  struct Case {
+    int64_t cin, cout, k, s, p, groups, h;
+    int32_t at_baseline, above;
+  };
+  const Case cases[] = {
+      // DCGAN's 4x4 stride-2 up-sampling
+      {64, 32, 4, 2, 1, 1, 8, CONVT_ALGORITHM_GEMM_COL2IM, CONVT_ALGORITHM_SUBPIXEL},
+      // 1x1 stride 1
+      {32, 32, 1, 1, 0, 1, 8, CONVT_ALGORITHM_POINTWISE, CONVT_ALGORITHM_SUBPIXEL},
+      // depthwise 3x3 stride 1
+      {16, 16, 3, 1, 1, 16, 8, CONVT_ALGORITHM_DEPTHWISE, CONVT_ALGORITHM_DEPTHWISE},
+  };
+  for (const Case& c : cases) {
+    convt_params p;
+    convt_params_init(&p, sizeof p);
+    p.in_channels = c.cin;
+    p.out_channels = c.cout;
+    p.groups = c.groups;
+    p.kernel_size[0] = p.kernel_size[1] = c.k;
+    p.stride[0] = p.stride[1] = c.s;
+    p.padding[0] = p.padding[1] = c.p;
+    std::vector<float> w(static_cast<size_t>(c.cin * (c.cout / c.groups) * c.k * c.k), 0.5f);
+    convt_handle* h = nullptr;
+    REQUIRE(convt_create(&p, w.data(), nullptr, &h) == CONVT_OK);
+    const int64_t in_shape[4] = {1, c.cin, c.h, c.h};
+    int32_t chosen = -1;
+    REQUIRE(convt_selected_algorithm(h, in_shape, nullptr, &chosen) == CONVT_OK);
+    INFO("level " << convt_cpu_isa() << ", kernel " << c.k << ", groups " << c.groups);
+    CHECK(chosen == (baseline ? c.at_baseline : c.above));
+    convt_destroy(h);
+  }
+}
