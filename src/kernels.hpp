@@ -83,6 +83,9 @@ struct KernelLevel {
 
 // The kernels of the level in use (active_isa()).
 const KernelLevel& kernels();
+// The kernels of a given level (packing for a level, tests); that level must be one the
+// CPU supports.
+const KernelLevel& kernels_at(Isa isa);
 
 // Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every level but
 // the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS, which
@@ -93,7 +96,5 @@ bool own_gemm_kernel_pays();
 // know (Debian 12's OpenBLAS 0.3.21 runs this project's Sapphire Rapids-class Xeon as
 // "Prescott"). Read once from openblas_get_corename(); false on other architectures.
 bool blas_is_sse_class();
-// The kernels of a given level (for tests); that level must be one the CPU supports.
-const KernelLevel& kernels_at(Isa isa);
 
 }  // namespace convt

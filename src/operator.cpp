@@ -55,7 +55,7 @@ Operator::Operator(const LayerSpec& layer, const float* weight, const float* bia
   const bool may_subpixel =
       layer.algorithm == CONVT_ALGORITHM_SUBPIXEL ||
       (layer.algorithm == CONVT_ALGORITHM_AUTO && auto_may_use_subpixel(layer));
-  if (may_subpixel) subpixel_ = pack_subpixel(layer, weight);
+  if (may_subpixel) subpixel_ = pack_subpixel(layer, weight, active_isa());
   configure_blas_once();
 }
 

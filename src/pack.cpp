@@ -71,10 +71,6 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
 
 }  // namespace
 
-SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight) {
-  return pack_subpixel(l, weight, active_isa());
-}
-
 SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight, Isa isa) {
   SubpixelWeights s;
   s.ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);

@@ -70,8 +70,7 @@ struct SubpixelWeights {
 };
 
 bool subpixel_possible(const LayerSpec& layer);
-// Packed for `isa`'s GEMM tile (the level in use when omitted).
-SubpixelWeights pack_subpixel(const LayerSpec& layer, const float* weight);
+// Packed for the GEMM tile of `isa` (the level the runs will use: active_isa()).
 SubpixelWeights pack_subpixel(const LayerSpec& layer, const float* weight, Isa isa);
 
 }  // namespace convt
