@@ -83,8 +83,14 @@ __attribute__((always_inline)) inline float fma_chains(int64_t iters, float m, f
 constexpr int kChainsBaseline = 12, kChainsAvx2 = 12, kChainsAvx512 = 16;
 
 __attribute__((noinline)) float peak_baseline(int64_t iters, float m, float a) {
-  return fma_chains<convt::Vec4, kChainsBaseline>(iters, m, a);
+  return fma_chains<convt::CONVT_BASELINE_VEC, kChainsBaseline>(iters, m, a);
 }
+#if CONVT_HAVE_NEON_LEVEL
+constexpr int kChainsNeon = 24;  // of 32 q registers
+__attribute__((noinline)) float peak_neon(int64_t iters, float m, float a) {
+  return fma_chains<convt::Vec4, kChainsNeon>(iters, m, a);
+}
+#endif
 #if CONVT_HAVE_X86_LEVELS
 __attribute__((noinline)) CONVT_TARGET_AVX2 float peak_avx2(int64_t iters, float m, float a) {
   return fma_chains<convt::Vec8, kChainsAvx2>(iters, m, a);
@@ -109,8 +115,12 @@ PeakLoop peak_loop(convt::Isa isa) {
 #if CONVT_HAVE_X86_LEVELS
     case convt::Isa::kAvx512: return {peak_avx512, 16, kChainsAvx512, "Vec16"};
     case convt::Isa::kAvx2: return {peak_avx2, 8, kChainsAvx2, "Vec8"};
+#elif CONVT_HAVE_NEON_LEVEL
+    case convt::Isa::kNeon: return {peak_neon, 4, kChainsNeon, "Vec4"};
 #endif
-    default: return {peak_baseline, 4, kChainsBaseline, "Vec4"};
+    default:
+      return {peak_baseline, convt::kLanes<convt::CONVT_BASELINE_VEC>, kChainsBaseline,
+              convt::kLanes<convt::CONVT_BASELINE_VEC> == 1 ? "Vec1" : "Vec4"};
   }
 }
 
@@ -342,9 +352,6 @@ int main(int argc, char** argv) {
   }
   const convt::Isa best = convt::cpu_best_isa();
   int last_level = static_cast<int>(best);
-#if !CONVT_HAVE_X86_LEVELS
-  last_level = 0;
-#endif
   if (only_level > last_level) {
     std::fprintf(stderr, "convt-kernel-bench: this CPU lacks level %s (its best is %s)\n",
                  convt::isa_name(static_cast<convt::Isa>(only_level)), convt::isa_name(best));

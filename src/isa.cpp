@@ -5,6 +5,11 @@
 #include <cstdlib>
 #include <string>
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 namespace convt {
 namespace {
 
@@ -31,20 +36,28 @@ Isa decide_isa() {
 
 const char* isa_name(Isa isa) {
   switch (isa) {
+#if defined(__aarch64__)
+    case Isa::kNeon: return "neon";
+#elif defined(__x86_64__)
     case Isa::kAvx512: return "avx512";
     case Isa::kAvx2: return "avx2";
+#endif
     default: return "baseline";
   }
 }
 
 Isa cpu_best_isa() {
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__)
   // Feature bits (cpuid, and XGETBV for the operating system's register state), as
   // libgcc's or compiler-rt's resolver reads them.
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (avx2 && __builtin_cpu_supports("avx512f")) return Isa::kAvx512;
   if (avx2) return Isa::kAvx2;
+#elif defined(__aarch64__) && defined(__linux__)
+  if (getauxval(AT_HWCAP) & HWCAP_ASIMD) return Isa::kNeon;
+#elif defined(__aarch64__)
+  return Isa::kNeon;  // ASIMD is part of the architecture's base profile
 #endif
   return Isa::kBaseline;
 }

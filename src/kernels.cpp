@@ -9,18 +9,21 @@ namespace convt {
 namespace {
 
 // The levels, in Isa order.
-#define CONVT_LEVEL(isa, ns)                                                              \
+#define CONVT_LEVEL(isa, measured, ns)                                                    \
   KernelLevel {                                                                           \
-    isa, ns::kTile, ns::gemm_packed, ns::gemm_packed_zip2, ns::interleave_rows,          \
+    isa, measured, ns::kTile, ns::gemm_packed, ns::gemm_packed_zip2, ns::interleave_rows, \
         ns::depthwise_plane                                                               \
   }
 const KernelLevel kLevels[] = {
-    CONVT_LEVEL(Isa::kBaseline, baseline),
+    CONVT_LEVEL(Isa::kBaseline, true, baseline),
 #if CONVT_HAVE_X86_LEVELS
-    CONVT_LEVEL(Isa::kAvx2, avx2),
-    CONVT_LEVEL(Isa::kAvx512, avx512),
+    CONVT_LEVEL(Isa::kAvx2, true, avx2),
+    CONVT_LEVEL(Isa::kAvx512, true, avx512),
+#elif CONVT_HAVE_NEON_LEVEL
+    CONVT_LEVEL(Isa::kNeon, false, neon),
 #endif
 };
+static_assert(sizeof kLevels / sizeof kLevels[0] == kIsaCount, "one entry per level, in order");
 #undef CONVT_LEVEL
 constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
 
@@ -36,7 +39,9 @@ const KernelLevel& kernels() {
   return level;
 }
 
-bool own_gemm_kernel_pays() { return kernels().isa != Isa::kBaseline; }
+bool own_gemm_kernel_pays() {
+  return kernels().isa != Isa::kBaseline && kernels().measured;
+}
 
 bool blas_is_sse_class() {
 #if defined(__x86_64__)

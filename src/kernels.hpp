@@ -44,9 +44,20 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
   void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk,          \
                        int64_t kw_n, float b, float* out, float* scratch);
 
-// Each level's tile (its kernels are compiled from these).
+// Each level's tile (its kernels are compiled from these). The baseline's vector: SSE2's 4
+// floats on x86-64 (in its ABI), one float elsewhere (plain scalar code: on aarch64 a
+// 4-float vector already is NEON, the level above).
 namespace baseline {
-constexpr GemmTile kTile{6, 6, 6, 8};  // SSE / NEON: 16 registers of 4 floats
+#if defined(__x86_64__)
+#define CONVT_BASELINE_VEC Vec4
+constexpr GemmTile kTile{6, 6, 6, 8};  // SSE2: 16 registers of 4 floats
+#elif defined(__aarch64__)
+#define CONVT_BASELINE_VEC Vec1
+constexpr GemmTile kTile{6, 6, 6, 2};  // scalar: 12 of the 32 FP registers accumulate
+#else
+#define CONVT_BASELINE_VEC Vec4
+constexpr GemmTile kTile{6, 6, 6, 8};
+#endif
 CONVT_LEVEL_KERNELS
 }  // namespace baseline
 #if defined(__x86_64__)
@@ -61,19 +72,33 @@ CONVT_LEVEL_KERNELS
 }  // namespace avx512
 #define CONVT_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define CONVT_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#elif defined(__aarch64__)
+#define CONVT_HAVE_NEON_LEVEL 1
+namespace neon {
+constexpr GemmTile kTile{8, 12, 12, 8};  // 32 q registers: up to 24 accumulators
+CONVT_LEVEL_KERNELS
+}  // namespace neon
 #endif
 
 // Expands M(namespace, target attribute, register vector) once per level: how each kernel
-// file defines its routines for every level from one template.
+// file defines its routines for every level from one template. (NEON needs no target
+// attribute: ASIMD is in aarch64's base instruction set.)
 #if CONVT_HAVE_X86_LEVELS
-#define CONVT_FOR_EACH_LEVEL(M) \
-  M(baseline, , Vec4) M(avx2, CONVT_TARGET_AVX2, Vec8) M(avx512, CONVT_TARGET_AVX512, Vec16)
+#define CONVT_FOR_EACH_LEVEL(M)                                                         \
+  M(baseline, , CONVT_BASELINE_VEC) M(avx2, CONVT_TARGET_AVX2, Vec8)                    \
+  M(avx512, CONVT_TARGET_AVX512, Vec16)
+#elif CONVT_HAVE_NEON_LEVEL
+#define CONVT_FOR_EACH_LEVEL(M) M(baseline, , CONVT_BASELINE_VEC) M(neon, , Vec4)
 #else
-#define CONVT_FOR_EACH_LEVEL(M) M(baseline, , Vec4)
+#define CONVT_FOR_EACH_LEVEL(M) M(baseline, , CONVT_BASELINE_VEC)
 #endif
 
 struct KernelLevel {
   Isa isa;
+  // Whether this level's kernels were timed against OpenBLAS on real hardware (README
+  // "Performance"). The planner trusts only measured levels beyond the safe rules: neon has
+  // run only under emulation so far.
+  bool measured;
   GemmTile tile;
   decltype(&baseline::gemm_packed) gemm_packed;
   decltype(&baseline::gemm_packed_zip2) gemm_packed_zip2;
@@ -87,9 +112,9 @@ const KernelLevel& kernels();
 // CPU supports.
 const KernelLevel& kernels_at(Isa isa);
 
-// Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every level but
-// the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS, which
-// still dispatches to the CPU's best kernels (README "Performance", per level).
+// Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every measured level
+// but the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS,
+// which still dispatches to the CPU's best kernels (docs/performance.md, per level).
 bool own_gemm_kernel_pays();
 
 // Whether OpenBLAS runs SSE-class kernels: an old CPU, or a new one its detection does not

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -29,10 +32,29 @@ int hardware_threads() {
   return count;
 }
 
+int default_threads() {
+  static const int count = [] {
+    const int hw = hardware_threads();
+    const char* text = std::getenv("CONVT_NUM_THREADS");
+    if (!text) return hw;
+    // A whole decimal number >= 1, nothing else (no sign, no spaces): other values are
+    // ignored, as CONVT_MAX_ISA's are.
+    char* end = nullptr;
+    errno = 0;
+    const long n = std::strtol(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || n < 1 || !std::isdigit(
+            static_cast<unsigned char>(text[0])))
+      return hw;
+    return static_cast<int>(std::min<long>(n, hw));
+  }();
+  return count;
+}
+
 int effective_threads(int32_t num_threads) {
   // More threads than the hardware has only adds switching: cap there.
   const int hw = hardware_threads();
-  return num_threads <= 0 || num_threads > hw ? hw : static_cast<int>(num_threads);
+  if (num_threads <= 0) return default_threads();
+  return num_threads > hw ? hw : static_cast<int>(num_threads);
 }
 
 void configure_blas_once() {

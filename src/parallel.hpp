@@ -18,8 +18,13 @@ namespace convt {
 // Hardware threads, at least 1 (counted once per process).
 int hardware_threads();
 
-// The thread count a handle's num_threads stands for: 0 (default) and values above the
-// hardware's count mean hardware_threads().
+// What num_threads = 0 stands for: CONVT_NUM_THREADS (a whole number >= 1, capped at
+// hardware_threads(); read once per process) when it is set to one, else
+// hardware_threads().
+int default_threads();
+
+// The thread count a handle's num_threads stands for: 0 means default_threads(), values
+// above the hardware's count mean hardware_threads().
 int effective_threads(int32_t num_threads);
 
 // Sets OpenBLAS to one thread, once per process. Thread-safe.

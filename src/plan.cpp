@@ -26,6 +26,9 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 // than one kernel window (dcgan_proj, a 4x4 kernel on a 1x1 input: 16, 14x slower). There
 // GEMM + col2im (or POINTWISE for 1x1 layers) runs.
 constexpr double kMaxSubpixelWaste = 1.5;
+// At a level not yet timed on hardware (neon), sub-pixel only where it does no more
+// multiply-adds than GEMM + col2im (it still skips the im2col and the scatter-add).
+constexpr double kMaxUnmeasuredSubpixelWaste = 1.0 + 1e-9;
 
 // Depthwise layers (K = 1 per tap: GEMM + col2im runs them at a few GFLOP/s) take the
 // direct depthwise kernel, unless the kernel is a multiple of a stride above 1 in both
@@ -56,7 +59,8 @@ bool baseline_prefers_subpixel(const LayerSpec& l) {
 
 int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
   if (l.algorithm != CONVT_ALGORITHM_AUTO) return l.algorithm;
-  if (!own_gemm_kernel_pays()) {
+  const KernelLevel& level = kernels();
+  if (level.isa == Isa::kBaseline) {
     // At the baseline level GEMM + col2im (or POINTWISE) wins every suite layer but the
     // depthwise ones (their own kernel: K = 1 per tap keeps OpenBLAS slow too) and, where
     // OpenBLAS runs SSE-class kernels as well, the layers whose phases are plain GEMMs on
@@ -65,7 +69,8 @@ int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWe
     if (w && baseline_prefers_subpixel(l)) return CONVT_ALGORITHM_SUBPIXEL;
     return pointwise_fits(l, s) ? CONVT_ALGORITHM_POINTWISE : CONVT_ALGORITHM_GEMM_COL2IM;
   }
-  const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste;
+  const double max_waste = level.measured ? kMaxSubpixelWaste : kMaxUnmeasuredSubpixelWaste;
+  const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= max_waste;
   if (depthwise_possible(l) && depthwise_fits(l, s) &&
       !(subpixel_fits && depthwise_prefers_subpixel(l)))
     return CONVT_ALGORITHM_DEPTHWISE;
@@ -83,7 +88,8 @@ int thread_count(const LayerSpec& l, int64_t items) {
 
 bool auto_may_use_subpixel(const LayerSpec& l) {
   if (!subpixel_possible(l)) return false;
-  if (!own_gemm_kernel_pays()) return !depthwise_possible(l) && baseline_prefers_subpixel(l);
+  if (kernels().isa == Isa::kBaseline)
+    return !depthwise_possible(l) && baseline_prefers_subpixel(l);
   if (depthwise_possible(l)) return depthwise_prefers_subpixel(l);
   return true;
 }

@@ -10,6 +10,7 @@ namespace convt {
 typedef float Vec16 __attribute__((vector_size(64)));  // one AVX-512 register
 typedef float Vec8 __attribute__((vector_size(32)));   // one AVX register
 typedef float Vec4 __attribute__((vector_size(16)));   // one SSE or NEON register
+typedef float Vec1 __attribute__((vector_size(4)));    // one float: scalar code
 
 template <typename Vec>
 constexpr int kLanes = static_cast<int>(sizeof(Vec) / sizeof(float));
@@ -42,6 +43,10 @@ __attribute__((always_inline)) inline void zip(const Vec8& e, const Vec8& f, Vec
 __attribute__((always_inline)) inline void zip(const Vec4& e, const Vec4& f, Vec4& lo, Vec4& hi) {
   lo = __builtin_shufflevector(e, f, 0, 4, 1, 5);
   hi = __builtin_shufflevector(e, f, 2, 6, 3, 7);
+}
+__attribute__((always_inline)) inline void zip(const Vec1& e, const Vec1& f, Vec1& lo, Vec1& hi) {
+  lo = e;
+  hi = f;
 }
 
 }  // namespace convt

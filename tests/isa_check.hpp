@@ -17,13 +17,23 @@
 
 #include "convt/convt.h"
 
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 namespace test {
 
-// convt's levels in increasing order (src/isa.hpp); -1 for any other name.
+// convt's levels on this architecture in increasing order (src/isa.hpp); -1 for any other
+// name.
 inline int isa_rank(const std::string& name) {
   if (name == "baseline") return 0;
+#if defined(__x86_64__)
   if (name == "avx2") return 1;
   if (name == "avx512") return 2;
+#elif defined(__aarch64__)
+  if (name == "neon") return 1;
+#endif
   return -1;
 }
 
@@ -33,16 +43,35 @@ inline std::string lowercase(std::string s) {
 }
 
 struct CpuLevel {
-  std::string best;    // "avx512", "avx2" or "baseline"
+  std::string best;    // "avx512", "avx2", "neon" or "baseline"
   std::string source;  // where it was read, for messages
 };
 
 // The best level this CPU has: avx512 needs avx512f, avx2 and fma; avx2 needs avx2 and fma
-// (x86 only: every other architecture is baseline). A flag counts only if every processor
-// listed in /proc/cpuinfo has it. (The kernel lists avx2 / avx512f only when the operating
-// system saves their registers, as the library's XGETBV check requires.)
+// (x86-64); neon needs asimd (aarch64); other architectures are baseline. A flag counts only
+// if every processor listed in /proc/cpuinfo has it. (The kernel lists avx2 / avx512f only
+// when the operating system saves their registers, as the library's XGETBV check requires.)
 inline CpuLevel cpu_level_from_cpuinfo() {
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__aarch64__)
+  // "Features : fp asimd ...". Under qemu-user /proc/cpuinfo is the host's (no Features
+  // line): then the kernel's hardware capabilities, which qemu emulates.
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  bool seen = false, asimd = true;
+  while (std::getline(in, line)) {
+    if (line.compare(0, 8, "Features") != 0) continue;
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::istringstream words(line.substr(colon + 1));
+    bool has = false;
+    for (std::string w; words >> w;) has = has || w == "asimd";
+    seen = true;
+    asimd = asimd && has;
+  }
+  if (seen) return {asimd ? "neon" : "baseline", "/proc/cpuinfo"};
+  return {(getauxval(AT_HWCAP) & HWCAP_ASIMD) ? "neon" : "baseline",
+          "getauxval(AT_HWCAP) (no Features in /proc/cpuinfo)"};
+#elif defined(__x86_64__)
   std::ifstream in("/proc/cpuinfo");
   std::string line;
   bool seen = false;
@@ -75,7 +104,7 @@ inline CpuLevel cpu_level_from_cpuinfo() {
   }
   return {avx2 && fma ? (avx512f ? "avx512" : "avx2") : "baseline", "/proc/cpuinfo"};
 #else
-  return {"baseline", "not x86"};
+  return {"baseline", "neither x86-64 nor aarch64"};
 #endif
 }
 

@@ -462,10 +462,16 @@ TEST_CASE("each level's GEMM tile fits its register file", "[quick][kernels]") {
     GemmTile tile;
     int lanes, registers, accumulators;
   };
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
 #if CONVT_HAVE_X86_LEVELS
+  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
   claims.push_back({Isa::kAvx2, convt::avx2::kTile, 8, 16, 12});
   claims.push_back({Isa::kAvx512, convt::avx512::kTile, 16, 32, 24});
+#elif CONVT_HAVE_NEON_LEVEL
+  // The baseline is scalar: one float per register of the 32.
+  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 1, 32, 12}};
+  claims.push_back({Isa::kNeon, convt::neon::kTile, 4, 32, 24});
+#else
+  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
 #endif
   const std::vector<Isa> here = levels_here();
   for (const Claim& c : claims) {

@@ -4,13 +4,17 @@
 // once, the first exception rethrown, and several callers at a time.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "../src/parallel.hpp"
+#include "convt/convt.h"
 
 namespace {
 
@@ -71,4 +75,47 @@ TEST_CASE("parallel_for from several callers at once", "[threads]") {
     });
   for (auto& t : callers) t.join();
   CHECK(total == 4 * 50 * (36 * 37 / 2));
+}
+
+// Hidden ("[.]"): run by the ctest entries num_threads_env_* (tests/CMakeLists.txt), each
+// with its own CONVT_NUM_THREADS (read once per process).
+TEST_CASE("CONVT_NUM_THREADS sets what num_threads 0 means", "[.][threads_env]") {
+  const char* env = std::getenv("CONVT_NUM_THREADS");
+  const int hw = convt::hardware_threads();
+  // What the header documents: a whole number >= 1, capped at the hardware's threads;
+  // anything else (unset, 0, negative, text, trailing characters) is ignored.
+  int expected = hw;
+  if (env) {
+    const std::string s = env;
+    const bool digits = !s.empty() && s.size() < 9 &&
+                        s.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && std::stoi(s) >= 1) expected = std::min(std::stoi(s), hw);
+  }
+  INFO("CONVT_NUM_THREADS=" << (env ? env : "(unset)") << ", hardware threads " << hw);
+  CHECK(convt::default_threads() == expected);
+  CHECK(convt::effective_threads(0) == expected);
+  CHECK(convt::effective_threads(1) == 1);            // explicit counts are not affected
+  CHECK(convt::effective_threads(hw + 5) == hw);
+  // Through the API: a layer whose workspace is per thread (GEMM + col2im: a column buffer
+  // each) reports for num_threads 0 what it reports for the expected count.
+  auto workspace = [](int32_t threads) {
+    convt_params p;
+    convt_params_init(&p, sizeof p);
+    p.in_channels = 8;
+    p.out_channels = 8;
+    p.kernel_size[0] = p.kernel_size[1] = 3;
+    p.stride[0] = p.stride[1] = 2;
+    p.algorithm = CONVT_ALGORITHM_GEMM_COL2IM;
+    p.num_threads = threads;
+    std::vector<float> w(8 * 8 * 9, 0.25f);
+    convt_handle* h = nullptr;
+    REQUIRE(convt_create(&p, w.data(), nullptr, &h) == CONVT_OK);
+    const int64_t in[4] = {4, 8, 16, 16};
+    size_t bytes = 0;
+    REQUIRE(convt_workspace_size(h, in, nullptr, &bytes) == CONVT_OK);
+    convt_destroy(h);
+    return bytes;
+  };
+  CHECK(workspace(0) == workspace(expected));
+  if (expected != hw) CHECK(workspace(0) != workspace(hw));
 }

@@ -120,13 +120,14 @@ CONVT_API const char* convt_algorithm_name(int32_t algorithm);
 
 /* ---- CPU kernel level ---------------------------------------------------------------- */
 
-/* The level of convt's own kernels in use: "avx512" (AVX-512F), "avx2" (AVX2 + FMA) or
- * "baseline" (what the compiler targets with no extra flags: SSE2 on x86-64; the only level
- * on other architectures). Chosen once per process, at the first call into convt that
- * needs it, from the CPU's features (never its model), and capped by the environment
- * variable CONVT_MAX_ISA=avx512|avx2|baseline (any case; other values are ignored), as
- * oneDNN's ONEDNN_MAX_CPU_ISA caps oneDNN. Results agree across levels to float rounding.
- * A static string: never NULL, never free it. Thread-safe. (Since 0.2.0.) */
+/* The level of convt's own kernels in use. On x86-64: "avx512" (AVX-512F), "avx2" (AVX2 +
+ * FMA) or "baseline" (SSE2, what the compiler targets with no extra flags). On aarch64:
+ * "neon" (ASIMD) or "baseline" (plain scalar C++). Elsewhere: "baseline". Chosen once per
+ * process, at the first call into convt that needs it, from the CPU's features (never its
+ * model), and capped by the environment variable CONVT_MAX_ISA, which names a level of the
+ * architecture (avx512|avx2|baseline or neon|baseline, any case; other values are
+ * ignored), as oneDNN's ONEDNN_MAX_CPU_ISA caps oneDNN. Results agree across levels to
+ * float rounding. A static string: never NULL, never free it. Thread-safe. (Since 0.2.0.) */
 CONVT_API const char* convt_cpu_isa(void);
 
 /* ---- Parameters -------------------------------------------------------------------- */
@@ -149,7 +150,10 @@ typedef struct convt_params {
                                 output_size; default 0                                    */
   int64_t dilation[3];       /* >= 1; default 1                                           */
   int64_t groups;            /* >= 1; default 1                                           */
-  int32_t num_threads;       /* 0: the library default (all hardware threads);
+  int32_t num_threads;       /* 0: the library default: all hardware threads, or the
+                                environment's CONVT_NUM_THREADS (a whole number >= 1,
+                                read once per process; other values are ignored), as
+                                OMP_NUM_THREADS sets OpenMP's default;
                                 1: single-threaded; n: at most n threads (and at
                                 most the hardware threads); < 0 invalid                 */
 } convt_params;

@@ -127,7 +127,7 @@ class Layer {
 };
 
 inline std::string version() { return convt_version_string(); }
-// The kernel level in use ("avx512", "avx2", "baseline"; see convt_cpu_isa).
+// The kernel level in use ("avx512", "avx2", "neon", "baseline"; see convt_cpu_isa).
 inline std::string cpu_isa() { return convt_cpu_isa(); }
 
 }  // namespace convt
