@@ -26,9 +26,18 @@ bool pointwise_fits(const LayerSpec& l, const RunShape& s) {
 // than one kernel window (dcgan_proj, a 4x4 kernel on a 1x1 input: 16, 14x slower). There
 // GEMM + col2im (or POINTWISE for 1x1 layers) runs.
 constexpr double kMaxSubpixelWaste = 1.5;
-// At a level not yet timed on hardware (neon), sub-pixel only where it does no more
-// multiply-adds than GEMM + col2im (it still skips the im2col and the scatter-add).
-constexpr double kMaxUnmeasuredSubpixelWaste = 1.0 + 1e-9;
+
+// At a level not yet timed on hardware (neon: only emulated so far), convt's own kernels
+// run only where they do less work than the library's: the depthwise kernel for depthwise
+// layers, POINTWISE (one sgemm, nothing else) where it fits, and sub-pixel only where its
+// GEMMs do no more multiply-adds than the layer needs (it then also skips the im2col and
+// the scatter-add); GEMM + col2im everywhere else.
+int32_t choose_unmeasured(const LayerSpec& l, const RunShape& s, const SubpixelWeights* w) {
+  if (depthwise_possible(l) && depthwise_fits(l, s)) return CONVT_ALGORITHM_DEPTHWISE;
+  if (pointwise_fits(l, s)) return CONVT_ALGORITHM_POINTWISE;
+  if (w && subpixel_waste(l, s, *w) <= 1.0 + 1e-9) return CONVT_ALGORITHM_SUBPIXEL;
+  return CONVT_ALGORITHM_GEMM_COL2IM;
+}
 
 // Depthwise layers (K = 1 per tap: GEMM + col2im runs them at a few GFLOP/s) take the
 // direct depthwise kernel, unless the kernel is a multiple of a stride above 1 in both
@@ -69,8 +78,8 @@ int32_t choose_algorithm(const LayerSpec& l, const RunShape& s, const SubpixelWe
     if (w && baseline_prefers_subpixel(l)) return CONVT_ALGORITHM_SUBPIXEL;
     return pointwise_fits(l, s) ? CONVT_ALGORITHM_POINTWISE : CONVT_ALGORITHM_GEMM_COL2IM;
   }
-  const double max_waste = level.measured ? kMaxSubpixelWaste : kMaxUnmeasuredSubpixelWaste;
-  const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= max_waste;
+  if (!level.measured) return choose_unmeasured(l, s, w);
+  const bool subpixel_fits = w && subpixel_waste(l, s, *w) <= kMaxSubpixelWaste;
   if (depthwise_possible(l) && depthwise_fits(l, s) &&
       !(subpixel_fits && depthwise_prefers_subpixel(l)))
     return CONVT_ALGORITHM_DEPTHWISE;
@@ -90,6 +99,7 @@ bool auto_may_use_subpixel(const LayerSpec& l) {
   if (!subpixel_possible(l)) return false;
   if (kernels().isa == Isa::kBaseline)
     return !depthwise_possible(l) && baseline_prefers_subpixel(l);
+  if (!kernels().measured) return !depthwise_possible(l);
   if (depthwise_possible(l)) return depthwise_prefers_subpixel(l);
   return true;
 }

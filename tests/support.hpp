@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
 #include <limits>
 #include <random>
 #include <string>
@@ -12,6 +14,17 @@
 #include "convt/convt.h"
 
 namespace test {
+
+// The thread counts a test may ask for: all of `counts`, or only those <= 1 where no thread
+// can start (CONVT_TEST_NO_THREADS, set under qemu-user by tools/qemu-aarch64-run; the
+// multi-threaded runs stay in the native build).
+inline std::vector<int32_t> thread_counts(std::initializer_list<int32_t> counts) {
+  std::vector<int32_t> out;
+  const bool no_threads = std::getenv("CONVT_TEST_NO_THREADS") != nullptr;
+  for (int32_t t : counts)
+    if (!no_threads || t <= 1) out.push_back(t);
+  return out;
+}
 
 struct Config {
   int64_t n = 1, cin = 1, cout = 1, h = 1, w = 1;

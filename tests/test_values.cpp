@@ -51,7 +51,7 @@ void check_against_oracle(const Config& c, const int64_t* output_size = nullptr)
   const auto b = test::random_vector(c.cout, 3);
   std::optional<test::Oracle> want;  // computed once, at the first output shape
   for (int32_t algo : test::all_algorithms()) {
-    for (int32_t threads : {1, 2}) {
+    for (int32_t threads : test::thread_counts({1, 2})) {
       INFO("algorithm " << convt_algorithm_name(algo) << ", " << threads << " threads");
       const Result r = run(c, algo, x, w, b, output_size, threads);
       if (test::not_applicable(r.status)) continue;
@@ -215,7 +215,7 @@ TEST_CASE("a caller workspace of exactly the reported size works, one byte less 
   // Sub-pixel on 1 and 2 threads borders the input per thread (2 batch items), on 3 per
   // work item.
   for (int32_t algo : {CONVT_ALGORITHM_GEMM_COL2IM, CONVT_ALGORITHM_SUBPIXEL})
-    for (int32_t threads : {1, 2, 3}) {
+    for (int32_t threads : test::thread_counts({1, 2, 3})) {
       INFO(convt_algorithm_name(algo) << ", " << threads << " threads");
       convt_params p = c.params(algo, threads);
       convt_handle* h = nullptr;
