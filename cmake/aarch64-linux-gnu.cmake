@@ -20,6 +20,3 @@ set(ENV{PKG_CONFIG_PATH} "")
 # ctest (and Catch2's test discovery at build time) run the programs under qemu-user,
 # through a wrapper that keeps every process single-threaded (tools/qemu-aarch64-run).
 set(CMAKE_CROSSCOMPILING_EMULATOR "${CMAKE_CURRENT_LIST_DIR}/../tools/qemu-aarch64-run")
-
-# The packages are for arm64 (CPack would otherwise ask the host's dpkg).
-set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE arm64)

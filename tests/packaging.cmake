@@ -1,7 +1,8 @@
 # Packaging, consumers and ABI tests. Included at the end of tests/CMakeLists.txt.
 #
-#   label "package":   package_deb (cpack -G DEB, control fields, file lists, C and C++
-#                      examples built against the dpkg-deb -x'ed packages),
+#   label "package":   package_deb (dpkg-buildpackage from debian/, control fields, file
+#                      lists, lintian, C and C++ examples built against the dpkg-deb -x'ed
+#                      packages),
 #                      pkgconfig_validate (on the staging install)
 #   label "consumers": the examples in C++, Rust, Go and Python built and run against one
 #                      staging install (the fixture consumers_stage), the C++ one also
@@ -75,9 +76,8 @@ set_tests_properties(consumer_cpp consumer_cpp_build_tree consumer_rust consumer
   RESOURCE_LOCK convt_compile)
 
 # ---- Debian packages and pkg-config -------------------------------------------------------
-# The packages come from a library-only build tree of its own (package-test/build, prefix
-# /usr): cpack runs its tree's `preinstall` target, which in this build tree would build
-# everything else too.
+# The packages are built by dpkg-buildpackage in a copy of the source tree under
+# package-test/ (debhelper builds in the tree it packages).
 add_test(NAME package_deb
   COMMAND ${CONVT_BASH} ${_examples}/c/run-deb-test.sh ${PROJECT_SOURCE_DIR}
           ${CMAKE_BINARY_DIR}/package-test)

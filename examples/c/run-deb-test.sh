@@ -1,78 +1,79 @@
 #!/usr/bin/env bash
-# ctest driver for the Debian packages (cmake/packaging.cmake): builds them with CPack,
-# checks their control fields and file lists, extracts them into a throwaway root with
-# `dpkg-deb -x`, and builds and runs the C example (seed_layer.c) against
-# the extracted files with nothing but pkg-config, then the C++ example with find_package;
-# as root, it also installs them with dpkg -i, builds the examples against /usr, and
-# removes them with dpkg -r.
+# ctest driver for the Debian packages (debian/): builds them with dpkg-buildpackage from a
+# copy of the source tree, checks their control fields and file lists, runs lintian on the
+# pair (no error and no warning may remain: debian/*.lintian-overrides holds what is
+# justified), extracts them into a throwaway root with `dpkg-deb -x`, and builds and runs
+# the C example (seed_layer.c) against the extracted files with nothing but pkg-config, then
+# the C++ example with find_package; as root, it also installs them with dpkg -i, builds the
+# examples against /usr, and removes them with dpkg -P.
 #
-#   examples/c/run-deb-test.sh <source-dir> <work-dir> [--build-dir <convt-build-dir>]
+#   examples/c/run-deb-test.sh <source-dir> <work-dir> [--arch <debian-arch>]
 #
-# By default it configures its own build tree, <work-dir>/build (Release, library only,
-# CMAKE_INSTALL_PREFIX=/usr so that the libraries land in Debian's multiarch directory),
-# because `cpack` first runs the build tree's `preinstall` target, i.e. builds everything
-# in it: in a shared build directory that would rebuild (or trip over) whatever else is
-# being worked on there. --build-dir packages an existing build tree instead, as a user
-# runs `cpack -G DEB` in it.
+# --arch arm64 cross-builds the arm64 pair (dpkg-buildpackage -a arm64: the cross compiler,
+# libopenblas-dev:arm64 and pkgconf:arm64, as tools/install-deps.sh arm64 installs them)
+# and checks it up to lintian; nothing of it runs here (tools/test-arm64.sh runs the test
+# suite under qemu).
 # The two packages together must hold exactly the files of a plain `cmake --install` of the
-# same tree (so the packaging rules cannot drift from the install rules).
+# same build tree, plus each package's copyright and changelog (so the packaging rules
+# cannot drift from the install rules).
 set -euo pipefail
-[[ $# -ge 2 ]] || { echo "usage: $0 SOURCE-DIR WORK-DIR [--build-dir DIR]"; exit 2; }
-src=$(realpath "$1") work=$(mkdir -p "$2" && realpath "$2") build=""
-[[ ${3:-} == --build-dir ]] && build=$(realpath "$4")
+[[ $# -ge 2 ]] || { echo "usage: $0 SOURCE-DIR WORK-DIR [--arch ARCH]"; exit 2; }
+src=$(realpath "$1") work=$(mkdir -p "$2" && realpath "$2")
+native=$(dpkg --print-architecture)
+arch=$native
+[[ ${3:-} == --arch ]] && arch=$4
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in cmake cpack dpkg dpkg-deb dpkg-shlibdeps cc pkg-config readelf file; do
+for tool in cmake dpkg dpkg-buildpackage dpkg-deb dh lintian cc pkg-config readelf file; do
   command -v $tool >/dev/null || { echo "SKIP: $tool not found"; exit 77; }
 done
 fail() { echo "FAILED: $*"; exit 1; }
 
-if [[ -z $build ]]; then
-  build=$work/build
-  echo "== configure and build the library in $build"
-  if [[ ! -f $build/CMakeCache.txt ]]; then
-    cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-      -DCONVT_BUILD_TESTS=OFF -DCONVT_BUILD_BENCH=OFF >"$work/configure.log" 2>&1 || {
-        cat "$work/configure.log"; fail "configure"; }
-  fi
-  cmake --build "$build" --target convt -j1 >"$work/build.log" 2>&1 || {
-    cat "$work/build.log"; fail "build"; }
-fi
-[[ -f $build/CPackConfig.cmake ]] || fail "no CPackConfig.cmake in $build"
 rm -rf "$work/run"
 work=$work/run
-mkdir -p "$work"
-
-version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
-arch=$(dpkg --print-architecture)
+mkdir -p "$work/src/convt"
+echo "== copy the source tree to $work/src/convt"
+tar -C "$src" --exclude='./build*' --exclude=./.git --exclude='./obj-*' --exclude=__pycache__ \
+  --exclude=./target -cf - . | tar -C "$work/src/convt" -xf -
+version=$(cd "$work/src/convt" && dpkg-parsechangelog -S Version)
+header=$(sed -n 's/^#define CONVT_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
+  "$src/include/convt/convt.h" | paste -sd.)
+[[ $version == "$header" ]] ||
+  fail "debian/changelog's version $version is not the header's $header"
 major=${version%%.*}
-echo "== cpack -G DEB (convt $version, $arch)"
-# (CPack first runs the build tree's `preinstall` target: on an up-to-date tree, a no-op.)
-(cd "$build" && cpack -G DEB -B "$work/out") >"$work/cpack.log" 2>&1 || {
-  cat "$work/cpack.log"
-  find "$work/out" -name PreinstallOutput.log -exec tail -n 40 {} \;
-  fail "cpack"; }
-run=$work/out/libconvt${major}_${version}_${arch}.deb
-dev=$work/out/libconvt-dev_${version}_${arch}.deb
-ls "$work"/out/*.deb
+
+echo "== dpkg-buildpackage -b -a $arch (convt $version)"
+cross=()
+[[ $arch != "$native" ]] && cross=(-a "$arch")
+(cd "$work/src/convt" &&
+  DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" dpkg-buildpackage -b -us -uc "${cross[@]}") \
+  >"$work/dpkg-buildpackage.log" 2>&1 || {
+    tail -n 60 "$work/dpkg-buildpackage.log"; fail "dpkg-buildpackage"; }
+run=$work/src/libconvt${major}_${version}_${arch}.deb
+dev=$work/src/libconvt-dev_${version}_${arch}.deb
+ls "$work"/src/*.deb
 [[ -f $run && -f $dev ]] || fail "expected $(basename "$run") and $(basename "$dev")"
-[[ $(ls "$work"/out/*.deb | wc -l) -eq 2 ]] || fail "expected exactly two packages"
+[[ $(ls "$work"/src/*.deb | wc -l) -eq 2 ]] || fail "expected exactly two packages"
 
 echo "== control fields"
-for d in "$run" "$dev"; do dpkg-deb -f "$d" Package Version Architecture Section Depends; echo; done
+for d in "$run" "$dev"; do
+  dpkg-deb -f "$d" Package Version Architecture Multi-Arch Section Depends; echo
+done
 field() { dpkg-deb -f "$1" "$2"; }
 [[ $(field "$run" Package) == "libconvt$major" ]] || fail "runtime package name"
 [[ $(field "$dev" Package) == "libconvt-dev" ]] || fail "dev package name"
-[[ $(field "$run" Version) == "$version" && $(field "$dev" Version) == "$version" ]] ||
-  fail "versions"
+for d in "$run" "$dev"; do
+  [[ $(field "$d" Version) == "$version" ]] || fail "$(basename "$d"): version"
+  [[ $(field "$d" Architecture) == "$arch" ]] || fail "$(basename "$d"): architecture"
+  [[ $(field "$d" Multi-Arch) == same ]] || fail "$(basename "$d"): Multi-Arch is not same"
+done
 [[ $(field "$run" Depends) == *libopenblas* ]] || fail "libconvt$major does not depend on OpenBLAS"
 [[ $(field "$run" Depends) == *libc6* ]] || fail "libconvt$major: no dpkg-shlibdeps dependencies"
 [[ $(field "$dev" Depends) == *"libconvt$major (= $version)"* ]] ||
   fail "libconvt-dev does not depend on libconvt$major (= $version)"
 dpkg-deb -e "$run" "$work/control-run"
 grep -q "^libconvt $major libconvt$major" "$work/control-run/shlibs" || fail "shlibs file"
-if [[ $(dpkg-deb -c "$run") == *./usr/lib/* ]]; then  # in the loader's default path
-  grep -qs ldconfig "$work/control-run/postinst" || fail "libconvt$major: no ldconfig in postinst"
-fi
+grep -q "^ convt_create@CONVT_0 " "$work/control-run/symbols" || fail "symbols file"
+grep -qx "activate-noawait ldconfig" "$work/control-run/triggers" || fail "no ldconfig trigger"
 
 echo "== file lists"
 files() {  # regular files and symlinks, without the leading "./", with " -> target"
@@ -84,30 +85,50 @@ files "$dev" | tee "$work/dev.files"
 so=$(sed -n 's/^\(usr\/.*\/libconvt\.so\.[0-9]*\) -> .*/\1/p' "$work/run.files")
 [[ -n $so ]] || fail "no libconvt.so.$major symlink in libconvt$major"
 libdir=$(dirname "$so")
+[[ $libdir == usr/lib/$(dpkg-architecture -a "$arch" -qDEB_HOST_MULTIARCH 2>/dev/null) ]] ||
+  fail "the library is in $libdir, not in the multiarch directory"
+doc=usr/share/doc/libconvt$major
 expect_run="$libdir/libconvt.so.$major -> libconvt.so.$version
-$libdir/libconvt.so.$version"
-[[ $(cat "$work/run.files") == "$expect_run" ]] || fail "libconvt$major must hold exactly:
+$libdir/libconvt.so.$version
+$doc/changelog.gz
+$doc/copyright
+usr/share/lintian/overrides/libconvt$major"
+[[ $(cat "$work/run.files") == "$(sort <<<"$expect_run")" ]] || fail "libconvt$major must hold exactly:
 $expect_run"
 for f in "usr/include/convt/convt.h" "usr/include/convt/convt.hpp" \
          "$libdir/libconvt.so -> libconvt.so.$major" "$libdir/pkgconfig/convt.pc" \
          "$libdir/cmake/convt/convtConfig.cmake" "$libdir/cmake/convt/convtConfigVersion.cmake" \
-         "$libdir/cmake/convt/convtTargets.cmake"; do
+         "$libdir/cmake/convt/convtTargets.cmake" "usr/share/doc/libconvt-dev/copyright" \
+         "usr/share/doc/libconvt-dev/changelog.gz"; do
   grep -qxF "$f" "$work/dev.files" || fail "libconvt-dev lacks $f"
 done
 grep -q "^$libdir/cmake/convt/convtTargets-.*\.cmake$" "$work/dev.files" ||
   fail "libconvt-dev lacks convtTargets-<config>.cmake"
 [[ -z $(comm -12 <(sed 's/ -> .*//' "$work/run.files") <(sed 's/ -> .*//' "$work/dev.files")) ]] ||
   fail "a file is in both packages"
-# What a plain install of the same tree installs, relative to its prefix, against the
-# packages' files relative to /usr.
+# What a plain install of the same build tree installs, relative to its prefix, against
+# the packages' files relative to /usr, less the packages' own documents.
+build=$(ls -d "$work"/src/convt/obj-*)
 cmake --install "$build" --prefix "$work/plain" >"$work/plain-install.log" 2>&1 || {
   cat "$work/plain-install.log"; fail "cmake --install"; }
 (cd "$work/plain" && find . -type f -o -type l) | sed 's/^\.\///' | sort >"$work/plain.files"
-cat "$work/run.files" "$work/dev.files" | sed -e 's/ -> .*//' -e 's/^usr\///' | sort \
-  >"$work/deb.files"
+cat "$work/run.files" "$work/dev.files" | sed -e 's/ -> .*//' -e 's/^usr\///' |
+  grep -v -e '^share/doc/' -e '^share/lintian/' | sort >"$work/deb.files"
 diff -u "$work/plain.files" "$work/deb.files" ||
   fail "the packages do not hold the files of 'cmake --install' (above: - install, + packages)"
-echo "the packages hold exactly the files of a plain install"
+echo "the packages hold exactly the files of a plain install, and their documents"
+
+echo "== lintian"
+# No error and no warning; what lintian reports below that (info, pedantic) is shown. An
+# override that no longer matches anything is reported as a warning, and fails too.
+lintian --fail-on error,warning --display-info --pedantic --info "$run" "$dev" |
+  tee "$work/lintian.log" || fail "lintian (above)"
+echo "lintian: no errors, no warnings"
+
+if [[ $arch != "$native" ]]; then
+  echo "Debian packages OK ($arch, checked without running): $(basename "$run") $(basename "$dev")"
+  exit 0
+fi
 
 echo "== dpkg-deb -x into $work/root"
 root=$work/root
