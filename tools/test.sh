@@ -7,5 +7,6 @@ bash tools/install-deps.sh test
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+bash tools/test-arm64.sh
 bash tools/test-sanitizers.sh
 bash tools/fuzz.sh 60
