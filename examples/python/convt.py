@@ -134,7 +134,7 @@ def version():
 
 
 def cpu_isa():
-    """The kernel level in use: "avx512", "avx2" or "baseline" (CONVT_MAX_ISA caps it)."""
+    """The kernel level in use: "avx512", "avx2", "neon" or "baseline" (CONVT_MAX_ISA caps it)."""
     return _lib.convt_cpu_isa().decode()
 
 

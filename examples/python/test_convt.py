@@ -77,7 +77,7 @@ class Library(unittest.TestCase):
 
     def test_version(self):
         self.assertTrue(convt.version().startswith("0."), convt.version())
-        self.assertIn(convt.cpu_isa(), ("avx512", "avx2", "baseline"))
+        self.assertIn(convt.cpu_isa(), ("avx512", "avx2", "neon", "baseline"))
 
     def test_loaded_from_expected_prefix(self):
         prefix = os.environ.get("CONVT_EXPECT_PREFIX")
