@@ -9,5 +9,6 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_GENERATOR "TGZ")
 set(CPACK_SOURCE_GENERATOR "TGZ")
 set(CPACK_SOURCE_IGNORE_FILES "/\\.git/" "/build[^/]*/" "/obj-[^/]*/" "/out/" "__pycache__"
-    "/target/")
+    "/target/" "/debian/\\.debhelper/" "/debian/debhelper-build-stamp" "/debian/files"
+    "/debian/[^/]*\\.substvars" "/debian/libconvt0/" "/debian/libconvt-dev/" "/debian/tmp/")
 include(CPack)

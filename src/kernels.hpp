@@ -45,8 +45,8 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
                        int64_t kw_n, float b, float* out, float* scratch);
 
 // Each level's tile (its kernels are compiled from these). The baseline's vector: SSE2's 4
-// floats on x86-64 (in its ABI), one float elsewhere (plain scalar code: on aarch64 a
-// 4-float vector already is NEON, the level above).
+// floats on x86-64 (in its ABI); one float on aarch64 (plain scalar code: a 4-float vector
+// already is NEON, the level above); a generic 4-float vector elsewhere.
 namespace baseline {
 #if defined(__x86_64__)
 #define CONVT_BASELINE_VEC Vec4

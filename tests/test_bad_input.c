@@ -198,7 +198,6 @@ static int edits_algorithm(const edit* e) {
   return 0;
 }
 
-/* a*b*c*d as a double: only to tell "fits our buffers" from "does not". */
 /* Whether the row asks for more than one thread: skipped where threads cannot start
  * (CONVT_TEST_NO_THREADS, set under qemu-user: tools/qemu-aarch64-run). */
 static int asks_for_threads(const edit* e) {
@@ -207,6 +206,7 @@ static int asks_for_threads(const edit* e) {
   return 0;
 }
 
+/* a*b*c*d as a double: only to tell "fits our buffers" from "does not". */
 static double product(double a, double b, double c, double d) { return a * b * c * d; }
 
 /* ---- The matrix ---------------------------------------------------------------------- */
