@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -47,62 +48,63 @@ struct CpuLevel {
   std::string source;  // where it was read, for messages
 };
 
-// The best level this CPU has: avx512 needs avx512f, avx2 and fma; avx2 needs avx2 and fma
-// (x86-64); neon needs asimd (aarch64); other architectures are baseline. A flag counts only
-// if every processor listed in /proc/cpuinfo has it. (The kernel lists avx2 / avx512f only
-// when the operating system saves their registers, as the library's XGETBV check requires.)
-inline CpuLevel cpu_level_from_cpuinfo() {
-#if defined(__aarch64__)
-  // "Features : fp asimd ...". Under qemu-user /proc/cpuinfo is the host's (no Features
-  // line): then the kernel's hardware capabilities, which qemu emulates.
+// The flags that every processor in /proc/cpuinfo lists on its `key` line ("flags" on x86,
+// "Features" on aarch64), into *common; false when there is no such line.
+inline bool cpuinfo_common_flags(const std::string& key, std::set<std::string>* common) {
   std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  bool seen = false, asimd = true;
-  while (std::getline(in, line)) {
-    if (line.compare(0, 8, "Features") != 0) continue;
-    const size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::istringstream words(line.substr(colon + 1));
-    bool has = false;
-    for (std::string w; words >> w;) has = has || w == "asimd";
-    seen = true;
-    asimd = asimd && has;
-  }
-  if (seen) return {asimd ? "neon" : "baseline", "/proc/cpuinfo"};
-  return {(getauxval(AT_HWCAP) & HWCAP_ASIMD) ? "neon" : "baseline",
-          "getauxval(AT_HWCAP) (no Features in /proc/cpuinfo)"};
-#elif defined(__x86_64__)
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
   bool seen = false;
-  bool avx2 = true, fma = true, avx512f = true;
-  while (std::getline(in, line)) {
-    if (line.compare(0, 5, "flags") != 0) continue;
+  for (std::string line; std::getline(in, line);) {
+    if (line.compare(0, key.size(), key) != 0) continue;
     const size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::istringstream words(line.substr(colon + 1));
     std::set<std::string> flags;
     for (std::string w; words >> w;) flags.insert(w);
+    if (!seen) {
+      *common = flags;
+    } else {
+      for (auto it = common->begin(); it != common->end();)
+        it = flags.count(*it) ? std::next(it) : common->erase(it);
+    }
     seen = true;
-    avx2 = avx2 && flags.count("avx2");
-    fma = fma && flags.count("fma");
-    avx512f = avx512f && flags.count("avx512f");
   }
-  if (!seen) {
+  return seen;
+}
+
+// The best level this CPU has: avx512 needs avx512f, avx2 and fma; avx2 needs avx2 and fma
+// (x86-64); neon needs asimd (aarch64); other architectures are baseline. A flag counts only
+// if every processor listed in /proc/cpuinfo has it. (The kernel lists avx2 / avx512f only
+// when the operating system saves their registers, as the library's XGETBV check requires.)
+inline CpuLevel cpu_level_from_cpuinfo() {
+  std::set<std::string> flags;
+#if defined(__aarch64__)
+  // Under qemu-user /proc/cpuinfo is the host's (no Features line): then the kernel's
+  // hardware capabilities, which qemu emulates.
+  if (cpuinfo_common_flags("Features", &flags))
+    return {flags.count("asimd") ? "neon" : "baseline", "/proc/cpuinfo"};
+  return {(getauxval(AT_HWCAP) & HWCAP_ASIMD) ? "neon" : "baseline",
+          "getauxval(AT_HWCAP) (no Features in /proc/cpuinfo)"};
+#elif defined(__x86_64__)
+  bool avx2, fma, avx512f;
+  const char* source = "/proc/cpuinfo";
+  if (cpuinfo_common_flags("flags", &flags)) {
+    avx2 = flags.count("avx2");
+    fma = flags.count("fma");
+    avx512f = flags.count("avx512f");
+  } else {
 #if defined(__GNUC__)
     // No /proc/cpuinfo (not Linux, or a sandbox without /proc): cpuid, as the library reads it.
     __builtin_cpu_init();
     avx2 = __builtin_cpu_supports("avx2");
     fma = __builtin_cpu_supports("fma");
     avx512f = __builtin_cpu_supports("avx512f");
-    const char* source = "__builtin_cpu_supports (no flags in /proc/cpuinfo)";
+    source = "__builtin_cpu_supports (no flags in /proc/cpuinfo)";
 #else
     avx2 = fma = avx512f = false;
-    const char* source = "nothing (no flags in /proc/cpuinfo)";
+    source = "nothing (no flags in /proc/cpuinfo)";
 #endif
-    return {avx2 && fma ? (avx512f ? "avx512" : "avx2") : "baseline", source};
   }
-  return {avx2 && fma ? (avx512f ? "avx512" : "avx2") : "baseline", "/proc/cpuinfo"};
+  return {avx2 && fma ? (avx512f ? "avx512" : "avx2") : "baseline", source};
 #else
   return {"baseline", "neither x86-64 nor aarch64"};
 #endif

@@ -31,14 +31,12 @@ fail() { echo "FAILED: $*"; exit 1; }
 rm -rf "$work/run"
 work=$work/run
 mkdir -p "$work/src/convt"
-echo "== copy the source tree to $work/src/convt"
-# (Not the build trees, where $work itself usually is, nor what dpkg-buildpackage left in
-# the tree: the copy must be the sources alone.)
-tar -C "$src" --exclude='./build*' --exclude=./.git --exclude='./obj-*' --exclude=__pycache__ \
-  --exclude=./target --exclude=./out --exclude=./debian/.debhelper --exclude=./debian/tmp \
-  --exclude=./debian/libconvt0 --exclude=./debian/libconvt-dev --exclude=./debian/files \
-  --exclude='./debian/*.substvars' --exclude=./debian/debhelper-build-stamp \
-  -cf - . | tar -C "$work/src/convt" -xf -
+echo "== copy the sources the package build reads to $work/src/convt"
+# What the package build reads, as tools/abi-check.sh copies it (no build trees, where $work
+# itself usually is; debian/rules builds without the tests and benchmarks).
+for f in CMakeLists.txt convt.pc.in LICENSE cmake include src capi debian; do
+  cp -pr "$src/$f" "$work/src/convt/"
+done
 version=$(cd "$work/src/convt" && dpkg-parsechangelog -S Version)
 header=$(sed -n 's/^#define CONVT_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
   "$src/include/convt/convt.h" | paste -sd.)
