@@ -1,18 +1,21 @@
 /*
- * convt — 2-D transposed convolution (ConvTranspose2d) with a stable C ABI.
+ * convt — transposed convolution (ConvTranspose1d/2d/3d) with a stable C ABI.
  *
- * Semantics are those of PyTorch's torch.nn.ConvTranspose2d / F.conv_transpose2d
- * (padding_mode='zeros'): same parameters, same shape rule, same validation rules,
- * same weight layout, values equal to float tolerance.
+ * Semantics are those of PyTorch's torch.nn.ConvTranspose1d/2d/3d and
+ * F.conv_transpose1d/2d/3d (padding_mode='zeros'): same parameters, same shape rule, same
+ * validation rules, same weight layout, values equal to float tolerance. Per spatial
+ * dimension:
  *
  *   out = (in - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1
  *
- * Tensors are float32, C-contiguous, NCHW:
- *   input   (N, in_channels, H, W)        PyTorch's unbatched (C, H, W) input: pass N = 1
- *   weight  (in_channels, out_channels/groups, kH, kW)   exactly as PyTorch stores it
- *   bias    (out_channels)                optional
- *   output  (N, out_channels, outH, outW)
- * Index 0 of every spatial array is H, index 1 is W.
+ * Tensors are float32, C-contiguous, channels first. With S = spatial_dims (1, 2 or 3) and
+ * the spatial sizes in PyTorch's order, (L) for 1-D, (H, W) for 2-D, (D, H, W) for 3-D:
+ *   input   (N, in_channels, spatial...)          PyTorch's unbatched input: pass N = 1
+ *   weight  (in_channels, out_channels/groups, kernel...)   exactly as PyTorch stores it
+ *   bias    (out_channels)                        optional
+ *   output  (N, out_channels, out spatial...)
+ * Entry i of every spatial array (kernel_size, stride, ..., output_size) is the i-th
+ * spatial dimension in that order: for 2-D, index 0 is H and index 1 is W.
  *
  * Usage: convt_params_init -> set fields -> convt_create (copies the weights) ->
  * convt_output_shape -> convt_run (any number of times, from any threads) -> convt_destroy.
@@ -132,13 +135,15 @@ CONVT_API const char* convt_cpu_isa(void);
 
 /* ---- Parameters -------------------------------------------------------------------- */
 
-/* The layer, as torch.nn.ConvTranspose2d's constructor takes it. Always fill it with
+/* The layer, as torch.nn.ConvTranspose1d/2d/3d's constructor takes it. Always fill it with
  * convt_params_init first, then set what differs from PyTorch's defaults.
- * Arrays have 3 entries so 1-D and 3-D can come later; with spatial_dims = 2 only
- * [0] (H) and [1] (W) are read. New fields are only ever appended. */
+ * Every spatial array has 3 entries, of which the first spatial_dims are read, in
+ * PyTorch's order ((L); (H, W); (D, H, W)); the others are ignored. New fields are only
+ * ever appended. */
 typedef struct convt_params {
   size_t struct_size;        /* sizeof(convt_params) as the caller compiled it            */
-  int32_t spatial_dims;      /* 2; 1 and 3 are reserved (CONVT_ERROR_UNSUPPORTED for now) */
+  int32_t spatial_dims;      /* 1, 2 or 3 (ConvTranspose1d/2d/3d); default 2 (since 0.3.0;
+                                0.1 and 0.2 took only 2)                                 */
   int32_t algorithm;         /* CONVT_ALGORITHM_*; default AUTO                           */
   int64_t in_channels;       /* >= 1, divisible by groups                                 */
   int64_t out_channels;      /* >= 1, divisible by groups                                 */
@@ -172,38 +177,40 @@ CONVT_API void convt_params_init(convt_params* params, size_t struct_size);
 typedef struct convt_handle convt_handle; /* opaque */
 
 /* Creates a layer. Validates *params (struct_size, spatial_dims, algorithm, num_threads,
- * channels, kernel, stride, padding, dilation, groups; output_padding is checked per run), then copies
- * `weight` (in_channels * out_channels/groups * kH * kW floats) and `bias`
+ * channels, kernel, stride, padding, dilation, groups; output_padding is checked per run),
+ * then copies `weight` (in_channels * out_channels/groups * the product of kernel_size's
+ * spatial_dims entries floats) and `bias`
  * (out_channels floats, or NULL for no bias) into the handle: the caller may free them
  * right after. On success *out_handle owns the new layer: release it with
  * convt_destroy. On failure *out_handle is set to NULL (when out_handle is not NULL).
  * struct_size from CONVT_PARAMS_SIZE_V0_1 up to this library's sizeof(convt_params) is
  * accepted (later fields take their defaults); larger is CONVT_ERROR_UNSUPPORTED (built
  * against a newer convt), smaller is CONVT_ERROR_INVALID_ARGUMENT.
- * Errors: INVALID_ARGUMENT, UNSUPPORTED (spatial_dims 1 or 3; a GEMM dimension
- * out_channels/groups*kH*kW or in_channels/groups above INT32_MAX), SIZE_OVERFLOW,
- * OUT_OF_MEMORY. Thread-safe. */
+ * Errors: INVALID_ARGUMENT, UNSUPPORTED (a GEMM dimension out_channels/groups * the
+ * kernel's volume, or in_channels/groups, above INT32_MAX), SIZE_OVERFLOW, OUT_OF_MEMORY.
+ * Thread-safe. */
 CONVT_API convt_status convt_create(const convt_params* params, const float* weight,
                                     const float* bias, convt_handle** out_handle);
 
-/* Shapes below are arrays of 2 + spatial_dims = 4 entries: input_shape (N, C, H, W).
- * output_size is NULL, or the requested (outH, outW) as in PyTorch's
- * forward(input, output_size): it replaces output_padding by size - min, where min is
- * the size at output_padding 0; valid sizes run from max(min, 1) to min + stride - 1.
+/* Shapes below are arrays of 2 + spatial_dims entries: input_shape is (N, C, L),
+ * (N, C, H, W) or (N, C, D, H, W). output_size is NULL, or an array of spatial_dims
+ * entries, the requested output size as in PyTorch's forward(input, output_size): per
+ * dimension it replaces output_padding by size - min, where min is the size at
+ * output_padding 0; valid sizes run from max(min, 1) to min + stride - 1.
  * N = 0 is valid (empty output); validity is otherwise decided as for N = 1. */
 
-/* Writes the output shape (N, out_channels, outH, outW) of a run to output_shape[0..3].
+/* Writes the output shape (N, out_channels, out spatial...) of a run to
+ * output_shape[0 .. 2 + spatial_dims - 1].
  * Errors: INVALID_ARGUMENT (NULL handle, input_shape or output_shape; input channels !=
- * in_channels; H or W < 1; N < 0; without output_size: output_padding negative or not
- * < stride or dilation; output_size
- * out of range; output size < 1), SIZE_OVERFLOW. Thread-safe; output_shape is written
- * only on success. */
+ * in_channels; a spatial size < 1; N < 0; without output_size: output_padding negative
+ * or not < stride or dilation; output_size out of range; output size < 1),
+ * SIZE_OVERFLOW. Thread-safe; output_shape is written only on success. */
 CONVT_API convt_status convt_output_shape(const convt_handle* handle, const int64_t* input_shape,
                                           const int64_t* output_size, int64_t* output_shape);
 
 /* convt_run's output_capacity must be at least the product of the output shape. */
 
-/* Runs the layer: output = conv_transpose2d(input, weight, bias). `input` holds the
+/* Runs the layer: output = conv_transpose{1,2,3}d(input, weight, bias). `input` holds the
  * product of input_shape floats; `output` receives the product of the output shape
  * floats (output_capacity is its size in floats, which must be at least that). Every
  * output element is overwritten: the buffer needs no initialising. input and output must
@@ -254,21 +261,21 @@ CONVT_API convt_status convt_get_params(const convt_handle* handle, convt_params
                                         size_t struct_size);
 
 /* ---- The equivalent ordinary convolution ----------------------------------------------
- * A transposed convolution is an ordinary convolution (cross-correlation, as conv2d) of a
- * stretched input with a transposed, flipped weight. Per spatial dimension, with k, s, p,
+ * A transposed convolution is an ordinary convolution (cross-correlation, as conv1d/2d/3d)
+ * of a stretched input with a transposed, flipped weight. Per spatial dimension, with k, s, p,
  * op, d the kernel, stride, padding, output_padding and dilation:
  *   1. insert s - 1 zeros between neighbouring input pixels (in -> (in-1)*s + 1 pixels);
  *   2. pad with q = d*(k-1) - p zeros before and q + op zeros after; when p > d*(k-1),
  *      q is negative: crop -q pixels from each end instead (and pad op after);
- *   3. conv2d with stride 1, dilation d, the same groups, and the weight
+ *   3. convolve with stride 1, dilation d, the same groups, and the weight (2-D shown)
  *      conv_weight[g*cout_g + o][i][kh][kw] = weight[g*cin_g + i][o][kH-1-kh][kW-1-kw]
- *      (in/out channels swapped per group, flipped in H and W), where cin_g = in/groups,
- *      cout_g = out/groups;  plus the same bias.
+ *      (in/out channels swapped per group, flipped in every spatial dimension), where
+ *      cin_g = in/groups, cout_g = out/groups;  plus the same bias.
  * The result has (in-1)*s + 1 + 2q + op - d*(k-1) = (in-1)*s - 2p + d*(k-1) + op + 1
  * pixels: the transposed convolution's output size.
  *
- * Writes that conv2d weight, (out_channels, in_channels/groups, kH, kW) floats, to
- * conv_weight, from the transposed weight (in_channels, out_channels/groups, kH, kW).
+ * Writes that convolution's weight, (out_channels, in_channels/groups, kernel...) floats,
+ * to conv_weight, from the transposed weight (in_channels, out_channels/groups, kernel...).
  * params is validated as by convt_create. weight and conv_weight must not overlap.
  * Errors: as convt_create (NULL weight or conv_weight is INVALID_ARGUMENT). Thread-safe. */
 CONVT_API convt_status convt_conv_weight_from_transposed(const convt_params* params,
