@@ -4,19 +4,15 @@
 #include <map>
 #include <tuple>
 
-#include "kernels.hpp"
-#include "lowering/gemm_kernel.hpp"
+#include "kernels/gemm.hpp"
+#include "kernels/levels.hpp"
 
-namespace convt {
-
-bool subpixel_possible(const LayerSpec& l) {
-  return l.stride[0] <= kMaxPhaseStride && l.stride[1] <= kMaxPhaseStride;
-}
+namespace convt_impl {
 
 bool subpixel_row_items(const LayerSpec& l) {
-  const int64_t phases = l.stride[0] * l.stride[1];
-  const int64_t depth = l.in_per_group() * l.kernel_area() / std::max<int64_t>(phases, 1);
-  return l.stride[1] > 1 && depth < kRowItemsMaxDepth && l.out_per_group() * l.stride[1] >= 8;
+  const int64_t phases = l.stride[kH] * l.stride[kW];
+  const int64_t depth = l.in_per_group() * l.kernel_volume() / std::max<int64_t>(phases, 1);
+  return l.stride[kW] > 1 && depth < kRowItemsMaxDepth && l.out_per_group() * l.stride[kW] >= 8;
 }
 
 namespace {
@@ -29,8 +25,8 @@ std::vector<int64_t> offsets(const std::vector<Tap>& taps) {
 // The chunks of a layer's phases, deterministic: phases grouped by their tap offsets (and
 // by ry too when items cover output rows, so that a chunk belongs to one row residue).
 std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
-  const DimPhases ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
-  const DimPhases pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
+  const DimPhases ph = make_phases(l.kernel[kH], l.stride[kH], l.padding[kH], l.dilation[kH]);
+  const DimPhases pw = make_phases(l.kernel[kW], l.stride[kW], l.padding[kW], l.dilation[kW]);
   const int64_t per_chunk = std::max<int64_t>(1, (kMergedRows + l.out_per_group() - 1) /
                                                      l.out_per_group());
   // Phases grouped by their tap offsets, in first-seen order; and by where their outputs
@@ -42,8 +38,8 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
            size_t>
       class_of;
   std::vector<std::vector<std::pair<int64_t, int64_t>>> classes;
-  for (int64_t ry = 0; ry < l.stride[0]; ++ry)
-    for (int64_t rx = 0; rx < l.stride[1]; ++rx) {
+  for (int64_t ry = 0; ry < l.stride[kH]; ++ry)
+    for (int64_t rx = 0; rx < l.stride[kW]; ++rx) {
       const auto key =
           std::make_tuple(row_items ? ry : 0, offsets(ph.taps[static_cast<size_t>(ry)]),
                           offsets(pw.taps[static_cast<size_t>(rx)]), thin ? 0 : ph.q_begin(ry),
@@ -73,19 +69,19 @@ std::vector<PhaseChunk> phase_chunks(const LayerSpec& l, bool row_items) {
 
 SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight, Isa isa) {
   SubpixelWeights s;
-  s.ph = make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0]);
-  s.pw = make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1]);
+  s.ph = make_phases(l.kernel[kH], l.stride[kH], l.padding[kH], l.dilation[kH]);
+  s.pw = make_phases(l.kernel[kW], l.stride[kW], l.padding[kW], l.dilation[kW]);
   s.row_items = subpixel_row_items(l);
   s.chunks = phase_chunks(l, s.row_items);
   if (s.row_items) {
-    s.sets.resize(static_cast<size_t>(l.stride[0]));
-    s.slot.resize(static_cast<size_t>(l.stride[0] * l.stride[1]));
+    s.sets.resize(static_cast<size_t>(l.stride[kH]));
+    s.slot.resize(static_cast<size_t>(l.stride[kH] * l.stride[kW]));
     for (size_t c = 0; c < s.chunks.size(); ++c) {
       const PhaseChunk& chunk = s.chunks[c];
       auto& set = s.sets[static_cast<size_t>(chunk.phases[0].first)];
       for (size_t i = 0; i < chunk.phases.size(); ++i) {
         const auto [ry, rx] = chunk.phases[i];
-        s.slot[static_cast<size_t>(ry * l.stride[1] + rx)] = {static_cast<int64_t>(set.size()),
+        s.slot[static_cast<size_t>(ry * l.stride[kW] + rx)] = {static_cast<int64_t>(set.size()),
                                                               static_cast<int64_t>(i)};
       }
       set.push_back(static_cast<int64_t>(c));
@@ -94,7 +90,7 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight, Isa isa) 
     for (size_t c = 0; c < s.chunks.size(); ++c) s.sets.push_back({static_cast<int64_t>(c)});
   }
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
-  const int64_t kw_n = l.kernel[1], area = l.kernel_area();
+  const int64_t kw_n = l.kernel[kW], area = l.kernel_volume();
   s.offset.resize(static_cast<size_t>(l.groups) * s.chunks.size());
   bool deep = true;
   for (const PhaseChunk& c : s.chunks) deep &= cin_g * c.taps() >= kTallPanelDepth;
@@ -134,4 +130,4 @@ SubpixelWeights pack_subpixel(const LayerSpec& l, const float* weight, Isa isa) 
   return s;
 }
 
-}  // namespace convt
+}  // namespace convt_impl

@@ -9,11 +9,7 @@
 #include "phases.hpp"
 #include "shape.hpp"
 
-namespace convt {
-
-// Strides up to this (per dimension) get sub-pixel phases; beyond it a layer has too many
-// phases of too few taps for the decomposition to pay, and GEMM + col2im is used.
-constexpr int64_t kMaxPhaseStride = 64;
+namespace convt_impl {
 
 // Phases whose taps sit at the same input offsets read the same im2col, so one GEMM can
 // serve several of them: its rows are (phase, output channel). Phases are merged until a
@@ -69,8 +65,7 @@ struct SubpixelWeights {
   int64_t panel = 8;
 };
 
-bool subpixel_possible(const LayerSpec& layer);
 // Packed for the GEMM tile of `isa` (the level the runs will use: active_isa()).
 SubpixelWeights pack_subpixel(const LayerSpec& layer, const float* weight, Isa isa);
 
-}  // namespace convt
+}  // namespace convt_impl

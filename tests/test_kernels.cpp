@@ -30,22 +30,22 @@
 #include <vector>
 
 #include "../src/isa.hpp"
-#include "../src/kernels.hpp"
-#include "../src/lowering/gemm_kernel.hpp"
+#include "../src/kernels/levels.hpp"
+#include "../src/kernels/gemm.hpp"
 #include "isa_check.hpp"
 
 namespace {
 
-using convt::GemmTile;
-using convt::Isa;
-using convt::KernelLevel;
-using convt::kPaddedColumns;
+using convt_impl::GemmTile;
+using convt_impl::Isa;
+using convt_impl::KernelLevel;
+using convt_impl::kPaddedColumns;
 
 // Baseline up to the CPU's best level: the lower of the library's detection and
 // /proc/cpuinfo's, so that a wrong detection fails the [isa_env] tests instead of raising
 // SIGILL here.
 std::vector<Isa> levels_here() {
-  const int library = static_cast<int>(convt::cpu_best_isa());
+  const int library = static_cast<int>(convt_impl::cpu_best_isa());
   const int cpuinfo = test::isa_rank(test::cpu_level_from_cpuinfo().best);
   std::vector<Isa> levels;
   for (int i = 0; i <= std::min(library, cpuinfo); ++i) levels.push_back(static_cast<Isa>(i));
@@ -171,9 +171,9 @@ struct Failures {
 
 // A's packed panels, ending at an inaccessible page (a read past them faults).
 const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h) {
-  const int64_t floats = convt::packed_a_floats(m, k, h);
+  const int64_t floats = convt_impl::packed_a_floats(m, k, h);
   float* packed = a_mem.tail(0, floats);
-  convt::pack_a(m, k, data().a.data(), kMaxK, h, packed);
+  convt_impl::pack_a(m, k, data().a.data(), kMaxK, h, packed);
   return packed;
 }
 
@@ -183,7 +183,7 @@ const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h) {
 std::vector<int64_t> panel_heights(const GemmTile& tile, int64_t m, bool even) {
   std::set<int64_t> hs;
   for (const int64_t panel : {tile.rows, tile.tall_rows}) {
-    hs.insert(convt::panel_rows(m, panel, tile));
+    hs.insert(convt_impl::panel_rows(m, panel, tile));
     hs.insert(panel);
   }
   std::vector<int64_t> out;
@@ -230,9 +230,9 @@ std::vector<int64_t> wide_ns(int64_t k) {
 void test_gemm_packed(const KernelLevel& level, bool full) {
   const Data& d = data();
   const GemmTile& tile = level.tile;
-  const char* name = convt::isa_name(level.isa);
+  const char* name = convt_impl::isa_name(level.isa);
   GuardedSlots b_mem(kMaxK, 2 * kPaddedColumns + kMaxN + 64);
-  GuardedSlots a_mem(1, convt::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
+  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
   const Grid grid = gemm_grid(tile, full);
   std::vector<const float*> b_rows(kMaxK);
   Failures failures;
@@ -328,9 +328,9 @@ std::vector<ZipLayout> zip_layouts(int64_t pairs, int64_t n, int64_t width) {
 void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
   const Data& d = data();
   const GemmTile& tile = level.tile;
-  const char* name = convt::isa_name(level.isa);
+  const char* name = convt_impl::isa_name(level.isa);
   GuardedSlots b_mem(kMaxK, kMaxN);
-  GuardedSlots a_mem(1, convt::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
+  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
   std::vector<const float*> b_rows(kMaxK);
   Failures failures;
   int64_t cases = 0;
@@ -376,7 +376,7 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
                 }
                 REQUIRE_FALSE(overlap);  // the test's own layouts
                 std::vector<float> buf(static_cast<size_t>(kBefore + span + 17), sentinel());
-                convt::Zip2Store out;
+                convt_impl::Zip2Store out;
                 out.out = buf.data() + kBefore;
                 out.ldo = layout.ldo;
                 out.row_step = layout.row_step;
@@ -429,30 +429,30 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
 TEST_CASE("gemm_packed matches a double loop at every level (edges sampled)",
           "[quick][kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed(convt::kernels_at(isa), false);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed(convt_impl::kernels_at(isa), false);
   }
 }
 
 TEST_CASE("gemm_packed matches a double loop at every level (every m and n)", "[kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed(convt::kernels_at(isa), true);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed(convt_impl::kernels_at(isa), true);
   }
 }
 
 TEST_CASE("gemm_packed_zip2 writes the zipped layout at every level (sampled)",
           "[quick][kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed_zip2(convt::kernels_at(isa), false);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed_zip2(convt_impl::kernels_at(isa), false);
   }
 }
 
 TEST_CASE("gemm_packed_zip2 writes the zipped layout at every level (every m)", "[kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed_zip2(convt::kernels_at(isa), true);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed_zip2(convt_impl::kernels_at(isa), true);
   }
 }
 
@@ -463,20 +463,20 @@ TEST_CASE("each level's GEMM tile fits its register file", "[quick][kernels]") {
     int lanes, registers, accumulators;
   };
 #if CONVT_HAVE_X86_LEVELS
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
-  claims.push_back({Isa::kAvx2, convt::avx2::kTile, 8, 16, 12});
-  claims.push_back({Isa::kAvx512, convt::avx512::kTile, 16, 32, 24});
+  std::vector<Claim> claims{{Isa::kBaseline, convt_impl::baseline::kTile, 4, 16, 12}};
+  claims.push_back({Isa::kAvx2, convt_impl::avx2::kTile, 8, 16, 12});
+  claims.push_back({Isa::kAvx512, convt_impl::avx512::kTile, 16, 32, 24});
 #elif CONVT_HAVE_NEON_LEVEL
   // The baseline is scalar: one float per register of the 32.
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 1, 32, 12}};
-  claims.push_back({Isa::kNeon, convt::neon::kTile, 4, 32, 24});
+  std::vector<Claim> claims{{Isa::kBaseline, convt_impl::baseline::kTile, 1, 32, 12}};
+  claims.push_back({Isa::kNeon, convt_impl::neon::kTile, 4, 32, 24});
 #else
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
+  std::vector<Claim> claims{{Isa::kBaseline, convt_impl::baseline::kTile, 4, 16, 12}};
 #endif
   const std::vector<Isa> here = levels_here();
   for (const Claim& c : claims) {
     const GemmTile& t = c.tile;
-    INFO("level " << convt::isa_name(c.isa) << ": rows " << t.rows << ", tall_rows "
+    INFO("level " << convt_impl::isa_name(c.isa) << ": rows " << t.rows << ", tall_rows "
                   << t.tall_rows << ", max_rows " << t.max_rows << ", cols " << t.cols);
     const int64_t lanes = t.cols / 2;  // cols is two vectors
     CHECK(t.cols == 2 * c.lanes);      // ... of the level's width
@@ -490,10 +490,10 @@ TEST_CASE("each level's GEMM tile fits its register file", "[quick][kernels]") {
     CHECK(t.rows % 2 == 0);
     CHECK(t.tall_rows % 2 == 0);
     // A padded row is read up to whole strips of cols.
-    CHECK(convt::kPaddedColumns % t.cols == 0);
+    CHECK(convt_impl::kPaddedColumns % t.cols == 0);
     // The table holds this tile for the level (read, not called: fine on any CPU).
     if (std::find(here.begin(), here.end(), c.isa) != here.end()) {
-      const KernelLevel& k = convt::kernels_at(c.isa);
+      const KernelLevel& k = convt_impl::kernels_at(c.isa);
       CHECK(k.isa == c.isa);
       CHECK(k.tile.rows == t.rows);
       CHECK(k.tile.tall_rows == t.tall_rows);
@@ -511,10 +511,10 @@ TEST_CASE("with CONVT_MAX_ISA unset the kernel level is the CPU's best",
   REQUIRE(std::getenv("CONVT_MAX_ISA") == nullptr);
   const test::CpuLevel cpu = test::cpu_level_from_cpuinfo();
   INFO("CPU's best level " << cpu.best << " (from " << cpu.source << ")");
-  CHECK(std::string(convt::isa_name(convt::cpu_best_isa())) == cpu.best);
+  CHECK(std::string(convt_impl::isa_name(convt_impl::cpu_best_isa())) == cpu.best);
   CHECK(std::string(convt_cpu_isa()) == cpu.best);
-  CHECK(std::string(convt::isa_name(convt::active_isa())) == cpu.best);
-  CHECK(convt::kernels().isa == convt::active_isa());
+  CHECK(std::string(convt_impl::isa_name(convt_impl::active_isa())) == cpu.best);
+  CHECK(convt_impl::kernels().isa == convt_impl::active_isa());
 }
 
 TEST_CASE("CONVT_MAX_ISA caps the kernel level", "[.][isa_env][isa_cap]") {
@@ -524,8 +524,8 @@ TEST_CASE("CONVT_MAX_ISA caps the kernel level", "[.][isa_env][isa_cap]") {
   const std::string expected = test::expected_isa(cpu, cap);
   INFO("CONVT_MAX_ISA=" << cap << "; CPU's best level " << cpu.best << " (from " << cpu.source
                         << "); expected " << expected);
-  CHECK(std::string(convt::isa_name(convt::cpu_best_isa())) == cpu.best);
+  CHECK(std::string(convt_impl::isa_name(convt_impl::cpu_best_isa())) == cpu.best);
   CHECK(std::string(convt_cpu_isa()) == expected);
-  CHECK(std::string(convt::isa_name(convt::active_isa())) == expected);
-  CHECK(convt::kernels().isa == convt::active_isa());
+  CHECK(std::string(convt_impl::isa_name(convt_impl::active_isa())) == expected);
+  CHECK(convt_impl::kernels().isa == convt_impl::active_isa());
 }

@@ -29,15 +29,41 @@
 #include <cstring>
 #include <numeric>
 
+#include "../cache.hpp"
 #include "../checked.hpp"
+#include "../kernels/gemm.hpp"
+#include "../kernels/levels.hpp"
+#include "../kernels/simd.hpp"
+#include "../lowering.hpp"
 #include "../pack.hpp"
 #include "../parallel.hpp"
-#include "../simd.hpp"
-#include "gemm_kernel.hpp"
-#include "lowering.hpp"
 
-namespace convt {
+namespace convt_impl {
 namespace {
+
+// Sub-pixel: per chunk of output phases, im2col of its taps + one GEMM + a plain store.
+// Work items are (batch item, group, block of output channels, block of rows, set of
+// chunks), the set fastest.
+struct SubpixelTiling {
+  int64_t max_rows = 0, max_cols = 0;  // output positions q of a chunk, over the chunks
+  int64_t max_k = 0;                   // GEMM depth, over the chunks
+  int64_t max_set_phases = 0;          // phases a work item computes, over the sets
+  int64_t max_ay = 0, max_ax = 0;      // largest tap offsets, over the chunks
+  int64_t pointer_floats = 0;          // per-thread scratch: B's row addresses,
+  int64_t padded_floats = 0;           // the zero-bordered input rows, then C
+  int64_t co_per_item = 0, co_blocks = 0;  // output channels (of a group) per item
+  int64_t rows_per_item = 0, blocks = 0;
+  int64_t items = 0;  // batch * groups * sets * co_blocks * blocks
+  // slab_floats > 0: each thread keeps the input planes of one (batch item, group) with
+  // zero borders wide enough for every chunk's taps (a slab, in its scratch after C),
+  // bordered when its first item of that (batch item, group) comes; its items read their
+  // taps there. 0: each item borders the rows it reads (slabs above kSlabBytes).
+  int64_t slab_floats = 0;
+  int64_t pad_top = 0, pad_left = 0;     // zero rows above / columns left of the input
+  int64_t pad_rows = 0, pad_pitch = 0;   // of one bordered channel plane
+  size_t bytes_per_thread = 0;
+};
+
 
 constexpr int64_t kBudgetBytes = 2 << 20;  // cols + C per thread: about one core's L2
 constexpr int64_t kShortRow = 16;          // rows up to this long: copied inline
@@ -183,11 +209,13 @@ __attribute__((always_inline)) inline void interleave_rows_impl(
 CONVT_FOR_EACH_LEVEL(CONVT_INTERLEAVE_LEVEL)
 #undef CONVT_INTERLEAVE_LEVEL
 
+namespace {
+
 SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w,
                              int max_threads) {
   SubpixelTiling t;
   for (const PhaseChunk& c : w.chunks) {
-    const Range ry = chunk_range(c, w.ph, s.out_h, true), rx = chunk_range(c, w.pw, s.out_w, false);
+    const Range ry = chunk_range(c, w.ph, s.out[kH], true), rx = chunk_range(c, w.pw, s.out[kW], false);
     t.max_rows = std::max(t.max_rows, ry.hi - ry.lo);
     t.max_cols = std::max(t.max_cols, rx.hi - rx.lo);
     t.max_k = std::max(t.max_k, l.in_per_group() * c.taps());
@@ -251,16 +279,16 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   int64_t top = 0, bottom = 0, left = 0, right = 0;
   bool needs_border = false;
   for (const PhaseChunk& c : w.chunks) {
-    const Range ry = chunk_range(c, w.ph, s.out_h, true), rx = chunk_range(c, w.pw, s.out_w, false);
+    const Range ry = chunk_range(c, w.ph, s.out[kH], true), rx = chunk_range(c, w.pw, s.out[kW], false);
     if (c.taps() == 0 || ry.hi <= ry.lo || rx.hi <= rx.lo) continue;
     const auto [ay_lo, ay_hi] = std::minmax_element(c.offset_y.begin(), c.offset_y.end());
     const auto [ax_lo, ax_hi] = std::minmax_element(c.offset_x.begin(), c.offset_x.end());
     top = std::max(top, *ay_hi - ry.lo);
-    bottom = std::max(bottom, ry.hi - *ay_lo - s.in_h);
+    bottom = std::max(bottom, ry.hi - *ay_lo - s.in[kH]);
     left = std::max(left, *ax_hi - rx.lo);
-    right = std::max(right, rx.hi - *ax_lo - s.in_w);
+    right = std::max(right, rx.hi - *ax_lo - s.in[kW]);
     needs_border |= !(c.taps() == 1 && c.offset_y[0] == 0 && c.offset_x[0] == 0 &&
-                      rx.lo == 0 && rx.hi == s.in_w && ry.hi <= s.in_h);
+                      rx.lo == 0 && rx.hi == s.in[kW] && ry.hi <= s.in[kH]);
   }
   // Slabs where each thread's contiguous share of the items (parallel_for) covers whole
   // (batch item, group)s: otherwise two threads border the same planes, each all of them
@@ -270,8 +298,8 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
   // (dcgan_g2 at 2 threads, 2 items each: 4 % faster).
   const int64_t run_threads = std::clamp<int64_t>(t.items, 1, std::max(max_threads, 1));
   if (needs_border && ((s.batch * l.groups) % run_threads == 0 || t.blocks == 1)) {
-    const int64_t pad_rows = checked_add(s.in_h, top + bottom, what);
-    const int64_t pad_pitch = checked_add(s.in_w, left + right, what);
+    const int64_t pad_rows = checked_add(s.in[kH], top + bottom, what);
+    const int64_t pad_pitch = checked_add(s.in[kW], left + right, what);
     // + a row and kPaddedColumns: the GEMM's flat reads run up to a row past the last
     // plane, rounded up to a whole strip.
     const int64_t floats =
@@ -318,11 +346,11 @@ SubpixelTiling plan_subpixel(const LayerSpec& l, const RunShape& s, const Subpix
 double subpixel_waste(const LayerSpec& l, const RunShape& s, const SubpixelWeights& w) {
   double padded = 0;
   for (const PhaseChunk& c : w.chunks) {
-    const Range ry = chunk_range(c, w.ph, s.out_h, true), rx = chunk_range(c, w.pw, s.out_w, false);
+    const Range ry = chunk_range(c, w.ph, s.out[kH], true), rx = chunk_range(c, w.pw, s.out[kW], false);
     padded += static_cast<double>(c.phases.size()) * static_cast<double>(c.taps()) *
               static_cast<double>(ry.hi - ry.lo) * static_cast<double>(rx.hi - rx.lo);
   }
-  const double useful = static_cast<double>(s.in_h * s.in_w) * static_cast<double>(l.kernel_area());
+  const double useful = static_cast<double>(s.in[kH] * s.in[kW]) * static_cast<double>(l.kernel_volume());
   return padded / std::max(useful, 1.0);
 }
 
@@ -331,9 +359,9 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
-  const int64_t sh = l.stride[0], sw = l.stride[1];
+  const int64_t sh = l.stride[kH], sw = l.stride[kW];
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
-  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
+  const int64_t in_plane = s.in[kH] * s.in[kW], out_plane = s.out[kH] * s.out[kW];
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
   const KernelLevel& kl = kernels_at(w.isa);  // the level the weights were packed for
 
@@ -347,18 +375,18 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
   const auto border_slab = [&](float* slab, int64_t n, int64_t g) {
     const float* src = a.input + (n * l.in_channels + g * cin_g) * in_plane;
     float* dst = slab;
-    const int64_t right = t.pad_pitch - t.pad_left - s.in_w;
+    const int64_t right = t.pad_pitch - t.pad_left - s.in[kW];
     for (int64_t ci = 0; ci < cin_g; ++ci, src += in_plane) {
       for (int64_t r = 0; r < t.pad_rows; ++r, dst += t.pad_pitch) {
         const int64_t h = r - t.pad_top;
-        if (h < 0 || h >= s.in_h) {
+        if (h < 0 || h >= s.in[kH]) {
           std::fill_n(dst, t.pad_pitch, 0.0f);
           continue;
         }
         std::fill_n(dst, t.pad_left, 0.0f);
-        std::memcpy(dst + t.pad_left, src + h * s.in_w,
-                    static_cast<size_t>(s.in_w) * sizeof(float));
-        std::fill_n(dst + t.pad_left + s.in_w, right, 0.0f);
+        std::memcpy(dst + t.pad_left, src + h * s.in[kW],
+                    static_cast<size_t>(s.in[kW]) * sizeof(float));
+        std::fill_n(dst + t.pad_left + s.in[kW], right, 0.0f);
       }
     }
     // The GEMM's flat reads past the last plane (see plan_subpixel).
@@ -387,7 +415,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
 
     // This item's output rows q in [qy0, qy1): the set's chunks share one row range (one
     // chunk, or the chunks of one row residue).
-    const Range ry = chunk_range(w.chunks[static_cast<size_t>(set_chunks[0])], w.ph, s.out_h, true);
+    const Range ry = chunk_range(w.chunks[static_cast<size_t>(set_chunks[0])], w.ph, s.out[kH], true);
     const int64_t qy0 = ry.lo + block * t.rows_per_item;
     const int64_t qy1 = std::min(ry.hi, qy0 + t.rows_per_item);
     const int64_t rows = qy1 - qy0;
@@ -428,7 +456,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const PhaseChunk& chunk = w.chunks[static_cast<size_t>(ci_chunk)];
       const auto& oy = chunk.offset_y;
       const auto& ox = chunk.offset_x;
-      const Range rx = chunk_range(chunk, w.pw, s.out_w, false);
+      const Range rx = chunk_range(chunk, w.pw, s.out[kW], false);
       const int64_t qx0 = rx.lo, qx1 = rx.hi, cols_n = qx1 - qx0;
       if (cols_n <= 0) continue;
       const int64_t k = cin_g * chunk.taps();
@@ -442,7 +470,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const int64_t ay_max = oy.empty() ? 0 : *std::max_element(oy.begin(), oy.end());
       const int64_t ax_max = ox.empty() ? 0 : *std::max_element(ox.begin(), ox.end());
       const bool direct_b = oy.size() == 1 && ox.size() == 1 && oy[0] == 0 && ox[0] == 0 &&
-                            qx0 == 0 && qx1 == s.in_w && qy1 <= s.in_h &&
+                            qx0 == 0 && qx1 == s.in[kW] && qy1 <= s.in[kH] &&
                             !rows_crowd_cache_sets(in_plane * 4, cin_g);
       // B's layout, by the work of the GEMM (work below):
       //   bordered, flat:  the copy's rows back to back, N = rows * (cols_n + ax_max): the
@@ -477,14 +505,14 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       const auto bordered_rows = [&](int64_t ci, float* dst) {
         const int64_t w_first = qx0 - ax_max;  // input column of copy column 0
         const int64_t c_lo = std::clamp<int64_t>(-w_first, 0, bpitch);
-        const int64_t c_hi = std::clamp<int64_t>(s.in_w - w_first, c_lo, bpitch);
+        const int64_t c_hi = std::clamp<int64_t>(s.in[kW] - w_first, c_lo, bpitch);
         for (int64_t r = 0; r < prows; ++r, dst += bpitch) {
           const int64_t h = qy0 - ay_max + r;
-          if (h < 0 || h >= s.in_h) {
+          if (h < 0 || h >= s.in[kH]) {
             std::memset(dst, 0, static_cast<size_t>(bpitch) * sizeof(float));
             continue;
           }
-          const float* src = x + ci * in_plane + h * s.in_w + w_first;
+          const float* src = x + ci * in_plane + h * s.in[kW] + w_first;
           std::memset(dst, 0, static_cast<size_t>(c_lo) * sizeof(float));
           std::memcpy(dst + c_lo, src + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(float));
           std::memset(dst + c_hi, 0, static_cast<size_t>(bpitch - c_hi) * sizeof(float));
@@ -496,7 +524,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         return slab + (ci * t.pad_rows + qy0 + t.pad_top) * t.pad_pitch + qx0 + t.pad_left;
       };
       if (direct_b) {
-        for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in_w;
+        for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[ci] = x + ci * in_plane + qy0 * s.in[kW];
       } else if (bordered && k > 0) {
         // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
         const int64_t plane = prows * bpitch + ax_max + kPaddedColumns;
@@ -551,7 +579,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
 
       // C (rows of `width`): straight into the output when the (single) phase's outputs are
       // whole output rows.
-      const bool direct_c = sh == 1 && sw == 1 && width == s.out_w;
+      const bool direct_c = sh == 1 && sw == 1 && width == s.out[kW];
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
                         co0 * phases * k;
       const int64_t h = panel_rows(phases * cout_g, w.panel, kl.tile);  // A's panel rows
@@ -560,9 +588,9 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       // rows a multiple of the GEMM's 32-column blocks): the GEMM zips each channel's two
       // phase rows straight into the output rows (gemm_packed_zip2), no C and no
       // interleave pass (grouped2x2_s2 21-31 %, unet_up 8-16 % faster).
-      if (w.row_items && sw == 2 && l.padding[1] == 0 && set_chunks.size() == 1 &&
+      if (w.row_items && sw == 2 && l.padding[kW] == 0 && set_chunks.size() == 1 &&
           phases == 2 && chunk.phases[0].second == 0 && chunk.phases[1].second == 1 &&
-          qx0 == 0 && 2 * cols_n == s.out_w && !row_gemms && width == cols_n &&
+          qx0 == 0 && 2 * cols_n == s.out[kW] && !row_gemms && width == cols_n &&
           cols_n % 32 == 0 && k > 0) {
         float* pair_bias = nullptr;
         if (bias) {  // each channel's bias for both of its rows
@@ -572,18 +600,18 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         }
         Zip2Store dst;
         dst.out = out + co0 * out_plane +
-                  (qy0 * sh + chunk.phases[0].first - l.padding[0]) * s.out_w;
+                  (qy0 * sh + chunk.phases[0].first - l.padding[kH]) * s.out[kW];
         dst.ldo = out_plane;
-        dst.row_step = sh * s.out_w;
+        dst.row_step = sh * s.out[kW];
         dst.width = cols_n;
         kl.gemm_packed_zip2(m, n_cols, k, wp, h, b_rows, pair_bias, dst);
         return;  // the set's only chunk: the item is done
       }
-      const int64_t oy_first = qy0 - l.padding[0];  // stride 1: output row of q = qy0
+      const int64_t oy_first = qy0 - l.padding[kH];  // stride 1: output row of q = qy0
       float* c_mat = c_next;
       int64_t ldc = n_cols;
       if (direct_c) {
-        c_mat = out + co0 * out_plane + oy_first * s.out_w;
+        c_mat = out + co0 * out_plane + oy_first * s.out[kW];
         ldc = out_plane;
       } else {
         c_next += (m * n_cols + 15) / 16 * 16;
@@ -623,10 +651,10 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
           }
           if (found != sw || stored[i]) continue;
           const int64_t y0 = std::max(qy0, w.ph.q_begin(res_y));
-          const int64_t y1 = std::min(qy1, w.ph.q_end(res_y, s.out_h));
+          const int64_t y1 = std::min(qy1, w.ph.q_end(res_y, s.out[kH]));
           if (y0 < y1)
-            kl.interleave_rows(out + co0 * out_plane + (y0 * sh + res_y - l.padding[0]) * s.out_w,
-                            out_plane, sh * s.out_w, cos, y1 - y0, s.out_w, l.padding[1], sw,
+            kl.interleave_rows(out + co0 * out_plane + (y0 * sh + res_y - l.padding[kH]) * s.out[kW],
+                            out_plane, sh * s.out[kW], cos, y1 - y0, s.out[kW], l.padding[kW], sw,
                             c_mat + (y0 - qy0) * width, at0, co_step, q_step,
                             bias ? bias + co0 : nullptr);
           for (int64_t j = 0; j < phases; ++j)
@@ -639,8 +667,8 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
         if (sw == 2 && stored[i]) continue;
         const auto [py, px] = chunk.phases[static_cast<size_t>(i)];
         const int64_t y0 = std::max(qy0, w.ph.q_begin(py));
-        const int64_t y1 = std::min(qy1, w.ph.q_end(py, s.out_h));
-        const int64_t x0 = w.pw.q_begin(px), x1 = w.pw.q_end(px, s.out_w);
+        const int64_t y1 = std::min(qy1, w.ph.q_end(py, s.out[kH]));
+        const int64_t x0 = w.pw.q_begin(px), x1 = w.pw.q_end(px, s.out[kW]);
         if (y0 >= y1 || x0 >= x1) continue;
         for (int64_t co = co0; co < co1; ++co) {
           const float b = bias ? bias[co] : 0.0f;
@@ -648,7 +676,7 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
           const float* c_row = c_mat + ((co - co0) * phases + i) * ldc;
           for (int64_t q = y0; q < y1; ++q) {
             float* dst =
-                plane + (q * sh + py - l.padding[0]) * s.out_w + x0 * sw + px - l.padding[1];
+                plane + (q * sh + py - l.padding[kH]) * s.out[kW] + x0 * sw + px - l.padding[kW];
             const float* src = c_row + (q - qy0) * width + (x0 - qx0);
             for (int64_t j = 0; j < x1 - x0; ++j) dst[j * sw] = src[j] + b;
           }
@@ -670,10 +698,95 @@ void run_subpixel(const RunArgs& a, const SubpixelWeights& w, const SubpixelTili
       co_step[px] = d.phases * d.ldc;
       q_step[px] = d.width;
     }
-    kl.interleave_rows(out + co0 * out_plane + (qy0 * sh + py - l.padding[0]) * s.out_w,
-                    out_plane, sh * s.out_w, cos, rows, s.out_w, l.padding[1], sw, c_area, at0,
+    kl.interleave_rows(out + co0 * out_plane + (qy0 * sh + py - l.padding[kH]) * s.out[kW],
+                    out_plane, sh * s.out[kW], cos, rows, s.out[kW], l.padding[kW], sw, c_area, at0,
                     co_step, q_step, bias ? bias + co0 : nullptr);
   });
 }
 
-}  // namespace convt
+struct SubpixelPacked : PackedWeights {
+  SubpixelWeights weights;
+};
+struct SubpixelPlan : LoweringPlan {
+  SubpixelTiling tiling;
+};
+
+// AUTO's rule. Both GEMM lowerings do the same multiply-adds; sub-pixel runs them on convt's
+// own register-blocked kernel, reads its taps out of a bordered copy of the input instead
+// of an im2col, and stores every output once instead of scatter-adding, so it won on every
+// layer measured at avx2 and avx512 except where its GEMMs do much more work than the
+// layer needs (waste above kMaxSubpixelWaste: inputs barely larger than one kernel window).
+constexpr double kMaxSubpixelWaste = 1.5;
+
+// Depthwise layers (K = 1 per tap) take the direct depthwise kernel, unless the kernel is a
+// multiple of a stride above 1 in both dimensions (dilation 1): every phase then has the
+// same whole sub-kernel, and sub-pixel ran them faster.
+bool depthwise_prefers_subpixel(const LayerSpec& l) {
+  return l.stride[kH] > 1 && l.stride[kW] > 1 && l.kernel[kH] % l.stride[kH] == 0 &&
+         l.kernel[kW] % l.stride[kW] == 0 && l.dilation[kH] == 1 && l.dilation[kW] == 1;
+}
+
+// Kernel == stride > 1, no padding or dilation: every phase is one tap, a GEMM on the input
+// itself. At baseline with SSE-class OpenBLAS kernels sub-pixel ran it faster than
+// GEMM + col2im, with AVX2 ones slower. (1x1: POINTWISE.)
+bool baseline_prefers_subpixel(const LayerSpec& l) {
+  return blas_is_sse_class() && l.kernel[kH] == l.stride[kH] && l.kernel[kW] == l.stride[kW] &&
+         l.stride[kH] * l.stride[kW] > 1 && l.padding[kH] == 0 && l.padding[kW] == 0 &&
+         l.dilation[kH] == 1 && l.dilation[kW] == 1;
+}
+
+class Subpixel final : public Lowering {
+ public:
+  int32_t algorithm() const override { return CONVT_ALGORITHM_SUBPIXEL; }
+  const char* name() const override { return "subpixel"; }
+  const char* cannot_run(const LayerSpec& l) const override {
+    if (l.rank > 2) return "subpixel runs 1-D and 2-D layers";
+    for (int d = 0; d < kMaxRank; ++d)
+      if (l.stride[d] > kMaxPhaseStride) return "subpixel needs strides <= 64";
+    return nullptr;
+  }
+  bool auto_takes_layer(const LayerSpec& l, const KernelLevel& level) const override {
+    if (level.isa == Isa::kBaseline) return !l.is_depthwise() && baseline_prefers_subpixel(l);
+    if (!level.measured) return !l.is_depthwise();
+    return !l.is_depthwise() || depthwise_prefers_subpixel(l);
+  }
+  bool auto_takes_shape(const LayerSpec& l, const RunShape& s, const PackedWeights* packed,
+                        const KernelLevel& level) const override {
+    if (level.isa == Isa::kBaseline) return true;
+    const double waste = subpixel_waste(l, s, static_cast<const SubpixelPacked*>(packed)->weights);
+    // At a level not timed on hardware, only where its GEMMs do no more multiply-adds than
+    // the layer needs (it then also skips the im2col and the scatter-add).
+    return waste <= (level.measured ? kMaxSubpixelWaste : 1.0 + 1e-9);
+  }
+  std::unique_ptr<const PackedWeights> pack(const LayerSpec& l, const float* weight,
+                                            const KernelLevel& level) const override {
+    auto p = std::make_unique<SubpixelPacked>();
+    p->weights = pack_subpixel(l, weight, level.isa);
+    return p;
+  }
+  std::unique_ptr<const LoweringPlan> plan(const LayerSpec& l, const RunShape& s,
+                                           const PackedWeights* packed,
+                                           int max_threads) const override {
+    auto p = std::make_unique<SubpixelPlan>();
+    p->tiling = plan_subpixel(l, s, static_cast<const SubpixelPacked*>(packed)->weights,
+                              max_threads);
+    p->items = p->tiling.items;
+    p->bytes_per_thread = p->tiling.bytes_per_thread;
+    return p;
+  }
+  void run(const RunArgs& a, const LoweringPlan& plan, int threads,
+           void* workspace) const override {
+    run_subpixel(a, static_cast<const SubpixelPacked*>(a.packed)->weights,
+                 static_cast<const SubpixelPlan&>(plan).tiling, threads,
+                 static_cast<float*>(workspace));
+  }
+};
+
+}  // namespace
+
+const Lowering& subpixel_lowering() {
+  static const Subpixel lowering;
+  return lowering;
+}
+
+}  // namespace convt_impl

@@ -9,9 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "../kernels.hpp"
+#include "levels.hpp"
 
-namespace convt {
+namespace convt_impl {
 
 // Every matrix of a layer at least this deep: the level's tall panels (more accumulators
 // per block pay off only over a long enough k).
@@ -54,4 +54,4 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
 // multiples of kPaddedColumns; B's rows may be read up to n; bias: m values or nullptr.
 constexpr int64_t kPaddedColumns = 32;  // at least every level's tile.cols
 
-}  // namespace convt
+}  // namespace convt_impl

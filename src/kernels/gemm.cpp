@@ -1,13 +1,14 @@
 // The GEMM kernel, written once against a vector type and a tile; each level (kernels.hpp)
 // compiles it with its own vector width and block height, inside a function carrying the
 // level's target attribute (the always-inline templates below are compiled there).
-#include "gemm_kernel.hpp"
+#include "gemm.hpp"
 
 #include <algorithm>
 
-#include "../simd.hpp"
+#include "../cache.hpp"
+#include "simd.hpp"
 
-namespace convt {
+namespace convt_impl {
 namespace {
 
 // How far ahead of its reads a block prefetches A (4 KB: 128 steps of an 8-row panel):
@@ -104,7 +105,7 @@ __attribute__((always_inline)) inline void gemm_blocks(
     const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc, bool b_padded,
     const float* bias, const Zip2Store* zip) {
   constexpr int64_t L = kLanes<Vec>, NR = 2 * L;
-  const int64_t nb = std::max<int64_t>(NR, (256 * 1024 / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
+  const int64_t nb = std::max<int64_t>(NR, (kGemmBlockBytes / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
     const int64_t j1 = std::min(n, j0 + nb);
     for (int64_t i0 = 0; i0 < m; i0 += h) {
@@ -162,4 +163,4 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
 CONVT_FOR_EACH_LEVEL(CONVT_GEMM_LEVEL)
 #undef CONVT_GEMM_LEVEL
 
-}  // namespace convt
+}  // namespace convt_impl
