@@ -68,6 +68,9 @@ TEST_CASE("convt.hpp: 0.2's 2-D code still compiles and means the same", "[cpp][
   CHECK(layer.output_shape(kIn, &size10_array) == convt::Shape{1, 4, 10, 9});
   CHECK(layer.output_shape(kIn, {9, 10}) == convt::Shape{1, 4, 9, 10});
   CHECK(layer.output_shape(kIn, nullptr) == convt::Shape{1, 4, 9, 9});
+  CHECK(layer.output_shape(kIn, 0) == convt::Shape{1, 4, 9, 9});
+  CHECK(layer.output_shape(kIn).at(3) == 9);
+  CHECK_THROWS_AS(layer.output_shape(kIn).at(4), std::out_of_range);
 
   std::vector<float> y(4 * 10 * 10), y_ptr(y.size());
   layer.run(kIn, x.data(), y.data(), y.size(), {10, 10});

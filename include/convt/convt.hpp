@@ -21,7 +21,13 @@
 // Every failing call throws convt::Error, which carries the status and the message: the
 // library's (convt_last_error()), or the wrapper's own for a list whose length does not
 // fit the rank (CONVT_ERROR_INVALID_ARGUMENT, checked before the library is called).
-// A Layer is movable, not copyable, and may be run from several threads at once.
+// A Layer is movable, not copyable, and may be run from several threads at once; Params,
+// Shape and Dims are plain values (thread-compatible).
+//
+// 0.2's 2-D code compiles as before: Shape and Size2 (now Dims) were std::array<int64_t, 4>
+// and <2>, and convert from and to them; output sizes are still taken by pointer. What
+// std::array had and these lack: structured bindings, std::get and tuple_size, fill(); a
+// default-constructed Shape or Dims is empty (size 0), not four (or two) entries.
 #ifndef CONVT_HPP
 #define CONVT_HPP
 
@@ -91,6 +97,9 @@ class Extents {
   static constexpr size_t capacity() noexcept { return Capacity; }
   constexpr int64_t& operator[](size_t i) noexcept { return values_[i]; }
   constexpr const int64_t& operator[](size_t i) const noexcept { return values_[i]; }
+  // Bounds-checked, as std::array's: std::out_of_range past size().
+  int64_t& at(size_t i) { return values_[checked(i)]; }
+  const int64_t& at(size_t i) const { return values_[checked(i)]; }
   constexpr int64_t* data() noexcept { return values_; }
   constexpr const int64_t* data() const noexcept { return values_; }
   constexpr int64_t* begin() noexcept { return values_; }
@@ -122,6 +131,12 @@ class Extents {
   }
 
  private:
+  size_t checked(size_t i) const {
+    if (i >= size_)
+      throw std::out_of_range("convt::Extents::at: index " + std::to_string(i) + " >= size " +
+                              std::to_string(size_));
+    return i;
+  }
   [[noreturn]] static void too_long(size_t n) {
     throw Error(CONVT_ERROR_INVALID_ARGUMENT,
                 std::string(Capacity == 2 + kMaxSpatialDims ? "a shape has at most 5 entries "
@@ -154,8 +169,7 @@ using Size2 = Dims;
 class OutputSize {
  public:
   OutputSize() noexcept = default;
-  OutputSize(std::nullptr_t) noexcept {}                      // NOLINT: implicit on purpose
-  OutputSize(const Dims* size) noexcept : size_(size) {}     // NOLINT
+  OutputSize(const Dims* size) noexcept : size_(size) {}     // NOLINT: implicit on purpose
   OutputSize(const Dims& size) noexcept : size_(&size) {}    // NOLINT
   OutputSize(std::initializer_list<int64_t> size) : own_(size), size_(&own_) {}  // NOLINT
   template <size_t K>
