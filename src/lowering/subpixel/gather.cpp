@@ -10,17 +10,19 @@
 namespace convt_impl {
 namespace subpixel {
 
-void border_slab(const LayerSpec& l, const RunShape& s, const Plan& t, const float* x,
-                 float* slab) {
+void border_window(const LayerSpec& l, const RunShape& s, const Plan& t, const float* x,
+                   int64_t first, float* window) {
   const int64_t in_slice = s.in[kH] * s.in[kW];
-  float* dst = slab;
-  for (int64_t plane = 0; plane < l.in_per_group() * s.in[kD]; ++plane) {
-    copy_bordered(x + plane * in_slice, s.in[kH], s.in[kW], -t.pad_top, -t.pad_left, t.pad_rows,
-                  t.pad_pitch, dst);
-    dst += t.pad_rows * t.pad_pitch;
-  }
+  float* dst = window;
+  for (int64_t ci = 0; ci < l.in_per_group(); ++ci)
+    for (int64_t id = first; id < first + t.window_slices; ++id) {
+      const bool inside = id >= 0 && id < s.in[kD];
+      copy_bordered(inside ? x + ci * s.in_volume() + id * in_slice : nullptr, s.in[kH], s.in[kW],
+                    -t.pad_top, -t.pad_left, t.pad_rows, t.pad_pitch, dst);
+      dst += t.plane_floats();
+    }
   // The GEMM's flat reads past the last plane (see plan.cpp).
-  std::memset(dst, 0, static_cast<size_t>(slab + t.slab_floats - dst) * sizeof(float));
+  std::memset(dst, 0, static_cast<size_t>(window + t.window_floats - dst) * sizeof(float));
 }
 
 void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& chunk,
@@ -37,11 +39,11 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
   const auto plane = [&](int64_t i, int64_t ci) {
     return item.x + ci * s.in_volume() + slice(i) * in_slice;
   };
-  // Where tap offset (0, 0) of output position (qy0, qx0) lies in the slab's copy of a
+  // Where tap offset (0, 0) of output position (qy0, qx0) lies in the window's copy of a
   // plane; tap (ay, ax) is then ay rows and ax columns before it.
-  const auto slab_origin = [&](int64_t i, int64_t ci) {
-    const int64_t p = ci * s.in[kD] + slice(i);
-    return item.slab + (p * t.pad_rows + item.qy0 + t.pad_top) * t.pad_pitch + qx0 + t.pad_left;
+  const auto window_origin = [&](int64_t i, int64_t ci) {
+    const int64_t p = ci * t.window_slices + slice(i) - item.window_first;
+    return item.window + (p * t.pad_rows + item.qy0 + t.pad_top) * t.pad_pitch + qx0 + t.pad_left;
   };
   // Channel ci's input rows qy0 - ay_max .. qy1 - 1 from column qx0 - ax_max, bordered:
   // prows rows of `pitch` floats at dst; returns where tap (0, 0) of (qy0, qx0) lies.
@@ -65,8 +67,8 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
       for (int64_t i = taps.first; i < taps.last; ++i)
         for (int64_t ci = 0; ci < cin_g; ++ci) {
           const float* origin;
-          if (item.slab) {
-            origin = slab_origin(i, ci);
+          if (item.window) {
+            origin = window_origin(i, ci);
           } else {
             origin = bordered_rows(i, ci, copy);
             std::memset(copy + prows * pitch, 0,
@@ -79,23 +81,26 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
       return;
     }
     case Gather::kIm2col: {
-      // Row (tap, channel, ay, ax) holds the item's outputs' inputs for that tap, cut out
-      // of one plane's bordered rows (bounds handled once per plane, not per tap and row).
+      // Row (tap, channel, ay, ax) holds the item's outputs' inputs for that tap, slice by
+      // slice, cut out of one plane's bordered rows (bounds handled once per plane, not per
+      // tap and row). Several slices are read from the window's consecutive planes.
       const int64_t k = (taps.last - taps.first) * cin_g * chunk.taps_hw();
       float* dst = area;
-      float* tile = area + k * rows * cols + kPaddedColumns;  // past what the GEMM reads
+      float* tile = area + k * item.slices * rows * cols + kPaddedColumns;  // past the GEMM's reads
       for (int64_t i = taps.first; i < taps.last; ++i)
         for (int64_t ci = 0; ci < cin_g; ++ci) {
-          const float* origin = item.slab ? slab_origin(i, ci) : bordered_rows(i, ci, tile);
+          const float* origin = item.window ? window_origin(i, ci) : bordered_rows(i, ci, tile);
           for (const int64_t ay : oy)
             for (const int64_t ax : ox) {
               b_rows[kk++] = dst;
-              const float* src = origin - ay * pitch - ax;
-              for (int64_t r = 0; r < rows; ++r, dst += cols, src += pitch) {
-                if (cols == 8 || cols > 16) {  // one vector, or long enough for the library
-                  std::memcpy(dst, src, static_cast<size_t>(cols) * sizeof(float));
-                } else {
-                  for (int64_t j = 0; j < cols; ++j) dst[j] = src[j];
+              for (int64_t sl = 0; sl < item.slices; ++sl) {
+                const float* src = origin + sl * t.plane_floats() - ay * pitch - ax;
+                for (int64_t r = 0; r < rows; ++r, dst += cols, src += pitch) {
+                  if (cols == 8 || cols > 16) {  // one vector, or long enough for the library
+                    std::memcpy(dst, src, static_cast<size_t>(cols) * sizeof(float));
+                  } else {
+                    for (int64_t j = 0; j < cols; ++j) dst[j] = src[j];
+                  }
                 }
               }
             }

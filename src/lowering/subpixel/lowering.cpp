@@ -43,21 +43,36 @@ bool baseline_prefers_subpixel(const LayerSpec& l) {
          l.dilation[kH] == 1 && l.dilation[kW] == 1;
 }
 
+// What a thread's window holds: the planes of input slices [first, first + slices) of
+// (batch item, group) ng (-1: nothing yet this run).
+struct WindowKey {
+  int64_t ng, first;
+};
+
+// The item's view of slice i of its unit (the output slice of position qd + i).
+Item slice_of(const Item& item, int64_t i, const LayerSpec& l, const RunShape& s) {
+  Item one = item;
+  one.qd = item.qd + i;
+  one.od = one.qd * l.stride[kD] + item.rd - l.padding[kD];
+  one.slices = 1;
+  one.out = item.out + i * l.stride[kD] * s.out[kH] * s.out[kW];
+  return one;
+}
+
 void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* workspace) {
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
   const KernelLevel& kl = kernels_at(w.isa);  // the level the weights were packed for
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
-  const int64_t sh = l.stride[kH];
+  const int64_t sd = l.stride[kD], sh = l.stride[kH];
   const int64_t chunks = static_cast<int64_t>(w.chunks.size());
   const int64_t out_w = s.out[kW], out_slice = s.out[kH] * out_w, out_volume = s.out_volume();
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
-  const int64_t sets = w.max_sets_per_rd;
+  const int64_t sets = w.max_sets_per_rd, units = t.q_blocks * sd;
 
-  // Each thread's slab key: n * groups + g of the planes in its slab (-1: none yet).
-  for (int slot = 0; slot < threads && t.slab_floats > 0; ++slot) {
-    const int64_t none = -1;
-    std::memcpy(workspace + slot * per_thread + t.scratch.slab_key, &none, sizeof none);
+  for (int slot = 0; slot < threads && t.window_slices > 0; ++slot) {
+    const WindowKey none{-1, 0};
+    std::memcpy(workspace + slot * per_thread + t.scratch.window_key, &none, sizeof none);
   }
 
   parallel_for(t.items, threads, [&](int64_t index, int slot) {
@@ -66,46 +81,60 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     rest /= sets;
     const int64_t block = rest % t.row_blocks;
     rest /= t.row_blocks;
-    const int64_t od = rest % t.out_depth;
-    rest /= t.out_depth;
+    const int64_t unit = rest % units;
+    rest /= units;
     const int64_t co_block = rest % t.co_blocks;
     rest /= t.co_blocks;
     const int64_t g = rest % l.groups;
     const int64_t n = rest / l.groups;
-    // The output slice's depth residue and position: od + padding = qd * stride + rd.
-    const int64_t rd = (od + l.padding[kD]) % l.stride[kD];
-    const auto& rd_sets = w.sets_of_rd[static_cast<size_t>(rd)];
-    if (set_slot >= static_cast<int64_t>(rd_sets.size())) return;
-    const auto& set_chunks = w.sets[static_cast<size_t>(rd_sets[static_cast<size_t>(set_slot)])];
 
     Item item;
+    item.rd = unit % sd;
+    const auto& rd_sets = w.sets_of_rd[static_cast<size_t>(item.rd)];
+    if (set_slot >= static_cast<int64_t>(rd_sets.size())) return;
+    const auto& set_chunks = w.sets[static_cast<size_t>(rd_sets[static_cast<size_t>(set_slot)])];
+    // The unit's positions qd that have output slices: od + padding = qd * stride + rd.
+    const int64_t q0 = t.q_first + unit / sd * t.slices_per_item;
+    const int64_t q_lo = std::max(q0, w.pd.q_begin(item.rd));
+    const int64_t q_hi = std::min(q0 + t.slices_per_item, w.pd.q_end(item.rd, s.out[kD]));
+    if (q_hi <= q_lo) return;
     item.n = n;
     item.g = g;
     item.co0 = co_block * t.co_per_item;
     item.co1 = std::min(cout_g, item.co0 + t.co_per_item);
-    item.od = od;
-    item.qd = (od + l.padding[kD]) / l.stride[kD];
+    item.qd = q_lo;
+    item.slices = q_hi - q_lo;
+    item.od = q_lo * sd + item.rd - l.padding[kD];
     // The set's chunks share one row range (one chunk, or the chunks of one row residue).
     const Range rows = t.chunks[static_cast<size_t>(set_chunks[0])].rows;
     item.qy0 = rows.lo + block * t.rows_per_item;
     item.qy1 = std::min(rows.hi, item.qy0 + t.rows_per_item);
     if (item.qy1 <= item.qy0 || item.co1 <= item.co0) return;
     item.x = a.input + (n * l.in_channels + g * cin_g) * s.in_volume();
-    item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + od * out_slice;
+    item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + item.od * out_slice;
     item.bias = a.bias ? a.bias + g * cout_g : nullptr;
     const int64_t cos = item.co1 - item.co0;
 
     float* scratch = workspace + slot * per_thread;
-    if (t.slab_floats > 0) {
-      float* slab = scratch + t.scratch.slab;
-      int64_t key;
-      std::memcpy(&key, scratch + t.scratch.slab_key, sizeof key);
-      if (key != n * l.groups + g) {
-        border_slab(l, s, t, item.x, slab);
-        key = n * l.groups + g;
-        std::memcpy(scratch + t.scratch.slab_key, &key, sizeof key);
+    const auto& depth_taps_rd = w.pd.taps[static_cast<size_t>(item.rd)];
+    if (t.window_slices > 0 && !depth_taps_rd.empty()) {
+      // The input slices this item reads (one slice: those that exist; several: every one
+      // its taps reach), and the window that holds them.
+      int64_t lo = item.qd - depth_taps_rd.back().offset;
+      int64_t hi = item.qd + item.slices - 1 - depth_taps_rd.front().offset;
+      if (item.slices == 1) lo = std::max<int64_t>(lo, 0), hi = std::min(hi, s.in[kD] - 1);
+      WindowKey key;
+      std::memcpy(&key, scratch + t.scratch.window_key, sizeof key);
+      float* window = scratch + t.scratch.window;
+      if (lo <= hi && (key.ng != n * l.groups + g || lo < key.first ||
+                       hi >= key.first + t.window_slices)) {
+        key.ng = n * l.groups + g;
+        key.first = t.window_whole ? t.window_first : lo;
+        border_window(l, s, t, item.x, key.first, window);
+        std::memcpy(scratch + t.scratch.window_key, &key, sizeof key);
       }
-      item.slab = slab;
+      item.window = window;
+      item.window_first = key.first;
     }
     const float** b_rows = reinterpret_cast<const float**>(scratch + t.scratch.b_rows);
     float* area = scratch + t.scratch.gather;
@@ -121,7 +150,11 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       if (cols <= 0) continue;
       const int64_t phases = chunk.size(), m = phases * cos;
       const int64_t k_full = cin_g * chunk.taps();
-      const DepthTaps taps = depth_taps(chunk, s, item.qd);
+      // One slice: the depth taps whose input slice exists (a contiguous part of K); several:
+      // all of them (missing slices are the window's zeros).
+      const DepthTaps taps = item.slices == 1
+                                 ? depth_taps(chunk, s, item.qd)
+                                 : DepthTaps{0, static_cast<int64_t>(chunk.offset_d.size())};
       const int64_t k0 = taps.first * cin_g * chunk.taps_hw();
       const int64_t k = (taps.last - taps.first) * cin_g * chunk.taps_hw();
       if (k > 0) gather(l, s, t, chunk, cp, item, taps, b_rows, area);
@@ -130,7 +163,8 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       const int64_t h = panel_rows(phases * cout_g, w.panel, kl.tile);
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
                         item.co0 * phases * k_full + k0 * h;
-      const int64_t n_cols = item_rows * cp.width;  // C's columns
+      // C's columns: rows of `width` for each slice, the slices slice_stride apart.
+      const int64_t n_cols = (item.slices - 1) * cp.slice_stride + item_rows * cp.width;
 
       if (cp.zip2 && k > 0) {
         float* pair_bias = nullptr;
@@ -169,11 +203,23 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       }
       done[pos] = {c_mat, phases, ldc, cp.width, cp.cols.lo};
       if (cp.direct_c || w.row_items) continue;  // written, or stored below as whole rows
-      store_chunk(l, s, w, chunk, done[pos], item);
+      for (int64_t i = 0; i < item.slices; ++i) {
+        ChunkC slice_c = done[pos];
+        slice_c.c += i * cp.slice_stride;
+        store_chunk(l, s, w, chunk, slice_c, slice_of(item, i, l, s));
+      }
     }
-    if (w.row_items)
-      store_rows(l, s, w, rd, w.chunks[static_cast<size_t>(set_chunks[0])].phases[0].ry, done,
-                 c_area, item);
+    if (!w.row_items) return;
+    const int64_t ry = w.chunks[static_cast<size_t>(set_chunks[0])].phases[0].ry;
+    for (int64_t i = 0; i < item.slices; ++i) {
+      ChunkC slice_done[kMaxPhaseStride];
+      for (size_t pos = 0; pos < set_chunks.size(); ++pos) {
+        slice_done[pos] = done[pos];
+        const int64_t stride = t.chunks[static_cast<size_t>(set_chunks[pos])].slice_stride;
+        if (slice_done[pos].c) slice_done[pos].c += i * stride;
+      }
+      store_rows(l, s, w, item.rd, ry, slice_done, c_area, slice_of(item, i, l, s));
+    }
   });
 }
 

@@ -94,36 +94,49 @@ struct ChunkPlan {
   Range rows, cols;        // its output positions q in H and W
   int64_t ay_max = 0, ax_max = 0;
   Gather gather = Gather::kIm2col;
-  int64_t pitch = 0;       // of the bordered rows it reads (the slab's, or its own copy's)
+  int64_t pitch = 0;       // of the bordered rows it reads (the window's, or its own copy's)
   int64_t width = 0;       // floats per row of C
+  int64_t slice_stride = 0;  // C's columns from one slice of an item to the next
   bool zip2 = false;       // the GEMM zips the two column phases into the output rows
   bool direct_c = false;   // the GEMM writes the output rows (stride 1 in H and W)
 };
 
 // A thread's part of the workspace, in floats from its (64-byte aligned) start.
 struct Scratch {
-  int64_t slab_key = 0;  // 16 floats: the (batch item, group) whose planes the slab holds
-  int64_t slab = 0;      // the slab (slab_floats of them), when the plan has one
-  int64_t b_rows = 0;    // B's row addresses
-  int64_t gather = 0;    // an item's bordered input rows, or its im2col and one bordered tile
-  int64_t c = 0;         // C of every chunk of a set (and a zip's paired biases)
+  int64_t window_key = 0;  // 16 floats: which planes the window holds (WindowKey)
+  int64_t window = 0;      // the window (window_floats of them), when the plan has one
+  int64_t b_rows = 0;      // B's row addresses
+  int64_t gather = 0;      // an item's bordered input rows, or its im2col and one tile
+  int64_t c = 0;           // C of every chunk of a set (and a zip's paired biases)
   int64_t total = 0;
 };
 
-// Work items are (batch item, group, block of output channels, output depth slice, block
-// of output rows, set of that slice's depth residue), the set fastest.
+// Work items are (batch item, group, block of output channels, depth unit, block of output
+// rows, set of the unit's depth residue), the set fastest. A depth unit is a block of
+// slices_per_item consecutive positions qd of one depth residue rd (each the output slice
+// qd * stride + rd - padding), units ordered by block, then residue.
 struct Plan : LoweringPlan {
   int64_t co_per_item = 0, co_blocks = 0;
   int64_t rows_per_item = 0, row_blocks = 0;
-  int64_t out_depth = 1;
-  // slab_floats > 0: each thread keeps the input planes of one (batch item, group) with
-  // zero borders wide enough for every chunk's taps (a slab), bordered when its first item
-  // of that (batch item, group) comes; its items read their taps there. 0: each item
-  // borders the rows it reads.
-  int64_t slab_floats = 0;
+  int64_t slices_per_item = 1;     // > 1: one GEMM over the slices of a unit (more columns
+                                   // for each weight read), depth taps of missing input
+                                   // slices reading the window's zero slices
+  int64_t q_first = 0, q_blocks = 1;  // the units' positions: q_first + block * slices_per_item
+  // The window: each thread keeps, zero-bordered for every chunk's taps, the input planes
+  // of one (batch item, group) for window_slices consecutive input slices (zero slices for
+  // those outside the input), and its items read their taps there; bordered when an item
+  // needs slices it lacks. window_whole: it holds every slice any item reads (from slice
+  // window_first), bordered once per (batch item, group). window_slices 0: no window, each
+  // item borders the rows it reads.
+  int64_t window_slices = 0;
+  bool window_whole = false;
+  int64_t window_first = 0;
+  int64_t window_floats = 0;
   int64_t pad_top = 0, pad_left = 0, pad_rows = 0, pad_pitch = 0;  // of one bordered plane
   std::vector<ChunkPlan> chunks;
   Scratch scratch;
+
+  int64_t plane_floats() const { return pad_rows * pad_pitch; }
 };
 
 Plan plan(const LayerSpec& layer, const RunShape& shape, const Weights& weights,
@@ -136,12 +149,14 @@ double waste(const LayerSpec& layer, const RunShape& shape, const Weights& weigh
 // One work item's view of the data, for gather and store.
 struct Item {
   int64_t n = 0, g = 0, co0 = 0, co1 = 0;  // output channels [co0, co1) of group g
-  int64_t od = 0, qd = 0;                  // output depth slice, its position q in depth
+  int64_t rd = 0, qd = 0, slices = 1;      // depth residue, first position qd, how many
+  int64_t od = 0;                          // the output slice of qd
   int64_t qy0 = 0, qy1 = 0;                // its output rows q
   const float* x = nullptr;                // the (batch item, group)'s input planes
   float* out = nullptr;                    // the (batch item, group)'s output slice od
   const float* bias = nullptr;             // the group's biases, or nullptr
-  const float* slab = nullptr;             // the thread's slab, when the plan has one
+  const float* window = nullptr;           // the thread's window, when the plan has one
+  int64_t window_first = 0;                // the input slice of the window's slice 0
 };
 
 // The depth taps of a chunk whose input slices exist for the item's slice: [first, last).
@@ -150,16 +165,17 @@ struct DepthTaps {
 };
 DepthTaps depth_taps(const Chunk& c, const RunShape& s, int64_t qd);
 
-// Fills b_rows[0 .. K of the depth taps) with the chunk's B rows for the item, bordering
-// or copying into `area` as its layout needs. Returns the row stride of B's rows for
-// kBorderedRows (the pitch), else 0.
+// Fills b_rows[0 .. K of the depth taps) with the chunk's B rows for the item (for its
+// first slice: an item of several slices reads on, the window's planes in a row), bordering
+// or copying into `area` as its layout needs.
 void gather(const LayerSpec& layer, const RunShape& shape, const Plan& plan,
             const Chunk& chunk, const ChunkPlan& cp, const Item& item, DepthTaps taps,
             const float** b_rows, float* area);
 
-// Borders the input planes of one (batch item, group) into a slab (plan.slab_floats).
-void border_slab(const LayerSpec& layer, const RunShape& shape, const Plan& plan,
-                 const float* x, float* slab);
+// Borders the planes of input slices [first, first + plan.window_slices) of one (batch
+// item, group) into a window (zeros for slices outside the input).
+void border_window(const LayerSpec& layer, const RunShape& shape, const Plan& plan,
+                   const float* x, int64_t first, float* window);
 
 // Where a chunk left its C for the store: the row of channel co and phase i is
 // (co - co0) * phases + i (rows ldc apart), output position (q, qx) its column
