@@ -178,7 +178,7 @@ void GemmCol2im::run(const RunArgs& a, const LoweringPlan& plan, int threads,
         // 2-3x slower where its CPU detection fell back to old kernels.)
         const float** w_rows = reinterpret_cast<const float**>(own);
         for (int64_t ci = 0; ci < cin_g; ++ci) w_rows[ci] = w_g + ci * m_full;
-        kernels().gemm_packed(1, co_count * taps, cin_g, x_g, 1, w_rows, 0, out, 0,
+        kernels().gemm_packed(1, co_count * taps, cin_g, x_g, cin_g, 1, w_rows, 0, out, 0,
                               /*b_padded=*/false, nullptr);
       } else {
         cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(cin_g),
