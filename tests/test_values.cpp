@@ -294,6 +294,24 @@ TEST_CASE("every algorithm agrees with the oracle on a table of 3-D configs", "[
       layer(2, 6, 8, 2, true, {{1, 2, 1, 0, 0, 1}, {1, 3, 1, 0, 0, 1}, {1, 4, 1, 0, 0, 1}}),
       // unequal strides and kernels in every dimension
       layer(2, 3, 6, 3, true, {{2, 2, 3, 0, 1, 1}, {4, 3, 1, 2, 0, 1}, {3, 5, 2, 1, 1, 2}}),
+      // Sub-pixel's paths (lowering/subpixel/plan.cpp) at 3-D: one tap at offset 0 in H and W
+      // (B read in place, phases zipped into 32-wide rows), and the same with 40 planes
+      // 16 KB apart (crowding the cache sets: copied first); stride 1 in H and W (the GEMM
+      // writes output rows); one-pixel-wide rows (im2col or a GEMM per row); depth slices
+      // at the edges missing some depth taps, dilated depth taps, a long depth; few output
+      // rows and out >= 64 (output channels split into blocks); weights streamed per item.
+      layer(2, 8, 4, 1, true, {{3, 3, 2, 1, 1, 1}, {4, 2, 2, 0, 0, 1}, {32, 2, 2, 0, 0, 1}}),
+      layer(1, 40, 4, 1, true, {{4, 1, 1, 0, 0, 1}, {32, 2, 2, 0, 0, 1}, {32, 2, 2, 0, 0, 1}}),
+      layer(2, 4, 6, 1, true, {{3, 3, 2, 1, 1, 1}, {5, 3, 1, 1, 0, 1}, {6, 3, 1, 1, 0, 1}}),
+      layer(1, 4, 8, 1, true, {{2, 3, 2, 1, 0, 1}, {16, 3, 2, 1, 1, 1}, {1, 3, 2, 1, 0, 1}}),
+      layer(1, 4, 4, 1, true, {{3, 5, 2, 2, 1, 1}, {3, 3, 2, 1, 1, 1}, {4, 3, 2, 1, 1, 1}}),
+      layer(1, 3, 3, 1, false, {{3, 3, 2, 1, 0, 2}, {3, 2, 2, 0, 0, 1}, {3, 2, 2, 0, 0, 1}}),
+      layer(1, 4, 4, 1, true, {{16, 3, 2, 1, 1, 1}, {2, 3, 2, 1, 0, 1}, {2, 3, 2, 1, 0, 1}}),
+      layer(1, 8, 64, 1, true, {{1, 1, 1, 0, 0, 1}, {1, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}}),
+      layer(1, 128, 160, 1, true, {{1, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}}),
+      // batch and groups with 2 threads: each thread's items cover whole (batch item,
+      // group)s (a bordered slab per thread) or not
+      layer(3, 4, 4, 2, true, {{3, 3, 2, 1, 1, 1}, {4, 3, 2, 1, 1, 1}, {5, 3, 2, 1, 0, 1}}),
   };
   for (const Config& c : table) check_against_oracle(c);
   report("3-D table");
