@@ -115,7 +115,7 @@ const KernelLevel& kernels();
 const KernelLevel& kernels_at(Isa isa);
 
 // Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every measured level
-// but the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS,
+// but the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs well below OpenBLAS,
 // which still dispatches to the CPU's best kernels (docs/performance.md, per level).
 bool own_gemm_kernel_pays(const KernelLevel& level);
 inline bool own_gemm_kernel_pays() { return own_gemm_kernel_pays(kernels()); }
