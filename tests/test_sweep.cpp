@@ -3,7 +3,9 @@
 // kernel, stride, padding, dilation, output_padding and input size; in 2-D the W dimension
 // takes the same combination every fourth time and a different one (offset index)
 // otherwise, so square and non-square layers come in without squaring the count; 3-D pairs
-// D and W with the walked H the same way, over a sample of the channel settings.
+// D and W with the walked H the same way, over a sample of the channel settings. Every run
+// gets a caller workspace full of NaN bytes, so no lowering may read scratch it has not
+// written.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -64,8 +66,15 @@ struct Sweep {
       REQUIRE(cs == CONVT_OK);
       ++created_per_algorithm[ai];
       std::vector<float> out(static_cast<size_t>(c.output_elems()), NAN);
+      // A caller workspace of exactly the reported size, every byte 0xff (NaN as floats):
+      // a run that reads scratch it did not write first turns its output into NaN.
+      size_t ws = 0;
+      const convt_status ws_status = convt_workspace_size(h, in_shape.data(), nullptr, &ws);
+      std::vector<unsigned char> workspace(ws, 0xff);
       const convt_status st =
-          convt_run(h, in_shape.data(), x.data(), nullptr, out.data(), out.size(), nullptr, 0);
+          ws_status != CONVT_OK ? ws_status
+                                : convt_run(h, in_shape.data(), x.data(), nullptr, out.data(),
+                                            out.size(), ws ? workspace.data() : nullptr, ws);
       convt_destroy(h);
       if (test::not_applicable(st)) continue;
       ++runs;
