@@ -16,9 +16,12 @@
 
 namespace convt_impl {
 
-// Strides up to this (per dimension) get their phases; beyond it a layer has too many
-// phases of too few taps for a gather per phase to pay, and GEMM + col2im is used.
-constexpr int64_t kMaxPhaseStride = 64;
+// The lowerings that gather per phase take strides up to this per dimension and at most
+// kMaxPhases phases in all: beyond, a layer has too many phases of too few taps for a
+// gather per phase to pay (and their tables grow with the phases), and GEMM + col2im runs
+// it. (A long 1-D stride, as an inverse STFT's 256, still pays.)
+constexpr int64_t kMaxPhaseStride = 1024;
+constexpr int64_t kMaxPhases = 4096;
 
 struct Tap {
   int64_t k;       // kernel index

@@ -215,6 +215,8 @@ namespace {
 
 // The zero border is as wide as the kernel's reach (dilation * (kernel - 1)): keep it sane.
 constexpr int64_t kMaxKernelExtent = 1 << 12;
+// The row buffers hold a block of rows of every W-phase: strides up to this.
+constexpr int64_t kMaxDepthwiseStride = 64;
 
 struct DepthwisePlan : LoweringPlan {
   // Per thread: the slice and filter addresses, max_slices bordered slices, the row buffer.
@@ -228,7 +230,8 @@ class Depthwise final : public Lowering {
   const char* cannot_run(const LayerSpec& l) const override {
     bool ok = l.is_depthwise();
     for (int d = 0; d < kMaxRank; ++d)
-      ok = ok && l.stride[d] <= kMaxPhaseStride && l.dilation[d] * (l.kernel[d] - 1) <= kMaxKernelExtent;
+      ok = ok && l.stride[d] <= kMaxDepthwiseStride &&
+           l.dilation[d] * (l.kernel[d] - 1) <= kMaxKernelExtent;
     return ok ? nullptr
               : "depthwise needs groups == in_channels == out_channels, strides <= 64 and "
                 "dilation * (kernel - 1) <= 4096";

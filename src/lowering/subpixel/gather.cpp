@@ -26,11 +26,11 @@ void border_window(const LayerSpec& l, const RunShape& s, const Plan& t, const f
 }
 
 void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& chunk,
-            const ChunkPlan& cp, const Item& item, DepthTaps taps, const float** b_rows,
-            float* area) {
+            const ChunkPlan& cp, const Item& item, Range item_cols, DepthTaps taps,
+            const float** b_rows, float* area) {
   const int64_t cin_g = l.in_per_group();
   const int64_t in_h = s.in[kH], in_w = s.in[kW], in_slice = in_h * in_w;
-  const int64_t rows = item.qy1 - item.qy0, cols = cp.cols.size(), qx0 = cp.cols.lo;
+  const int64_t rows = item.qy1 - item.qy0, cols = item_cols.size(), qx0 = item_cols.lo;
   const int64_t prows = rows + cp.ay_max, pitch = cp.pitch;
   const auto& oy = chunk.offset_y;
   const auto& ox = chunk.offset_x;
@@ -57,7 +57,7 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
   switch (cp.gather) {
     case Gather::kDirect:
       for (int64_t i = taps.first; i < taps.last; ++i)
-        for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[kk++] = plane(i, ci) + item.qy0 * in_w;
+        for (int64_t ci = 0; ci < cin_g; ++ci) b_rows[kk++] = plane(i, ci) + item.qy0 * in_w + qx0;
       return;
     case Gather::kBorderedFlat:
     case Gather::kBorderedRows: {

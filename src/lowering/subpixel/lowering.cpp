@@ -79,6 +79,8 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     int64_t rest = index;
     const int64_t set_slot = rest % sets;
     rest /= sets;
+    const int64_t col_block = rest % t.col_blocks;
+    rest /= t.col_blocks;
     const int64_t block = rest % t.row_blocks;
     rest /= t.row_blocks;
     const int64_t unit = rest % units;
@@ -110,6 +112,10 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     item.qy0 = rows.lo + block * t.rows_per_item;
     item.qy1 = std::min(rows.hi, item.qy0 + t.rows_per_item);
     if (item.qy1 <= item.qy0 || item.co1 <= item.co0) return;
+    if (t.col_blocks > 1) {
+      item.qx0 = col_block * t.cols_per_item;
+      item.qx1 = item.qx0 + t.cols_per_item;
+    }
     item.x = a.input + (n * l.in_channels + g * cin_g) * s.in_volume();
     item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + item.od * out_slice;
     item.bias = a.bias ? a.bias + g * cout_g : nullptr;
@@ -141,13 +147,16 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     float* c_area = scratch + t.scratch.c;
     float* c_next = c_area;
 
-    ChunkC done[kMaxPhaseStride];  // per chunk of the set: where it left its C
+    ChunkC done[kMaxRowPhases];  // per chunk of the set (at most one per column phase)
     for (size_t pos = 0; pos < set_chunks.size(); ++pos) {
       const int64_t ci_chunk = set_chunks[pos];
       const Chunk& chunk = w.chunks[static_cast<size_t>(ci_chunk)];
       const ChunkPlan& cp = t.chunks[static_cast<size_t>(ci_chunk)];
-      const int64_t cols = cp.cols.size(), item_rows = item.qy1 - item.qy0;
+      // The chunk's positions q in W this item computes.
+      const Range item_cols{std::max(cp.cols.lo, item.qx0), std::min(cp.cols.hi, item.qx1)};
+      const int64_t cols = item_cols.size(), item_rows = item.qy1 - item.qy0;
       if (cols <= 0) continue;
+      const int64_t width = cp.gather == Gather::kBorderedFlat ? cp.width : cols;  // C's rows
       const int64_t phases = chunk.size(), m = phases * cos;
       const int64_t k_full = cin_g * chunk.taps();
       // One slice: the depth taps whose input slice exists (a contiguous part of K); several:
@@ -157,14 +166,14 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
                                  : DepthTaps{0, static_cast<int64_t>(chunk.offset_d.size())};
       const int64_t k0 = taps.first * cin_g * chunk.taps_hw();
       const int64_t k = (taps.last - taps.first) * cin_g * chunk.taps_hw();
-      if (k > 0) gather(l, s, t, chunk, cp, item, taps, b_rows, area);
+      if (k > 0) gather(l, s, t, chunk, cp, item, item_cols, taps, b_rows, area);
       // A: the item's channel block of the chunk's matrix (whole panels), from depth tap
       // taps.first on (K's slowest part).
       const int64_t h = panel_rows(phases * cout_g, w.panel, kl.tile);
       const float* wp = w.data.data() + w.offset[static_cast<size_t>(g * chunks + ci_chunk)] +
                         item.co0 * phases * k_full + k0 * h;
       // C's columns: rows of `width` for each slice, the slices slice_stride apart.
-      const int64_t n_cols = (item.slices - 1) * cp.slice_stride + item_rows * cp.width;
+      const int64_t n_cols = (item.slices - 1) * cp.slice_stride + item_rows * width;
 
       if (cp.zip2 && k > 0) {
         float* pair_bias = nullptr;
@@ -175,7 +184,7 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
         }
         Zip2Store dst;
         dst.out = item.out + item.co0 * out_volume +
-                  (item.qy0 * sh + chunk.phases[0].ry - l.padding[kH]) * out_w;
+                  (item.qy0 * sh + chunk.phases[0].ry - l.padding[kH]) * out_w + 2 * item_cols.lo;
         dst.ldo = out_volume;
         dst.row_step = sh * out_w;
         dst.width = cols;
@@ -187,7 +196,8 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       float* c_mat = c_next;
       int64_t ldc = n_cols;
       if (cp.direct_c) {
-        c_mat = item.out + item.co0 * out_volume + (item.qy0 - l.padding[kH]) * out_w;
+        c_mat = item.out + item.co0 * out_volume + (item.qy0 - l.padding[kH]) * out_w +
+                item_cols.lo - cp.cols.lo;
         ldc = out_volume;
       } else {
         c_next += (m * n_cols + 15) / 16 * 16;
@@ -201,7 +211,7 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
         kl.gemm_packed(m, n_cols, k, wp, k_full, h, b_rows, 0, c_mat, ldc,
                        /*b_padded=*/cp.gather != Gather::kDirect, c_bias);
       }
-      done[pos] = {c_mat, phases, ldc, cp.width, cp.cols.lo};
+      done[pos] = {c_mat, phases, ldc, width, item_cols.lo};
       if (cp.direct_c || w.row_items) continue;  // written, or stored below as whole rows
       for (int64_t i = 0; i < item.slices; ++i) {
         ChunkC slice_c = done[pos];
@@ -212,7 +222,7 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     if (!w.row_items) return;
     const int64_t ry = w.chunks[static_cast<size_t>(set_chunks[0])].phases[0].ry;
     for (int64_t i = 0; i < item.slices; ++i) {
-      ChunkC slice_done[kMaxPhaseStride];
+      ChunkC slice_done[kMaxRowPhases];
       for (size_t pos = 0; pos < set_chunks.size(); ++pos) {
         slice_done[pos] = done[pos];
         const int64_t stride = t.chunks[static_cast<size_t>(set_chunks[pos])].slice_stride;
@@ -228,9 +238,10 @@ class Subpixel final : public Lowering {
   int32_t algorithm() const override { return CONVT_ALGORITHM_SUBPIXEL; }
   const char* name() const override { return "subpixel"; }
   const char* cannot_run(const LayerSpec& l) const override {
-    for (int d = 0; d < kMaxRank; ++d)
-      if (l.stride[d] > kMaxPhaseStride) return "subpixel needs strides <= 64";
-    return nullptr;
+    const bool ok = l.stride[kD] <= kMaxPhaseStride && l.stride[kH] <= kMaxPhaseStride &&
+                    l.stride[kW] <= kMaxPhaseStride &&
+                    l.stride[kD] * l.stride[kH] * l.stride[kW] <= kMaxPhases;
+    return ok ? nullptr : "subpixel needs strides <= 1024 and at most 4096 phases";
   }
   bool auto_takes_layer(const LayerSpec& l, const KernelLevel& level) const override {
     if (level.isa == Isa::kBaseline) return !l.is_depthwise() && baseline_prefers_subpixel(l);

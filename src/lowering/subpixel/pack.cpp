@@ -29,7 +29,8 @@ constexpr int64_t kRowItemsMaxDepth = 256;
 bool row_items(const LayerSpec& l) {
   const int64_t phases = l.stride[kD] * l.stride[kH] * l.stride[kW];
   const int64_t depth = l.in_per_group() * l.kernel_volume() / std::max<int64_t>(phases, 1);
-  return l.stride[kW] > 1 && depth < kRowItemsMaxDepth && l.out_per_group() * l.stride[kW] >= 8;
+  return l.stride[kW] > 1 && l.stride[kW] <= kMaxRowPhases && depth < kRowItemsMaxDepth &&
+         l.out_per_group() * l.stride[kW] >= 8;
 }
 
 std::vector<int64_t> offsets(const std::vector<Tap>& taps) {

@@ -44,10 +44,13 @@ int64_t gemm_work(int64_t cols, int64_t tile_cols) {
 // whole input rows, inside the input (any depth taps: each reads its own slice), unless
 // the channel planes lie so that their rows crowd into few cache sets.
 bool reads_input_in_place(const LayerSpec& l, const RunShape& s, const Chunk& c,
-                          const ChunkPlan& cp) {
+                          const ChunkPlan& cp, bool col_blocks) {
+  const bool whole_rows = cp.cols.lo == 0 && cp.cols.hi == s.in[kW];
+  // (Items of a column block have one row: any columns inside the input will do.)
+  const bool inside = col_blocks && cp.rows.size() == 1 && cp.cols.lo >= 0 && cp.cols.hi <= s.in[kW];
   return c.offset_y.size() == 1 && c.offset_x.size() == 1 && c.offset_y[0] == 0 &&
-         c.offset_x[0] == 0 && cp.cols.lo == 0 && cp.cols.hi == s.in[kW] &&
-         cp.rows.hi <= s.in[kH] && !rows_crowd_cache_sets(s.in_volume() * 4, l.in_per_group());
+         c.offset_x[0] == 0 && (whole_rows || inside) && cp.rows.hi <= s.in[kH] &&
+         !rows_crowd_cache_sets(s.in_volume() * 4, l.in_per_group());
 }
 
 }  // namespace
@@ -92,7 +95,13 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * s.out[kD] * w.max_sets_per_rd);
   const bool streamed = checked_mul(checked_mul(max_set_weights, cout_g, what), 4, what) >
                         kStreamedWeightBytes;
-  const int64_t need = ceil_div(streamed ? kMinItemsStreamed : kMinItems, outer);
+  int64_t need = ceil_div(streamed ? kMinItemsStreamed : kMinItems, outer);
+  // Single-row chunks (1-D layers): the sets of one row write the same output lines, so the
+  // split must give each thread outputs of its own: channel blocks (no weight read twice),
+  // or else blocks of columns.
+  const bool single_row = max_rows <= 1;
+  const int64_t apart = std::max<int64_t>(1, s.batch * l.groups * s.out[kD]);
+  if (single_row) need = std::max(need, ceil_div(std::max(max_threads, 1), apart));
   const int64_t row_split = std::max<int64_t>(1, std::min(need, max_rows));
   int64_t co_split = 1;
   if (row_split < need && cout_g >= 2 * w.panel)
@@ -105,6 +114,17 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     co_split = 2;
   t.co_per_item = co_split == 1 ? cout_g : ceil_div(ceil_div(cout_g, co_split), w.panel) * w.panel;
   t.co_blocks = ceil_div(cout_g, std::max<int64_t>(t.co_per_item, 1));
+  if (single_row && row_split * t.co_blocks < need) {
+    // Column blocks of whole GEMM strips (the last one may be shorter).
+    const int64_t col_split = ceil_div(need, row_split * t.co_blocks);
+    int64_t cols_hi = 0;
+    for (const ChunkPlan& cp : t.chunks) cols_hi = std::max(cols_hi, cp.cols.hi);
+    const int64_t per = ceil_div(ceil_div(cols_hi, col_split), kPaddedColumns) * kPaddedColumns;
+    if (per < cols_hi) {
+      t.cols_per_item = per;
+      t.col_blocks = ceil_div(cols_hi, per);
+    }
+  }
   // Rows per item: the item's bordered rows and C stay within one core's L2.
   const int64_t per_row = checked_mul(
       checked_mul(checked_add(checked_mul(cin_g, max_taps_d, what),
@@ -133,7 +153,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     left = std::max(left, cp.ax_max - cp.cols.lo);
     right = std::max(right, cp.cols.hi - ax_min - s.in[kW]);
     if (c.taps() == 0) continue;
-    if (reads_input_in_place(l, s, c, cp))
+    if (reads_input_in_place(l, s, c, cp, t.col_blocks > 1))
       cp.gather = Gather::kDirect;
     else
       needs_border = true;
@@ -180,7 +200,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   // columns, one GEMM spans several slices of a unit, so that each weight read serves
   // more columns; as long as there are enough items and C fits the scratch budget.
   const int64_t set_floats_per_col = checked_mul(max_set_phases, t.co_per_item, what);
-  if (t.row_blocks == 1 && t.co_blocks == 1 && max_positions > 1) {
+  if (t.row_blocks == 1 && t.co_blocks == 1 && t.col_blocks == 1 && max_positions > 1) {
     const int64_t slice_cols = std::max<int64_t>(1, rows_n * std::max(width, pad_pitch));
     int64_t m = std::min(max_positions, ceil_div(kWideGemmColumns, slice_cols));
     const auto items_with = [&](int64_t slices) {
@@ -202,10 +222,12 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   t.q_blocks = std::max<int64_t>(1, ceil_div(q_hi - q_lo, t.slices_per_item));
   const auto count_items = [&] {
     return checked_mul(
-        checked_mul(checked_mul(checked_mul(s.batch * l.groups, t.q_blocks * pd.stride, "work items"),
-                                w.max_sets_per_rd, "work items"),
-                    t.co_blocks, "work items"),
-        t.row_blocks, "work items");
+        checked_mul(
+            checked_mul(checked_mul(checked_mul(s.batch * l.groups, t.q_blocks * pd.stride, "work items"),
+                                    w.max_sets_per_rd, "work items"),
+                        t.co_blocks, "work items"),
+            t.row_blocks, "work items"),
+        t.col_blocks, "work items");
   };
   t.items = count_items();
   const int64_t run_threads = std::clamp<int64_t>(t.items, 1, std::max(max_threads, 1));
@@ -271,6 +293,8 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
       const bool bordered = 8 * std::min(flat, by_row) <= 9 * gemm_work(rows * cols, kl.tile.cols);
       cp.gather = !bordered ? Gather::kIm2col : by_row < flat ? Gather::kBorderedRows
                                                                : Gather::kBorderedFlat;
+      // Column blocks read only their columns (one row: by row is exact).
+      if (t.col_blocks > 1 && cp.gather == Gather::kBorderedFlat) cp.gather = Gather::kBorderedRows;
     }
     // C's rows: flat GEMMs over the bordered rows keep their pitch (the reach between rows
     // is computed and not stored), the others are exact.

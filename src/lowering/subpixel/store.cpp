@@ -85,7 +85,7 @@ __attribute__((always_inline)) inline void interleave_rows_impl(
     float* out, int64_t out_plane, int64_t row_step, int64_t channels, int64_t rows,
     int64_t out_w, int64_t pw, int64_t sw, const float* c, const int64_t* at0,
     const int64_t* co_step, const int64_t* q_step, const float* bias) {
-  int64_t at[kMaxPhaseStride];
+  int64_t at[subpixel::kMaxRowPhases];
   for (int64_t co = 0; co < channels; ++co) {
     const float b = bias ? bias[co] : 0.0f;
     for (int64_t q = 0; q < rows; ++q) {
@@ -113,6 +113,22 @@ CONVT_FOR_EACH_LEVEL(CONVT_INTERLEAVE_LEVEL)
 #undef CONVT_INTERLEAVE_LEVEL
 
 namespace subpixel {
+namespace {
+
+// The output columns of an item's positions [qx0, qx1) in W (o + pw = qx * sw + rx), as
+// interleave_rows takes them: `len` columns from o0, whose first is at t = pw_eff of a row
+// whose positions count from qx0 (every phase's row shifted by qx0).
+struct Segment {
+  int64_t o0, len, pw_eff, shift;
+};
+Segment segment(const Item& item, int64_t sw, int64_t pw, int64_t out_w) {
+  if (item.qx0 == 0 && item.qx1 == INT64_MAX) return {0, out_w, pw, 0};
+  const int64_t o0 = std::max<int64_t>(0, item.qx0 * sw - pw);
+  const int64_t o1 = std::min(out_w, item.qx1 * sw - pw);
+  return {o0, std::max<int64_t>(0, o1 - o0), o0 + pw - item.qx0 * sw, item.qx0};
+}
+
+}  // namespace
 
 void store_chunk(const LayerSpec& l, const RunShape& s, const Weights& w, const Chunk& chunk,
                  const ChunkC& c, const Item& item) {
@@ -140,9 +156,12 @@ void store_chunk(const LayerSpec& l, const RunShape& s, const Weights& w, const 
       if (found != sw || stored[i]) continue;
       const int64_t y0 = std::max(item.qy0, w.ph.q_begin(res_y));
       const int64_t y1 = std::min(item.qy1, w.ph.q_end(res_y, out_h));
-      if (y0 < y1)
-        kl.interleave_rows(item.out + item.co0 * out_plane + (y0 * sh + res_y - l.padding[kH]) * out_w,
-                           out_plane, sh * out_w, cos, y1 - y0, out_w, l.padding[kW], sw,
+      const Segment seg = segment(item, sw, l.padding[kW], out_w);
+      for (int64_t px = 0; px < sw; ++px) at0[px] += seg.shift;
+      if (y0 < y1 && seg.len > 0)
+        kl.interleave_rows(item.out + item.co0 * out_plane +
+                               (y0 * sh + res_y - l.padding[kH]) * out_w + seg.o0,
+                           out_plane, sh * out_w, cos, y1 - y0, seg.len, seg.pw_eff, sw,
                            c.c + (y0 - item.qy0) * c.width, at0, co_step, q_step,
                            item.bias ? item.bias + item.co0 : nullptr);
       for (int64_t j = 0; j < phases; ++j)
@@ -156,7 +175,8 @@ void store_chunk(const LayerSpec& l, const RunShape& s, const Weights& w, const 
     const Phase& p = chunk.phases[static_cast<size_t>(i)];
     const int64_t y0 = std::max(item.qy0, w.ph.q_begin(p.ry));
     const int64_t y1 = std::min(item.qy1, w.ph.q_end(p.ry, out_h));
-    const int64_t x0 = w.pw.q_begin(p.rx), x1 = w.pw.q_end(p.rx, out_w);
+    const int64_t x0 = std::max(w.pw.q_begin(p.rx), item.qx0);
+    const int64_t x1 = std::min(w.pw.q_end(p.rx, out_w), item.qx1);
     if (y0 >= y1 || x0 >= x1) continue;
     for (int64_t co = item.co0; co < item.co1; ++co) {
       const float b = item.bias ? item.bias[co] : 0.0f;
@@ -178,18 +198,21 @@ void store_rows(const LayerSpec& l, const RunShape& s, const Weights& w, int64_t
   const int64_t out_w = s.out[kW], out_plane = s.out_volume();
   // Phase px's value (co, q, qx) is c_area[at0 + (co - co0) * co_step + (q - qy0) * q_step
   // + qx] (phases with no outputs here are never read).
-  int64_t at0[kMaxPhaseStride], co_step[kMaxPhaseStride], q_step[kMaxPhaseStride];
+  int64_t at0[kMaxRowPhases], co_step[kMaxRowPhases], q_step[kMaxRowPhases];
+  const Segment seg = segment(item, sw, l.padding[kW], out_w);
   for (int64_t px = 0; px < sw; ++px) {
     const auto [pos, i] = w.slot[static_cast<size_t>((rd * sh + ry) * sw + px)];
     const ChunkC& d = done[pos];
-    at0[px] = d.c ? (d.c - c_area) + i * d.ldc - d.qx0 : 0;
+    at0[px] = d.c ? (d.c - c_area) + i * d.ldc - d.qx0 + seg.shift : 0;
     co_step[px] = d.phases * d.ldc;
     q_step[px] = d.width;
   }
-  kl.interleave_rows(item.out + item.co0 * out_plane + (item.qy0 * sh + ry - l.padding[kH]) * out_w,
-                     out_plane, sh * out_w, item.co1 - item.co0, item.qy1 - item.qy0, out_w,
-                     l.padding[kW], sw, c_area, at0, co_step, q_step,
-                     item.bias ? item.bias + item.co0 : nullptr);
+  if (seg.len > 0)
+    kl.interleave_rows(item.out + item.co0 * out_plane +
+                           (item.qy0 * sh + ry - l.padding[kH]) * out_w + seg.o0,
+                       out_plane, sh * out_w, item.co1 - item.co0, item.qy1 - item.qy0, seg.len,
+                       seg.pw_eff, sw, c_area, at0, co_step, q_step,
+                       item.bias ? item.bias + item.co0 : nullptr);
 }
 
 }  // namespace subpixel

@@ -25,6 +25,9 @@
 namespace convt_impl {
 namespace subpixel {
 
+// Row items (whole output rows per item) interleave up to this many column phases.
+constexpr int64_t kMaxRowPhases = 64;
+
 // A phase: its residue in each dimension.
 struct Phase {
   int64_t rd = 0, ry = 0, rx = 0;
@@ -112,12 +115,16 @@ struct Scratch {
 };
 
 // Work items are (batch item, group, block of output channels, depth unit, block of output
-// rows, set of the unit's depth residue), the set fastest. A depth unit is a block of
+// rows, block of output columns, set of the unit's depth residue), the set fastest. A depth unit is a block of
 // slices_per_item consecutive positions qd of one depth residue rd (each the output slice
 // qd * stride + rd - padding), units ordered by block, then residue.
 struct Plan : LoweringPlan {
   int64_t co_per_item = 0, co_blocks = 0;
   int64_t rows_per_item = 0, row_blocks = 0;
+  // Where every chunk has a single row of outputs (1-D layers), items may cover a block of
+  // its positions q in W, [b * cols_per_item, (b + 1) * cols_per_item): so that threads
+  // write apart where each phase of a row would otherwise be one item. 0: whole rows.
+  int64_t cols_per_item = 0, col_blocks = 1;
   int64_t slices_per_item = 1;     // > 1: one GEMM over the slices of a unit (more columns
                                    // for each weight read), depth taps of missing input
                                    // slices reading the window's zero slices
@@ -152,6 +159,7 @@ struct Item {
   int64_t rd = 0, qd = 0, slices = 1;      // depth residue, first position qd, how many
   int64_t od = 0;                          // the output slice of qd
   int64_t qy0 = 0, qy1 = 0;                // its output rows q
+  int64_t qx0 = 0, qx1 = INT64_MAX;        // its block of positions q in W (all: the chunks')
   const float* x = nullptr;                // the (batch item, group)'s input planes
   float* out = nullptr;                    // the (batch item, group)'s output slice od
   const float* bias = nullptr;             // the group's biases, or nullptr
@@ -165,12 +173,12 @@ struct DepthTaps {
 };
 DepthTaps depth_taps(const Chunk& c, const RunShape& s, int64_t qd);
 
-// Fills b_rows[0 .. K of the depth taps) with the chunk's B rows for the item (for its
-// first slice: an item of several slices reads on, the window's planes in a row), bordering
-// or copying into `area` as its layout needs.
+// Fills b_rows[0 .. K of the depth taps) with the chunk's B rows for the item's columns
+// `cols` (for its first slice: an item of several slices reads on, the window's planes in a
+// row), bordering or copying into `area` as its layout needs.
 void gather(const LayerSpec& layer, const RunShape& shape, const Plan& plan,
-            const Chunk& chunk, const ChunkPlan& cp, const Item& item, DepthTaps taps,
-            const float** b_rows, float* area);
+            const Chunk& chunk, const ChunkPlan& cp, const Item& item, Range cols,
+            DepthTaps taps, const float** b_rows, float* area);
 
 // Borders the planes of input slices [first, first + plan.window_slices) of one (batch
 // item, group) into a window (zeros for slices outside the input).
