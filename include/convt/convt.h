@@ -61,7 +61,7 @@ extern "C" {
 /* ---- Versions ---------------------------------------------------------------------- */
 
 #define CONVT_VERSION_MAJOR 0
-#define CONVT_VERSION_MINOR 2
+#define CONVT_VERSION_MINOR 3
 #define CONVT_VERSION_PATCH 0
 #define CONVT_VERSION_NUMBER \
   (CONVT_VERSION_MAJOR * 10000 + CONVT_VERSION_MINOR * 100 + CONVT_VERSION_PATCH)
