@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 #include "suite.hpp"
 
@@ -20,6 +21,7 @@ const char* const kUsage =
     "       convt-bench --in-channels C --out-channels C --kernel-size K --input-size H,W\n"
     "                   [--stride S] [--padding P] [--output-padding P] [--dilation D]\n"
     "                   [--groups G] [--batch N] [--no-bias] [--name NAME]  (one layer)\n"
+    "                   [--spatial-dims 1|2|3]  (2: ConvTranspose2d, the default)\n"
     "options: --threads N (0 = library default)  --algorithm auto|gemm_col2im|reference|...|all\n"
     "         --runs R (20)  --warmup W (3)  --csv  --json FILE  --no-check  --help\n"
     "         --print-isa  print convt's kernel level (convt_cpu_isa(): CONVT_MAX_ISA caps it)\n"
@@ -38,20 +40,29 @@ const char* const kUsage =
     "         --engines ID,...  (with --peers) time only these columns besides convt AUTO (ids as\n"
     "                           in --csv: convt_subpixel, onednn, xnnpack_nhwc, torch_debian,\n"
     "                           torch_pypi, onnxruntime, openvino, gemm_floor)\n"
-    "Spatial flags take a scalar or an H,W pair. Suite lines:\n"
-    "  name N Cin Cout H W kh kw sh sw ph pw oph opw dh dw groups\n"
+    "Spatial flags take one integer for every dimension, or one each: H,W; L with\n"
+    "--spatial-dims 1; D,H,W with --spatial-dims 3. Suite lines (the column count gives the\n"
+    "rank, one rank per file; bench/shapes_1d.txt, bench/shapes_3d.txt):\n"
+    "  name N Cin Cout H W kh kw sh sw ph pw oph opw dh dw groups                  (2-D, 17)\n"
+    "  name N Cin Cout L k s p op d groups                                         (1-D, 11)\n"
+    "  name N Cin Cout D H W kd kh kw sd sh sw pd ph pw opd oph opw dd dh dw groups (3-D, 23)\n"
     "Python peers: /usr/bin/python3 (or $CONVT_BENCH_SYSTEM_PYTHON) runs torch_peer.py with\n"
     "Debian's PyTorch; the venv of tools/bench-setup.sh (or $CONVT_BENCH_PYTHON) runs PyTorch,\n"
     "ONNX Runtime and OpenVINO from PyPI.\n"
     "default suite: " CONVT_BENCH_DEFAULT_SUITE "\n";
 
-// "3" -> (3, 3), "3,5" -> (3, 5).
-void parse_pair(const std::string& flag, const std::string& text, int64_t out[2]) {
-  size_t comma = text.find(',');
-  bool ok = comma == std::string::npos
-                ? parse_int(text, out[0]) && parse_int(text, out[1])
-                : parse_int(text.substr(0, comma), out[0]) && parse_int(text.substr(comma + 1), out[1]);
-  if (!ok) usage_error(flag + " expects an integer or an H,W pair, got '" + text + "'");
+// A spatial flag's value for `rank` dimensions: one integer for all of them, or `rank`
+// comma-separated ones ("3" -> (3, 3), "3,5" -> (3, 5) in 2-D).
+void parse_spatial(const std::string& flag, const std::string& text, int rank, int64_t out[3]) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (std::istringstream list(text); std::getline(list, part, ',');) parts.push_back(part);
+  if (!text.empty() && text.back() == ',') parts.push_back("");
+  bool ok = parts.size() == 1 || parts.size() == static_cast<size_t>(rank);
+  for (int i = 0; ok && i < rank; ++i) ok = parse_int(parts[parts.size() == 1 ? 0 : static_cast<size_t>(i)], out[i]);
+  static const char* const kWhat[] = {"", "an integer (L)", "an integer or an H,W pair",
+                                      "an integer or a D,H,W triple"};
+  if (!ok) usage_error(flag + " expects " + kWhat[rank] + ", got '" + text + "'");
 }
 
 }  // namespace
@@ -83,6 +94,11 @@ bool parse_command_line(int argc, char** argv, Request& request) {
   Layer cli;
   bool layer_flags = false, have_in = false, have_out = false, have_k = false, have_size = false;
   bool suite_flags = false;
+  struct SpatialFlag {
+    std::string flag, text;
+    int64_t* field;
+  };
+  std::vector<SpatialFlag> spatial;
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i], inline_value;
     bool has_inline = false;
@@ -107,7 +123,8 @@ bool parse_command_line(int argc, char** argv, Request& request) {
       std::string text = value();
       if (!parse_int(text, field)) usage_error(flag + " expects an integer, got '" + text + "'");
     };
-    auto pair_layer = [&](int64_t* field) { layer_flags = true, parse_pair(flag, value(), field); };
+    // Spatial values are read once the rank is known (--spatial-dims may come later).
+    auto spatial_layer = [&](int64_t* field) { layer_flags = true, spatial.push_back({flag, value(), field}); };
     bool takes_no_value = flag == "--help" || flag == "-h" || flag == "--csv" || flag == "--no-check" ||
                           flag == "--no-bias" || flag == "--peers" || flag == "--with-reference" ||
                           flag == "--verbose" || flag == "--no-quiesce" || flag == "--print-isa";
@@ -135,16 +152,24 @@ bool parse_command_line(int argc, char** argv, Request& request) {
     else if (flag == "--out-channels") scalar_layer(cli.cout), have_out = true;
     else if (flag == "--groups") scalar_layer(cli.groups);
     else if (flag == "--batch") scalar_layer(cli.n);
-    else if (flag == "--kernel-size") pair_layer(cli.k), have_k = true;
-    else if (flag == "--input-size") { int64_t hw[2]; pair_layer(hw); cli.h = hw[0], cli.w = hw[1], have_size = true; }
-    else if (flag == "--stride") pair_layer(cli.s);
-    else if (flag == "--padding") pair_layer(cli.p);
-    else if (flag == "--output-padding") pair_layer(cli.op);
-    else if (flag == "--dilation") pair_layer(cli.d);
+    else if (flag == "--kernel-size") spatial_layer(cli.k), have_k = true;
+    else if (flag == "--input-size") spatial_layer(cli.in), have_size = true;
+    else if (flag == "--stride") spatial_layer(cli.s);
+    else if (flag == "--padding") spatial_layer(cli.p);
+    else if (flag == "--output-padding") spatial_layer(cli.op);
+    else if (flag == "--dilation") spatial_layer(cli.d);
+    else if (flag == "--spatial-dims") {
+      int64_t rank = 0;
+      std::string text = value();
+      if (!parse_int(text, rank) || rank < 1 || rank > 3)
+        usage_error(flag + " expects 1, 2 or 3, got '" + text + "'");
+      cli.rank = static_cast<int>(rank), layer_flags = true;
+    }
     else if (flag == "--no-bias") cli.bias = false, layer_flags = true;
     else if (flag == "--name") cli.name = value(), layer_flags = true;
     else usage_error("unknown argument '" + flag + "'");
   }
+  for (const SpatialFlag& f : spatial) parse_spatial(f.flag, f.text, cli.rank, f.field);
   if (o.peers && o.algorithm_given)
     usage_error("--algorithm cannot be combined with --peers (which times auto and every algorithm)");
   if (!o.peers && (o.with_reference || !o.quiesce || !o.engines.empty() || o.min_ms_given))

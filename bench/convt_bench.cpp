@@ -1,13 +1,16 @@
 // convt-bench: wall-clock benchmark of convt_run through the public C API only, alone or
 // against other engines (--peers).
 //
-// Default mode: for each layer (a suite file, or one layer given with PyTorch-style flags)
-// and each requested algorithm it creates a handle with seeded-random weights, bias and
-// input in [-1, 1), asks the library for the output shape, the workspace size and the
-// concrete algorithm it will use, allocates the workspace once and passes it to every run,
-// does --warmup untimed runs, then times --runs calls one by one with
-// std::chrono::steady_clock (each after --idle-ms of sleep, if given) and reports the
-// median. A forced algorithm that cannot run a layer (CONVT_ERROR_UNSUPPORTED, "... cannot
+// Layers are PyTorch's ConvTranspose1d/2d/3d: a suite file of one rank (bench/shapes.txt,
+// heldout.txt: 2-D; shapes_1d.txt, shapes_3d.txt), or one layer given with PyTorch-style
+// flags (--spatial-dims picks the rank, 2 by default).
+//
+// Default mode: for each layer and each requested algorithm it creates a handle with
+// seeded-random weights, bias and input in [-1, 1), asks the library for the output shape,
+// the workspace size and the concrete algorithm it will use, allocates the workspace once
+// and passes it to every run, does --warmup untimed runs, then times --runs calls one by
+// one with std::chrono::steady_clock (each after --idle-ms of sleep, if given) and reports
+// the median. A forced algorithm that cannot run a layer (CONVT_ERROR_UNSUPPORTED, "... cannot
 // run this ...") prints "n/a" and is no failure.
 //
 // --peers: per layer, convt AUTO, convt with each forced algorithm that can run the layer
@@ -25,7 +28,8 @@
 // thread count. Every output is compared once with convt's REFERENCE output.
 //
 // GFLOP/s counts one multiply-add as 2 flops, the same for every engine:
-//   2 * N * Cin * H * W * (Cout / groups) * kH * kW / median time.
+//   2 * N * Cin * prod(input spatial sizes) * (Cout / groups) * prod(kernel) / median time.
+// Every table, CSV and JSON gives convt's workspace (convt_workspace_size) per layer.
 // Exit status: 0 ok, 1 a convt call failed, 2 bad usage/suite. Peers never make it fail.
 #include <convt/convt.h>
 

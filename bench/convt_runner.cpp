@@ -4,6 +4,8 @@
 #include <cmath>
 #include <new>
 
+#include "suite.hpp"
+
 namespace convt_bench {
 namespace {
 
@@ -22,10 +24,11 @@ Handle make_handle(const Layer& l, int32_t algorithm, int64_t threads, const std
                    const std::vector<float>& bias) {
   convt_params prm;
   convt_params_init(&prm, sizeof prm);
+  prm.spatial_dims = l.rank;
   prm.algorithm = algorithm;
   prm.in_channels = l.cin;
   prm.out_channels = l.cout;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < l.rank; ++i) {
     prm.kernel_size[i] = l.k[i], prm.stride[i] = l.s[i], prm.padding[i] = l.p[i];
     prm.output_padding[i] = l.op[i], prm.dilation[i] = l.d[i];
   }
@@ -46,18 +49,37 @@ void throw_convt_error(convt_status st, const char* call) {
                    st == CONVT_ERROR_UNSUPPORTED && msg.find(" cannot run this ") != std::string::npos);
 }
 
-bool checked_count(std::initializer_list<int64_t> factors, size_t& count) {
+bool checked_count(const int64_t* f, size_t n, size_t& count) {
   count = 1;
-  for (int64_t f : factors)
-    if (f < 0 || __builtin_mul_overflow(count, static_cast<uint64_t>(f), &count)) return false;
+  for (size_t i = 0; i < n; ++i)
+    if (f[i] < 0 || __builtin_mul_overflow(count, static_cast<uint64_t>(f[i]), &count)) return false;
   return true;
 }
+
+namespace {
+
+// (N, Cin, in...) and (Cin, Cout/groups, kernel...) of a layer: 2 + rank entries each.
+void input_shape_of(const Layer& l, int64_t shape[5]) {
+  shape[0] = l.n, shape[1] = l.cin;
+  for (int i = 0; i < l.rank; ++i) shape[2 + i] = l.in[i];
+}
+
+void weight_shape_of(const Layer& l, int64_t shape[5]) {
+  shape[0] = l.cin, shape[1] = l.cout / l.groups;
+  for (int i = 0; i < l.rank; ++i) shape[2 + i] = l.k[i];
+}
+
+}  // namespace
 
 Tensors make_tensors(const Layer& l) {
   Tensors t;
   size_t wcount = 0, in_count = 0;
-  if (l.groups <= 0 || !checked_count({l.cin, l.cout / l.groups, l.k[0], l.k[1]}, wcount)) wcount = 0;
-  if (!checked_count({l.n, l.cin, l.h, l.w}, in_count)) in_count = 0;
+  const size_t dims = 2 + static_cast<size_t>(l.rank);
+  int64_t wshape[5], in_shape[5];
+  input_shape_of(l, in_shape);
+  if (l.groups > 0) weight_shape_of(l, wshape);
+  if (l.groups <= 0 || !checked_count(wshape, dims, wcount)) wcount = 0;
+  if (!checked_count(in_shape, dims, in_count)) in_count = 0;
   t.weight.resize(wcount);
   t.bias.resize(static_cast<size_t>(std::max<int64_t>(l.cout, 0)));
   t.input.resize(in_count);
@@ -69,7 +91,9 @@ Tensors make_tensors(const Layer& l) {
 
 void ConvtRunner::setup(const Layer& l, int32_t algorithm, int64_t threads, const Tensors& t) {
   h = make_handle(l, algorithm, threads, t.weight, t.bias);
-  in_shape[0] = l.n, in_shape[1] = l.cin, in_shape[2] = l.h, in_shape[3] = l.w;
+  rank = l.rank;
+  input_shape_of(l, in_shape);
+  const size_t dims = 2 + static_cast<size_t>(rank);
   size_t out_count = 0, in_count = 0;
   check(convt_output_shape(h.get(), in_shape, nullptr, out_shape), "convt_output_shape");
   check(convt_workspace_size(h.get(), in_shape, nullptr, &ws_bytes), "convt_workspace_size");
@@ -77,18 +101,15 @@ void ConvtRunner::setup(const Layer& l, int32_t algorithm, int64_t threads, cons
   convt_params got;
   check(convt_get_params(h.get(), &got, sizeof got), "convt_get_params");
   num_threads = got.num_threads;
-  if (!checked_count({out_shape[0], out_shape[1], out_shape[2], out_shape[3]}, out_count) ||
-      !checked_count({l.n, l.cin, l.h, l.w}, in_count) || in_count != t.input.size())
+  if (!checked_count(out_shape, dims, out_count) || !checked_count(in_shape, dims, in_count) ||
+      in_count != t.input.size())
     throw ConvtError("tensor size overflows size_t");
   output.assign(out_count, 0.0f);
   workspace.assign(ws_bytes, 0);
   input = t.input.data();
 }
 
-std::string ConvtRunner::shape() const {
-  return std::to_string(out_shape[0]) + "x" + std::to_string(out_shape[1]) + "x" + std::to_string(out_shape[2]) +
-         "x" + std::to_string(out_shape[3]);
-}
+std::string ConvtRunner::shape() const { return shape_string(out_shape, 2 + rank); }
 
 std::vector<float> reference_output(const Layer& l, int64_t threads, const Tensors& t, std::string* error) {
   try {

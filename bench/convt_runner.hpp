@@ -42,13 +42,14 @@ struct Tensors {
 // then reports the real problem) and the input empty when its size overflows.
 Tensors make_tensors(const Layer& l);
 
-// Product of non-negative factors; false on a negative factor or size_t overflow.
-bool checked_count(std::initializer_list<int64_t> factors, size_t& count);
+// Product of the `n` non-negative factors at f; false on a negative factor or size_t overflow.
+bool checked_count(const int64_t* f, size_t n, size_t& count);
 
 // A ready-to-run convt handle for one layer: output shape, workspace, output buffer.
 struct ConvtRunner {
   Handle h{nullptr, &convt_destroy};
-  int64_t in_shape[4] = {0, 0, 0, 0}, out_shape[4] = {0, 0, 0, 0};
+  int64_t in_shape[5] = {0, 0, 0, 0, 0}, out_shape[5] = {0, 0, 0, 0, 0};  // 2 + rank entries
+  int rank = 2;
   int32_t selected = 0, num_threads = 0;
   size_t ws_bytes = 0;
   std::vector<unsigned char> workspace;
@@ -62,7 +63,7 @@ struct ConvtRunner {
                     workspace.size()),
           "convt_run");
   }
-  // "NxCxHxW" of the output.
+  // "NxCxHxW" (2 + rank sizes) of the output.
   std::string shape() const;
 };
 

@@ -29,6 +29,8 @@ bool bench_layer(const Layer& l, const Options& o, const std::vector<int32_t>& a
   for (int32_t algo : algorithms) {
     Row row;
     row.layer = l.name;
+    row.rank = l.rank;
+    row.input_shape = input_shape_string(l);
     row.requested = convt_algorithm_name(algo);
     try {
       ConvtRunner r;

@@ -217,13 +217,13 @@ void set_up_engines(const PeersRun& run, size_t li, const Layer& l, const Tensor
   autor->setup(l, CONVT_ALGORITHM_AUTO, run.o.threads, t);
   res.shape = autor->shape();
   res.algorithm = convt_algorithm_name(autor->selected);
+  res.ws_mib = static_cast<double>(autor->ws_bytes) / (1024.0 * 1024.0);
   e.slots.emplace_back(-1, [] {}, [autor] { autor->run(); }, [] {});
   LayerData data;
   data.x = t.input.data();
   data.w = t.weight.data();
   data.b = l.bias ? t.bias.data() : nullptr;
-  data.oh = autor->out_shape[2];
-  data.ow = autor->out_shape[3];
+  for (int i = 0; i < l.rank; ++i) data.out[i] = autor->out_shape[2 + i];
   for (size_t ci = 0; ci < cols.size(); ++ci) {
     const Column& c = cols[ci];
     Cell& cell = res.cells[ci];
@@ -249,8 +249,14 @@ void set_up_engines(const PeersRun& run, size_t li, const Layer& l, const Tensor
         }
       }
     } else if (c.inproc >= 0) {
+      const InprocessPeer& peer = run.inproc[static_cast<size_t>(c.inproc)];
+      if (std::string lacks = peer.lacks(l); !lacks.empty()) {
+        cell.status = "-";
+        cell.note = lacks;
+        continue;
+      }
       std::string why, note;
-      auto engine = run.inproc[static_cast<size_t>(c.inproc)].make(l, data, run.threads, why, note);
+      auto engine = peer.make(l, data, run.threads, why, note);
       cell.note = note;
       if (!engine) {
         cell.status = "error";

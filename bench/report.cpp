@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #ifdef CONVT_BENCH_HAVE_OPENBLAS
 #include <cblas.h>
@@ -92,13 +93,21 @@ void write_file(const std::string& path, const std::string& text) {
 // ===================================================================================
 
 namespace {
-const char* const kRowFormat = "%-*s  %-17s  %-17s  %7s  %8s  %11s  %9s  %12s\n";
+const char* const kRowFormat = "%-*s  %-*s  %-17s  %7s  %8s  %11s  %9s  %12s\n";
+
+// The output column's header: "output (NxCxHxW)" for 2-D layers.
+std::string output_label(int rank) {
+  return rank == 1 ? "output (NxCxL)" : rank == 3 ? "output (NxCxDxHxW)" : "output (NxCxHxW)";
+}
 }  // namespace
 
 DefaultReport::DefaultReport(const Options& o, const std::vector<Layer>& layers) : o_(o) {
   for (const Layer& l : layers) name_w_ = std::max(name_w_, static_cast<int>(l.name.size()));
+  const std::string out_label = output_label(layers.empty() ? 2 : layers[0].rank);
+  shape_w_ = std::max(shape_w_, static_cast<int>(out_label.size()));
   if (o.csv) {
-    std::puts("layer,output_shape,requested,algorithm,threads,workspace_mib,ms_median,gflops,max_abs_diff");
+    std::puts("layer,output_shape,requested,algorithm,threads,workspace_mib,ms_median,gflops,max_abs_diff,"
+              "spatial_dims,input_shape");
   } else {
     unsigned hw = std::thread::hardware_concurrency();
     std::printf("convt %s, %u hardware threads, median of %lld runs after %lld warmup%s; "
@@ -106,20 +115,24 @@ DefaultReport::DefaultReport(const Options& o, const std::vector<Layer>& layers)
                 convt_version_string(), hw, static_cast<long long>(o.runs),
                 static_cast<long long>(o.warmup), o.check ? ", checked against reference" : "");
     std::printf("%s\n\n", machine_line().c_str());
-    std::printf(kRowFormat, name_w_, "layer", "output (NxCxHxW)", "algorithm", "threads", "ws MiB",
+    std::printf(kRowFormat, name_w_, "layer", shape_w_, out_label.c_str(), "algorithm", "threads", "ws MiB",
                 "ms (median)", "GFLOP/s", "max_abs_diff");
-    std::printf("%s\n", std::string(name_w_ + 2 + 17 + 2 + 17 + 2 + 7 + 2 + 8 + 2 + 11 + 2 + 9 + 2 + 12, '-').c_str());
+    std::printf("%s\n",
+                std::string(name_w_ + 2 + shape_w_ + 2 + 17 + 2 + 7 + 2 + 8 + 2 + 11 + 2 + 9 + 2 + 12, '-').c_str());
   }
 }
 
 void DefaultReport::row(const Row& r) {
+  const std::string layer_json = "{\"layer\": " + json_string(r.layer) + ", \"spatial_dims\": " +
+                                 std::to_string(r.rank) + ", \"input_shape\": " + json_string(r.input_shape);
   if (r.not_applicable) {
     if (o_.csv)
-      std::printf("%s,,%s,n/a,,,,,\n", csv_field(r.layer).c_str(), r.requested.c_str());
+      std::printf("%s,,%s,n/a,,,,,,%d,%s\n", csv_field(r.layer).c_str(), r.requested.c_str(), r.rank,
+                  r.input_shape.c_str());
     else
-      std::printf(kRowFormat, name_w_, r.layer.c_str(), "-", ("n/a:" + r.requested).c_str(), "-", "-", "-", "-", "-");
-    json_rows_.push_back("{\"layer\": " + json_string(r.layer) + ", \"requested\": " + json_string(r.requested) +
-                         ", \"algorithm\": \"n/a\"}");
+      std::printf(kRowFormat, name_w_, r.layer.c_str(), shape_w_, "-", ("n/a:" + r.requested).c_str(), "-", "-", "-",
+                  "-", "-");
+    json_rows_.push_back(layer_json + ", \"requested\": " + json_string(r.requested) + ", \"algorithm\": \"n/a\"}");
     std::fflush(stdout);
     return;
   }
@@ -127,16 +140,16 @@ void DefaultReport::row(const Row& r) {
   std::string ws = fmt(o_.csv ? "%.6f" : "%.2f", r.ws_mib), ms = fmt(o_.csv ? "%.6f" : "%.3f", r.ms),
               gf = fmt("%.2f", r.gflops);
   if (o_.csv) {
-    std::printf("%s,%s,%s,%s,%lld,%s,%s,%s,%s\n", csv_field(r.layer).c_str(), r.shape.c_str(),
+    std::printf("%s,%s,%s,%s,%lld,%s,%s,%s,%s,%d,%s\n", csv_field(r.layer).c_str(), r.shape.c_str(),
                 r.requested.c_str(), r.algorithm.c_str(), static_cast<long long>(r.threads), ws.c_str(),
-                ms.c_str(), gf.c_str(), r.diff.c_str());
+                ms.c_str(), gf.c_str(), r.diff.c_str(), r.rank, r.input_shape.c_str());
   } else {
     // Under --algorithm all the auto row is marked, so it can be told from the forced rows.
     std::string algo = o_.algorithm == "all" && r.requested == "auto" ? "auto:" + r.algorithm : r.algorithm;
-    std::printf(kRowFormat, name_w_, r.layer.c_str(), r.shape.c_str(), algo.c_str(),
+    std::printf(kRowFormat, name_w_, r.layer.c_str(), shape_w_, r.shape.c_str(), algo.c_str(),
                 std::to_string(r.threads).c_str(), ws.c_str(), ms.c_str(), gf.c_str(), r.diff.c_str());
   }
-  json_rows_.push_back("{\"layer\": " + json_string(r.layer) + ", \"output_shape\": " + json_string(r.shape) +
+  json_rows_.push_back(layer_json + ", \"output_shape\": " + json_string(r.shape) +
                        ", \"requested\": " + json_string(r.requested) + ", \"algorithm\": " +
                        json_string(r.algorithm) + ", \"threads\": " + std::to_string(r.threads) +
                        ", \"workspace_mib\": " + json_number(r.ws_mib) + ", \"ms_median\": " +
@@ -228,6 +241,7 @@ void print_peers_csv(int threads, const std::vector<Column>& cols, const std::ve
   for (const Column& c : cols) head += "," + c.id + "_max_abs_diff";
   for (const Column& c : cols)
     if (c.python >= 0) head += "," + c.id + "_own_ms," + c.id + "_own_convt_ms";
+  head += ",spatial_dims,input_shape,workspace_mib";
   std::puts(head.c_str());
   for (const auto& r : results) {
     std::string line = csv_field(r.l.name) + "," + r.shape + "," + std::to_string(threads) + "," +
@@ -241,6 +255,8 @@ void print_peers_csv(int threads, const std::vector<Column>& cols, const std::ve
       if (cols[ci].python >= 0)
         for (double v : {r.cells[ci].own_ms, r.cells[ci].own_convt_ms})
           line += "," + (std::isfinite(v) ? fmt("%.6f", v) : std::string());
+    line += "," + std::to_string(r.l.rank) + "," + input_shape_string(r.l) + "," +
+            (std::isfinite(r.ws_mib) ? fmt("%.6f", r.ws_mib) : std::string());
     std::puts(line.c_str());
   }
   std::fprintf(stderr, "geomean speed-up of convt over the best peer, %d layers: %s\n", g.rated,
@@ -260,7 +276,7 @@ void print_peers_table(const Options& o, const std::vector<Column>& cols, const 
   for (const Column& c : cols) w.push_back(std::max<int>(8, static_cast<int>(c.label.size())));
   std::string head;
   char buf[256];
-  std::snprintf(buf, sizeof buf, "%-*s  %8s  %-11s", name_w, "layer", "convt ms", "algorithm");
+  std::snprintf(buf, sizeof buf, "%-*s  %8s  %-11s  %7s", name_w, "layer", "convt ms", "algorithm", "ws MiB");
   head = buf;
   for (size_t ci = 0; ci < cols.size(); ++ci) {
     std::snprintf(buf, sizeof buf, "  %*s", w[ci], cols[ci].label.c_str());
@@ -270,8 +286,9 @@ void print_peers_table(const Options& o, const std::vector<Column>& cols, const 
   head += buf;
   std::printf("%s\n%s\n", head.c_str(), std::string(head.size(), '-').c_str());
   for (const auto& r : results) {
-    std::snprintf(buf, sizeof buf, "%-*s  %8s  %-11s", name_w, r.l.name.c_str(),
-                  r.ok ? fmt("%.3f", r.ms).c_str() : "error", r.algorithm.c_str());
+    std::snprintf(buf, sizeof buf, "%-*s  %8s  %-11s  %7s", name_w, r.l.name.c_str(),
+                  r.ok ? fmt("%.3f", r.ms).c_str() : "error", r.algorithm.c_str(),
+                  std::isfinite(r.ws_mib) ? fmt("%.2f", r.ws_mib).c_str() : "-");
     std::string line = buf;
     double maxdiff = NAN;
     for (size_t ci = 0; ci < cols.size(); ++ci) {
@@ -287,7 +304,8 @@ void print_peers_table(const Options& o, const std::vector<Column>& cols, const 
     line += buf;
     std::printf("%s\n", line.c_str());
   }
-  std::printf("\nms: median per call; n/a: that forced algorithm cannot run the layer; -: engine not available; "
+  std::printf("\nms: median per call; ws MiB: convt AUTO's workspace (convt_workspace_size); n/a: that forced "
+              "algorithm cannot run the layer; -: engine not available (or without a path for the layer's rank); "
               "err: it failed (see --verbose); !: output differs from convt's reference (not counted)\n"
               "speedup = best peer ms / convt AUTO ms (peers: the columns from oneDNN to OpenVINO; "
               "XNNPACK's time is NHWC in and out)\n"
@@ -312,6 +330,24 @@ void print_peers_table(const Options& o, const std::vector<Column>& cols, const 
       if (!any_note) std::printf("\nnotes:\n"), any_note = true;
       std::printf("  %s %s: %s\n", r.l.name.c_str(), cols[ci].label.c_str(), c.note.c_str());
     }
+}
+
+// {"spatial_dims": S, "N", "Cin", "Cout", the input sizes by name ("L"; "H", "W"; "D", "H",
+// "W"), "kernel", "stride", "padding", "output_padding", "dilation" (S entries), "groups"}.
+std::string params_json(const Layer& l) {
+  static const char* const in1[] = {"L"}, *const in2[] = {"H", "W"}, *const in3[] = {"D", "H", "W"};
+  const char* const* in = l.rank == 1 ? in1 : l.rank == 2 ? in2 : in3;
+  std::string j = "{\"spatial_dims\": " + std::to_string(l.rank) + ", \"N\": " + std::to_string(l.n) +
+                  ", \"Cin\": " + std::to_string(l.cin) + ", \"Cout\": " + std::to_string(l.cout);
+  for (int i = 0; i < l.rank; ++i) j += std::string(", \"") + in[i] + "\": " + std::to_string(l.in[i]);
+  const std::pair<const char*, const int64_t*> arrays[] = {
+      {"kernel", l.k}, {"stride", l.s}, {"padding", l.p}, {"output_padding", l.op}, {"dilation", l.d}};
+  for (const auto& [key, v] : arrays) {
+    j += std::string(", \"") + key + "\": [";
+    for (int i = 0; i < l.rank; ++i) j += (i ? ", " : "") + std::to_string(v[i]);
+    j += "]";
+  }
+  return j + ", \"groups\": " + std::to_string(l.groups) + "}";
 }
 
 std::string peers_json(const Options& o, int threads, unsigned hw, const std::vector<Column>& cols,
@@ -339,17 +375,11 @@ std::string peers_json(const Options& o, int threads, unsigned hw, const std::ve
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     const Layer& l = r.l;
-    j += "    {\"name\": " + json_string(l.name) + ", \"params\": {\"N\": " + std::to_string(l.n) +
-         ", \"Cin\": " + std::to_string(l.cin) + ", \"Cout\": " + std::to_string(l.cout) + ", \"H\": " +
-         std::to_string(l.h) + ", \"W\": " + std::to_string(l.w) + ", \"kernel\": [" + std::to_string(l.k[0]) +
-         ", " + std::to_string(l.k[1]) + "], \"stride\": [" + std::to_string(l.s[0]) + ", " +
-         std::to_string(l.s[1]) + "], \"padding\": [" + std::to_string(l.p[0]) + ", " + std::to_string(l.p[1]) +
-         "], \"output_padding\": [" + std::to_string(l.op[0]) + ", " + std::to_string(l.op[1]) +
-         "], \"dilation\": [" + std::to_string(l.d[0]) + ", " + std::to_string(l.d[1]) + "], \"groups\": " +
-         std::to_string(l.groups) + "}, \"output_shape\": " + json_string(r.shape) + ", \"flops\": " +
-         json_number(flops_of(l)) + ",\n     \"convt\": {\"ms\": " + json_number(r.ms) + ", \"ms_min\": " +
+    j += "    {\"name\": " + json_string(l.name) + ", \"params\": " + params_json(l) + ", \"output_shape\": " +
+         json_string(r.shape) + ", \"flops\": " + json_number(flops_of(l)) + ",\n     \"convt\": {\"ms\": " + json_number(r.ms) + ", \"ms_min\": " +
          json_number(r.ms_min) + ", \"ms_max\": " + json_number(r.ms_max) + ", \"algorithm\": " +
-         json_string(r.algorithm) + ", \"gflops\": " + json_number(r.gflops) +
+         json_string(r.algorithm) + ", \"gflops\": " + json_number(r.gflops) + ", \"workspace_mib\": " +
+         json_number(r.ws_mib) +
          (r.error.empty() ? std::string() : ", \"error\": " + json_string(r.error)) + "},\n     \"engines\": {";
     for (size_t ci = 0; ci < cols.size(); ++ci) {
       const Cell& c = r.cells[ci];

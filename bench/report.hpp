@@ -37,7 +37,7 @@ class DefaultReport {
 
  private:
   const Options& o_;
-  int name_w_ = 5;
+  int name_w_ = 5, shape_w_ = 17;
   double log_sum_ = 0;
   int rated_ = 0;
   std::vector<std::string> json_rows_;

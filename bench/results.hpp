@@ -13,7 +13,8 @@ namespace convt_bench {
 
 // One measured (layer, algorithm) pair, as printed (default mode).
 struct Row {
-  std::string layer, shape, requested, algorithm, diff = "-";
+  std::string layer, input_shape, shape, requested, algorithm, diff = "-";
+  int rank = 2;
   int64_t threads = 0;
   double ws_mib = 0, ms = 0, gflops = 0;
   bool not_applicable = false;
@@ -52,6 +53,7 @@ struct LayerResult {
   bool ok = false;
   std::string error, shape, algorithm;
   double ms = NAN, ms_min = NAN, ms_max = NAN, gflops = NAN, best_ms = NAN, speedup = NAN, ref_scale = NAN;
+  double ws_mib = NAN;  // convt AUTO's workspace (convt_workspace_size)
   std::string best, best_id;
   std::vector<Cell> cells;  // one per column
 };
