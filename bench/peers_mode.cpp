@@ -153,7 +153,8 @@ void run_python_peers(PeersRun& run, const std::vector<Layer>& layers) {
   write_peer_data(run.data_dir, layers);
   for (size_t i = 0; i < run.pypeers.size(); ++i) {
     const PythonPeer& p = run.pypeers[i];
-    if (std::none_of(run.cols.begin(), run.cols.end(), [&](const Column& c) { return c.python == static_cast<int>(i); })) {
+    const auto is_column = [&](const Column& c) { return c.python == static_cast<int>(i); };
+    if (std::none_of(run.cols.begin(), run.cols.end(), is_column)) {
       run.pyres[i].unavailable = "not requested";
       continue;
     }

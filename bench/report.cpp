@@ -376,8 +376,8 @@ std::string peers_json(const Options& o, int threads, unsigned hw, const std::ve
     const auto& r = results[i];
     const Layer& l = r.l;
     j += "    {\"name\": " + json_string(l.name) + ", \"params\": " + params_json(l) + ", \"output_shape\": " +
-         json_string(r.shape) + ", \"flops\": " + json_number(flops_of(l)) + ",\n     \"convt\": {\"ms\": " + json_number(r.ms) + ", \"ms_min\": " +
-         json_number(r.ms_min) + ", \"ms_max\": " + json_number(r.ms_max) + ", \"algorithm\": " +
+         json_string(r.shape) + ", \"flops\": " + json_number(flops_of(l)) + ",\n     \"convt\": {\"ms\": " +
+         json_number(r.ms) + ", \"ms_min\": " + json_number(r.ms_min) + ", \"ms_max\": " + json_number(r.ms_max) + ", \"algorithm\": " +
          json_string(r.algorithm) + ", \"gflops\": " + json_number(r.gflops) + ", \"workspace_mib\": " +
          json_number(r.ws_mib) +
          (r.error.empty() ? std::string() : ", \"error\": " + json_string(r.error)) + "},\n     \"engines\": {";

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """convt-bench peer: OpenVINO's CPU plugin on a model of one (Group)ConvolutionBackpropData
-node, 1-D, 2-D or 3-D by the layer's rank (+ bias Add) built with openvino's opset API, compiled with INFERENCE_NUM_THREADS =
---threads, INFERENCE_PRECISION_HINT f32 (the CPU plugin would pick bf16 on CPUs that have
-it), NUM_STREAMS 1; one infer request whose input tensor shares the numpy buffer.
+node, 1-D, 2-D or 3-D by the layer's rank (+ bias Add) built with openvino's opset API,
+compiled with INFERENCE_NUM_THREADS = --threads, INFERENCE_PRECISION_HINT f32 (the CPU
+plugin would pick bf16 on CPUs that have it), NUM_STREAMS 1; one infer request whose input
+tensor shares the numpy buffer.
 See peer_common.py for the arguments and the output."""
 import os
 import sys

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""convt-bench peer: ONNX Runtime's CPU execution provider on a one-node ConvTranspose
-model with a 1-D, 2-D or 3-D kernel (the layer's rank; opset 17, built with the `onnx` package; weight and bias are initializers),
-intra_op_num_threads = --threads, inter_op 1, sequential execution, all graph
-optimizations; input and output bound once with IOBinding so only the run is timed.
+"""convt-bench peer: ONNX Runtime's CPU execution provider on a one-node ConvTranspose model
+with a 1-D, 2-D or 3-D kernel (the layer's rank; opset 17, built with the `onnx` package;
+weight and bias are initializers), intra_op_num_threads = --threads, inter_op 1, sequential
+execution, all graph optimizations; input and output bound once with IOBinding so only the
+run is timed.
 See peer_common.py for the arguments and the output."""
 import os
 import sys

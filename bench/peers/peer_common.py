@@ -2,11 +2,11 @@
 openvino_peer.py).
 
 A peer script takes the layer list (a suite file in convt-bench's format, 1-D, 2-D or 3-D by
-its column count, + an optional name filter) and a thread count, and for each layer: builds the engine's operator once, does
---warmup untimed runs, times --runs calls in bursts of 5 (time.perf_counter_ns; each burst
-after the process's threads are idle and 5 ms of untimed runs), more until they add up to
---min-ms (at most 60 bursts), and prints the median in ms. Only the engine's call is timed:
-inputs are made and converted beforehand.
+its column count, + an optional name filter) and a thread count, and for each layer: builds
+the engine's operator once, does --warmup untimed runs, times --runs calls in bursts of 5
+(time.perf_counter_ns; each burst after the process's threads are idle and 5 ms of untimed
+runs), more until they add up to --min-ms (at most 60 bursts), and prints the median in ms.
+Only the engine's call is timed: inputs are made and converted beforehand.
 
 With --convt LIB the script also times convt AUTO (libconvt at path LIB, through the ctypes
 struct of examples/python/convt.py) on the same tensors and thread count, in the same
