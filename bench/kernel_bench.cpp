@@ -1,7 +1,7 @@
 // convt-kernel-bench: convt's GEMM kernel (gemm_packed, lowering/gemm_kernel.hpp) of every
 // level this CPU supports, on one core, against that level's FMA peak and OpenBLAS.
 //
-// Per level (baseline, avx2, avx512, up to convt::cpu_best_isa(); a level the CPU lacks is
+// Per level (baseline, avx2, avx512, up to convt_impl::cpu_best_isa(); a level the CPU lacks is
 // never called, and CONVT_MAX_ISA does not apply: the levels are taken with kernels_at):
 //  - peak: a register-only loop of independent multiply-adds (acc = acc * m + a) on the
 //    level's vector type (Vec4 / Vec8 / Vec16, simd.hpp) with enough accumulators to cover
@@ -44,9 +44,9 @@
 
 #include "../include/convt/convt.h"
 #include "../src/isa.hpp"
-#include "../src/kernels.hpp"
-#include "../src/lowering/gemm_kernel.hpp"
-#include "../src/simd.hpp"
+#include "../src/kernels/levels.hpp"
+#include "../src/kernels/gemm.hpp"
+#include "../src/kernels/simd.hpp"
 
 namespace {
 
@@ -74,7 +74,7 @@ __attribute__((always_inline)) inline float fma_chains(int64_t iters, float m, f
   Vec s = Vec{};
   for (int i = 0; i < N; ++i) s += acc[i];
   float r = 0.0f;
-  for (int l = 0; l < convt::kLanes<Vec>; ++l) r += s[l];
+  for (int l = 0; l < convt_impl::kLanes<Vec>; ++l) r += s[l];
   return r;
 }
 
@@ -83,21 +83,21 @@ __attribute__((always_inline)) inline float fma_chains(int64_t iters, float m, f
 constexpr int kChainsBaseline = 12, kChainsAvx2 = 12, kChainsAvx512 = 16;
 
 __attribute__((noinline)) float peak_baseline(int64_t iters, float m, float a) {
-  return fma_chains<convt::CONVT_BASELINE_VEC, kChainsBaseline>(iters, m, a);
+  return fma_chains<convt_impl::CONVT_BASELINE_VEC, kChainsBaseline>(iters, m, a);
 }
 #if CONVT_HAVE_NEON_LEVEL
 constexpr int kChainsNeon = 24;  // of 32 q registers
 __attribute__((noinline)) float peak_neon(int64_t iters, float m, float a) {
-  return fma_chains<convt::Vec4, kChainsNeon>(iters, m, a);
+  return fma_chains<convt_impl::Vec4, kChainsNeon>(iters, m, a);
 }
 #endif
 #if CONVT_HAVE_X86_LEVELS
 __attribute__((noinline)) CONVT_TARGET_AVX2 float peak_avx2(int64_t iters, float m, float a) {
-  return fma_chains<convt::Vec8, kChainsAvx2>(iters, m, a);
+  return fma_chains<convt_impl::Vec8, kChainsAvx2>(iters, m, a);
 }
 __attribute__((noinline)) CONVT_TARGET_AVX512 float peak_avx512(int64_t iters, float m,
                                                                  float a) {
-  return fma_chains<convt::Vec16, kChainsAvx512>(iters, m, a);
+  return fma_chains<convt_impl::Vec16, kChainsAvx512>(iters, m, a);
 }
 #endif
 
@@ -110,17 +110,17 @@ struct PeakLoop {
   const char* vec;
 };
 
-PeakLoop peak_loop(convt::Isa isa) {
+PeakLoop peak_loop(convt_impl::Isa isa) {
   switch (isa) {
 #if CONVT_HAVE_X86_LEVELS
-    case convt::Isa::kAvx512: return {peak_avx512, 16, kChainsAvx512, "Vec16"};
-    case convt::Isa::kAvx2: return {peak_avx2, 8, kChainsAvx2, "Vec8"};
+    case convt_impl::Isa::kAvx512: return {peak_avx512, 16, kChainsAvx512, "Vec16"};
+    case convt_impl::Isa::kAvx2: return {peak_avx2, 8, kChainsAvx2, "Vec8"};
 #elif CONVT_HAVE_NEON_LEVEL
-    case convt::Isa::kNeon: return {peak_neon, 4, kChainsNeon, "Vec4"};
+    case convt_impl::Isa::kNeon: return {peak_neon, 4, kChainsNeon, "Vec4"};
 #endif
     default:
-      return {peak_baseline, convt::kLanes<convt::CONVT_BASELINE_VEC>, kChainsBaseline,
-              convt::kLanes<convt::CONVT_BASELINE_VEC> == 1 ? "Vec1" : "Vec4"};
+      return {peak_baseline, convt_impl::kLanes<convt_impl::CONVT_BASELINE_VEC>, kChainsBaseline,
+              convt_impl::kLanes<convt_impl::CONVT_BASELINE_VEC> == 1 ? "Vec1" : "Vec4"};
   }
 }
 
@@ -234,7 +234,7 @@ ShapeData make_shape_data(const Shape& s, double min_ms) {
   std::mt19937 rng(static_cast<unsigned>(s.m * 131 + s.n * 7 + s.k));
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   d.a = aligned_floats(s.m * s.k);
-  d.b = aligned_floats(s.k * s.n + convt::kPaddedColumns);  // padded: b_padded reads
+  d.b = aligned_floats(s.k * s.n + convt_impl::kPaddedColumns);  // padded: b_padded reads
   d.c_ref = aligned_floats(s.m * s.n);
   for (int64_t i = 0; i < s.m * s.k; ++i) d.a[i] = u(rng);
   for (int64_t i = 0; i < s.k * s.n; ++i) d.b[i] = u(rng);
@@ -258,14 +258,14 @@ struct KernelResult {
   double max_rel_err = 0.0;  // max |C - C_ref| / max |C_ref|
 };
 
-KernelResult run_kernel(const convt::KernelLevel& level, const ShapeData& d, double min_ms) {
+KernelResult run_kernel(const convt_impl::KernelLevel& level, const ShapeData& d, double min_ms) {
   const Shape& s = *d.shape;
-  const convt::GemmTile& tile = level.tile;
-  const int64_t panel = s.k >= convt::kTallPanelDepth ? tile.tall_rows : tile.rows;
+  const convt_impl::GemmTile& tile = level.tile;
+  const int64_t panel = s.k >= convt_impl::kTallPanelDepth ? tile.tall_rows : tile.rows;
   KernelResult r;
-  r.h = convt::panel_rows(s.m, panel, tile);
-  Buffer packed = aligned_floats(convt::packed_a_floats(s.m, s.k, r.h));
-  convt::pack_a(s.m, s.k, d.a.get(), s.k, r.h, packed.get());
+  r.h = convt_impl::panel_rows(s.m, panel, tile);
+  Buffer packed = aligned_floats(convt_impl::packed_a_floats(s.m, s.k, r.h));
+  convt_impl::pack_a(s.m, s.k, d.a.get(), s.k, r.h, packed.get());
   Buffer c = aligned_floats(s.m * s.n);
   const float* a_packed = packed.get();
   const float* const* b_rows = d.b_rows.data();
@@ -273,7 +273,7 @@ KernelResult run_kernel(const convt::KernelLevel& level, const ShapeData& d, dou
   const int64_t h = r.h;
   r.seconds = median_seconds(
       [&] {
-        level.gemm_packed(s.m, s.n, s.k, a_packed, h, b_rows, 0, c_out, s.n, true, nullptr);
+        level.gemm_packed(s.m, s.n, s.k, a_packed, s.k, h, b_rows, 0, c_out, s.n, true, nullptr);
       },
       min_ms);
   double max_ref = 0.0, max_diff = 0.0;
@@ -337,8 +337,8 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--level" && i + 1 < argc) {
       const std::string name = argv[++i];
-      for (int l = 0; l < convt::kIsaCount; ++l)
-        if (name == convt::isa_name(static_cast<convt::Isa>(l))) only_level = l;
+      for (int l = 0; l < convt_impl::kIsaCount; ++l)
+        if (name == convt_impl::isa_name(static_cast<convt_impl::Isa>(l))) only_level = l;
       if (only_level < 0) {
         std::fprintf(stderr, "convt-kernel-bench: unknown level '%s'\n", name.c_str());
         usage(stderr);
@@ -350,11 +350,11 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  const convt::Isa best = convt::cpu_best_isa();
+  const convt_impl::Isa best = convt_impl::cpu_best_isa();
   int last_level = static_cast<int>(best);
   if (only_level > last_level) {
     std::fprintf(stderr, "convt-kernel-bench: this CPU lacks level %s (its best is %s)\n",
-                 convt::isa_name(static_cast<convt::Isa>(only_level)), convt::isa_name(best));
+                 convt_impl::isa_name(static_cast<convt_impl::Isa>(only_level)), convt_impl::isa_name(best));
     return 2;
   }
 
@@ -362,11 +362,11 @@ int main(int argc, char** argv) {
   std::printf("convt-kernel-bench: GEMM kernels on one core, one thread, fp32, C = A x B\n");
   std::printf("CPU        %s\n", cpu_model().c_str());
   std::printf("convt      convt_cpu_isa() %s, cpu_best_isa() %s (levels benched: ", convt_cpu_isa(),
-              convt::isa_name(best));
+              convt_impl::isa_name(best));
   for (int l = 0; l <= last_level; ++l)
     if (only_level < 0 || only_level == l)
       std::printf("%s%s", l == (only_level < 0 ? 0 : only_level) ? "" : ", ",
-                  convt::isa_name(static_cast<convt::Isa>(l)));
+                  convt_impl::isa_name(static_cast<convt_impl::Isa>(l)));
   std::printf(")\n");
   std::printf("OpenBLAS   core %s, 1 thread; OPENBLAS_CORETYPE=%s OPENBLAS_L2_SIZE=%s\n",
               openblas_get_corename(), env_or_unset("OPENBLAS_CORETYPE"),
@@ -389,13 +389,13 @@ int main(int argc, char** argv) {
       "------------";
   for (int l = 0; l <= last_level; ++l) {
     if (only_level >= 0 && l != only_level) continue;
-    const convt::Isa isa = static_cast<convt::Isa>(l);
-    const convt::KernelLevel& level = convt::kernels_at(isa);
+    const convt_impl::Isa isa = static_cast<convt_impl::Isa>(l);
+    const convt_impl::KernelLevel& level = convt_impl::kernels_at(isa);
     const PeakLoop loop = peak_loop(isa);
     const double peak = measure_peak(loop);
     std::printf("peak %-8s %8.1f GFLOP/s  (%d x %s multiply-add chains, %d lanes; tile %lldx%lld,"
                 " tall %lld, max %lld)\n",
-                convt::isa_name(isa), peak, loop.chains, loop.vec, loop.lanes,
+                convt_impl::isa_name(isa), peak, loop.chains, loop.vec, loop.lanes,
                 static_cast<long long>(level.tile.rows), static_cast<long long>(level.tile.cols),
                 static_cast<long long>(level.tile.tall_rows),
                 static_cast<long long>(level.tile.max_rows));
@@ -414,7 +414,7 @@ int main(int argc, char** argv) {
                            static_cast<double>(s.k);
       const double ours = flops / r.seconds * 1e-9, blas = flops / d.blas_seconds * 1e-9;
       std::printf("%-8s %-16s %5lld %5lld %5lld %3lld  %9.1f %5.1f%%  %9.1f %5.1f%%  %8.2f\n",
-                  convt::isa_name(isa), s.name, static_cast<long long>(s.m),
+                  convt_impl::isa_name(isa), s.name, static_cast<long long>(s.m),
                   static_cast<long long>(s.n), static_cast<long long>(s.k),
                   static_cast<long long>(r.h), ours, 100.0 * ours / peak, blas,
                   100.0 * blas / peak, ours / blas);

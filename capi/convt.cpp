@@ -11,10 +11,12 @@
 #include "../src/conv_equivalent.hpp"
 #include "../src/error.hpp"
 #include "../src/isa.hpp"
+#include "../src/lowerings.hpp"
 #include "../src/operator.hpp"
+#include "../src/planner.hpp"
 
 struct convt_handle {
-  convt::Operator op;
+  convt_impl::Operator op;
 };
 
 namespace {
@@ -33,7 +35,7 @@ convt_status guarded(F&& f) noexcept {
   try {
     f();
     return CONVT_OK;
-  } catch (const convt::Error& e) {
+  } catch (const convt_impl::Error& e) {
     return record(e.status(), e.what());
   } catch (const std::bad_alloc&) {
     return record(CONVT_ERROR_OUT_OF_MEMORY, "out of memory");
@@ -45,10 +47,10 @@ convt_status guarded(F&& f) noexcept {
 }
 
 void require(const void* p, const char* name) {
-  if (!p) convt::fail(CONVT_ERROR_INVALID_ARGUMENT, name, " is NULL");
+  if (!p) convt_impl::fail(CONVT_ERROR_INVALID_ARGUMENT, name, " is NULL");
 }
 
-const convt::Operator& op_of(const convt_handle* h) {
+const convt_impl::Operator& op_of(const convt_handle* h) {
   require(h, "handle");
   return h->op;
 }
@@ -57,11 +59,11 @@ const convt::Operator& op_of(const convt_handle* h) {
 convt_params expand_params(const convt_params* p) {
   require(p, "params");
   if (p->struct_size < CONVT_PARAMS_SIZE_V0_1)
-    convt::fail(CONVT_ERROR_INVALID_ARGUMENT, "params->struct_size is ", p->struct_size,
+    convt_impl::fail(CONVT_ERROR_INVALID_ARGUMENT, "params->struct_size is ", p->struct_size,
                 ", but must be at least ", CONVT_PARAMS_SIZE_V0_1,
                 " (call convt_params_init(&params, sizeof(convt_params)) first)");
   if (p->struct_size > sizeof(convt_params))
-    convt::fail(CONVT_ERROR_UNSUPPORTED, "params->struct_size is ", p->struct_size,
+    convt_impl::fail(CONVT_ERROR_UNSUPPORTED, "params->struct_size is ", p->struct_size,
                 ", larger than this library's ", sizeof(convt_params),
                 ": the caller was built against a newer convt (this is ",
                 CONVT_VERSION_MAJOR, ".", CONVT_VERSION_MINOR, ".", CONVT_VERSION_PATCH, ")");
@@ -69,6 +71,58 @@ convt_params expand_params(const convt_params* p) {
   convt_params_init(&full, sizeof full);
   std::memcpy(&full, p, p->struct_size);
   return full;
+}
+
+// convt_params <-> the core's layer: the one place that knows both. Entry i of a spatial
+// array is the caller's dimension i, the core's internal_dim(rank, i); a rank outside
+// 1..3 copies no entries (validate_layer rejects it).
+convt_impl::LayerSpec to_layer(const convt_params& p, bool has_bias) {
+  convt_impl::LayerSpec l;
+  l.rank = p.spatial_dims;
+  l.in_channels = p.in_channels;
+  l.out_channels = p.out_channels;
+  l.groups = p.groups;
+  l.algorithm = p.algorithm;
+  l.num_threads = p.num_threads;
+  l.has_bias = has_bias;
+  if (l.rank >= 1 && l.rank <= convt_impl::kMaxRank)
+    for (int i = 0; i < l.rank; ++i) {
+      const int d = convt_impl::internal_dim(l.rank, i);
+      l.kernel[d] = p.kernel_size[i];
+      l.stride[d] = p.stride[i];
+      l.padding[d] = p.padding[i];
+      l.output_padding[d] = p.output_padding[i];
+      l.dilation[d] = p.dilation[i];
+    }
+  return l;
+}
+
+convt_params to_params(const convt_impl::LayerSpec& l) {
+  convt_params p;
+  convt_params_init(&p, sizeof p);
+  p.spatial_dims = l.rank;
+  p.algorithm = l.algorithm;
+  p.in_channels = l.in_channels;
+  p.out_channels = l.out_channels;
+  for (int i = 0; i < l.rank; ++i) {
+    const int d = convt_impl::internal_dim(l.rank, i);
+    p.kernel_size[i] = l.kernel[d];
+    p.stride[i] = l.stride[d];
+    p.padding[i] = l.padding[d];
+    p.output_padding[i] = l.output_padding[d];
+    p.dilation[i] = l.dilation[d];
+  }
+  p.groups = l.groups;
+  p.num_threads = l.num_threads;
+  return p;
+}
+
+// The layer of a caller's params, checked as convt_create checks it.
+convt_impl::LayerSpec validated_layer(const convt_params* params, bool has_bias) {
+  const convt_impl::LayerSpec layer = to_layer(expand_params(params), has_bias);
+  convt_impl::validate_layer(layer);
+  convt_impl::check_algorithm(layer);
+  return layer;
 }
 
 }  // namespace
@@ -98,18 +152,12 @@ const char* convt_status_string(convt_status status) {
 
 const char* convt_last_error(void) { return t_last_error; }
 
-const char* convt_cpu_isa(void) { return convt::isa_name(convt::active_isa()); }
+const char* convt_cpu_isa(void) { return convt_impl::isa_name(convt_impl::active_isa()); }
 
 const char* convt_algorithm_name(int32_t algorithm) {
-  switch (algorithm) {
-    case CONVT_ALGORITHM_AUTO: return "auto";
-    case CONVT_ALGORITHM_GEMM_COL2IM: return "gemm_col2im";
-    case CONVT_ALGORITHM_REFERENCE: return "reference";
-    case CONVT_ALGORITHM_SUBPIXEL: return "subpixel";
-    case CONVT_ALGORITHM_DEPTHWISE: return "depthwise";
-    case CONVT_ALGORITHM_POINTWISE: return "pointwise";
-    default: return "unknown";
-  }
+  if (algorithm == CONVT_ALGORITHM_AUTO) return "auto";
+  const convt_impl::Lowering* lowering = convt_impl::find_lowering(algorithm);
+  return lowering ? lowering->name() : "unknown";
 }
 
 void convt_params_init(convt_params* params, size_t struct_size) {
@@ -133,30 +181,29 @@ convt_status convt_create(const convt_params* params, const float* weight, const
   if (out_handle) *out_handle = nullptr;
   return guarded([&] {
     require(out_handle, "out_handle");
-    const convt_params full = expand_params(params);
-    const convt::LayerSpec layer = convt::validate_layer(full, bias != nullptr);
+    const convt_impl::LayerSpec layer = validated_layer(params, bias != nullptr);
     require(weight, "weight");
-    *out_handle = new convt_handle{convt::Operator(layer, weight, bias)};
+    *out_handle = new convt_handle{convt_impl::Operator(layer, weight, bias)};
   });
 }
 
 convt_status convt_output_shape(const convt_handle* handle, const int64_t* input_shape,
                                 const int64_t* output_size, int64_t* output_shape) {
   return guarded([&] {
-    const convt::Operator& op = op_of(handle);
+    const convt_impl::Operator& op = op_of(handle);
     require(output_shape, "output_shape");
-    const convt::RunShape s = op.run_shape(input_shape, output_size);
+    const convt_impl::RunShape s = op.run_shape(input_shape, output_size);
+    const int rank = op.layer().rank;
     output_shape[0] = s.batch;
     output_shape[1] = op.layer().out_channels;
-    output_shape[2] = s.out_h;
-    output_shape[3] = s.out_w;
+    for (int i = 0; i < rank; ++i) output_shape[2 + i] = s.out[convt_impl::internal_dim(rank, i)];
   });
 }
 
 convt_status convt_workspace_size(const convt_handle* handle, const int64_t* input_shape,
                                   const int64_t* output_size, size_t* bytes) {
   return guarded([&] {
-    const convt::Operator& op = op_of(handle);
+    const convt_impl::Operator& op = op_of(handle);
     require(bytes, "bytes");
     *bytes = op.plan(op.run_shape(input_shape, output_size)).workspace_bytes;
   });
@@ -165,9 +212,9 @@ convt_status convt_workspace_size(const convt_handle* handle, const int64_t* inp
 convt_status convt_selected_algorithm(const convt_handle* handle, const int64_t* input_shape,
                                       const int64_t* output_size, int32_t* algorithm) {
   return guarded([&] {
-    const convt::Operator& op = op_of(handle);
+    const convt_impl::Operator& op = op_of(handle);
     require(algorithm, "algorithm");
-    *algorithm = op.plan(op.run_shape(input_shape, output_size)).algorithm;
+    *algorithm = op.plan(op.run_shape(input_shape, output_size)).algorithm();
   });
 }
 
@@ -175,7 +222,7 @@ convt_status convt_run(const convt_handle* handle, const int64_t* input_shape, c
                        const int64_t* output_size, float* output, size_t output_capacity,
                        void* workspace, size_t workspace_size) {
   return guarded([&] {
-    const convt::Operator& op = op_of(handle);
+    const convt_impl::Operator& op = op_of(handle);
     op.run(op.run_shape(input_shape, output_size), input, output, output_capacity, workspace,
            workspace_size);
   });
@@ -186,26 +233,12 @@ void convt_destroy(convt_handle* handle) { delete handle; }
 convt_status convt_get_params(const convt_handle* handle, convt_params* params,
                               size_t struct_size) {
   return guarded([&] {
-    const convt::Operator& op = op_of(handle);
+    const convt_impl::Operator& op = op_of(handle);
     require(params, "params");
     if (struct_size < CONVT_PARAMS_SIZE_V0_1)
-      convt::fail(CONVT_ERROR_INVALID_ARGUMENT, "struct_size is ", struct_size,
+      convt_impl::fail(CONVT_ERROR_INVALID_ARGUMENT, "struct_size is ", struct_size,
                   ", but must be at least ", CONVT_PARAMS_SIZE_V0_1);
-    const convt::LayerSpec& l = op.layer();
-    convt_params p;
-    convt_params_init(&p, sizeof p);
-    p.algorithm = l.algorithm;
-    p.in_channels = l.in_channels;
-    p.out_channels = l.out_channels;
-    for (int d = 0; d < 2; ++d) {
-      p.kernel_size[d] = l.kernel[d];
-      p.stride[d] = l.stride[d];
-      p.padding[d] = l.padding[d];
-      p.output_padding[d] = l.output_padding[d];
-      p.dilation[d] = l.dilation[d];
-    }
-    p.groups = l.groups;
-    p.num_threads = l.num_threads;
+    convt_params p = to_params(op.layer());
     const size_t n = struct_size < sizeof p ? struct_size : sizeof p;
     p.struct_size = n;
     std::memcpy(params, &p, n);
@@ -215,10 +248,10 @@ convt_status convt_get_params(const convt_handle* handle, convt_params* params,
 convt_status convt_conv_weight_from_transposed(const convt_params* params, const float* weight,
                                                float* conv_weight) {
   return guarded([&] {
-    const convt::LayerSpec layer = convt::validate_layer(expand_params(params), false);
+    const convt_impl::LayerSpec layer = validated_layer(params, false);
     require(weight, "weight");
     require(conv_weight, "conv_weight");
-    convt::conv_weight_from_transposed(layer, weight, conv_weight);
+    convt_impl::conv_weight_from_transposed(layer, weight, conv_weight);
   });
 }
 

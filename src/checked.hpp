@@ -7,7 +7,7 @@
 
 #include "error.hpp"
 
-namespace convt {
+namespace convt_impl {
 
 inline int64_t checked_mul(int64_t a, int64_t b, const char* what) {
   int64_t r;
@@ -41,4 +41,4 @@ inline size_t checked_bytes(int64_t count, size_t elem_size, const char* what) {
 // ceil(a / b) for a >= 0, b > 0, without overflow (b may be close to INT64_MAX).
 inline int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0); }
 
-}  // namespace convt
+}  // namespace convt_impl

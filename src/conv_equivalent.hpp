@@ -4,10 +4,10 @@
 
 #include "shape.hpp"
 
-namespace convt {
+namespace convt_impl {
 
-// weight: (in, out/groups, kH, kW) -> conv_weight: (out, in/groups, kH, kW), channels swapped
-// per group and the kernel flipped in H and W.
+// weight: (in, out/groups, kernel...) -> conv_weight: (out, in/groups, kernel...), channels
+// swapped per group and the kernel flipped in every spatial dimension.
 void conv_weight_from_transposed(const LayerSpec& layer, const float* weight, float* conv_weight);
 
-}  // namespace convt
+}  // namespace convt_impl

@@ -9,7 +9,7 @@
 
 #include "convt/convt.h"
 
-namespace convt {
+namespace convt_impl {
 
 class Error : public std::runtime_error {
  public:
@@ -29,4 +29,4 @@ template <typename... Parts>
   throw Error(status, message.str());
 }
 
-}  // namespace convt
+}  // namespace convt_impl

@@ -10,7 +10,7 @@
 #include <sys/auxv.h>
 #endif
 
-namespace convt {
+namespace convt_impl {
 namespace {
 
 bool parse_isa(const char* text, Isa* isa) {
@@ -67,4 +67,4 @@ Isa active_isa() {
   return isa;
 }
 
-}  // namespace convt
+}  // namespace convt_impl

@@ -2,7 +2,7 @@
 // and capped by the environment variable CONVT_MAX_ISA.
 #pragma once
 
-namespace convt {
+namespace convt_impl {
 
 // Each architecture's levels, in increasing order: a level runs on every CPU that has a
 // higher one. The baseline is the compiler's portable code: SSE2 vectors on x86-64 (its
@@ -28,4 +28,4 @@ Isa cpu_best_isa();
 // any case; other values are ignored). Decided on the first call, fixed for the process.
 Isa active_isa();
 
-}  // namespace convt
+}  // namespace convt_impl

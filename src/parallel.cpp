@@ -20,7 +20,7 @@
 #include <sched.h>
 #endif
 
-namespace convt {
+namespace convt_impl {
 
 int hardware_threads() {
   // Asked once: glibc answers by opening and reading /sys/devices/system/cpu/online, which
@@ -292,4 +292,4 @@ void parallel_for(int64_t count, int threads, ItemFn fn) {
   pool().run(count, threads, fn);
 }
 
-}  // namespace convt
+}  // namespace convt_impl

@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace convt {
+namespace convt_impl {
 
 // Hardware threads, at least 1 (counted once per process).
 int hardware_threads();
@@ -57,4 +57,4 @@ class ItemFn {
 // thrown by fn (after all items have finished).
 void parallel_for(int64_t count, int threads, ItemFn fn);
 
-}  // namespace convt
+}  // namespace convt_impl

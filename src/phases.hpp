@@ -14,7 +14,11 @@
 
 #include "checked.hpp"
 
-namespace convt {
+namespace convt_impl {
+
+// Strides up to this (per dimension) get their phases; beyond it a layer has too many
+// phases of too few taps for a gather per phase to pay, and GEMM + col2im is used.
+constexpr int64_t kMaxPhaseStride = 64;
 
 struct Tap {
   int64_t k;       // kernel index
@@ -48,4 +52,4 @@ inline DimPhases make_phases(int64_t kernel, int64_t stride, int64_t padding, in
   return p;
 }
 
-}  // namespace convt
+}  // namespace convt_impl

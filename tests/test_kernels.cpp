@@ -30,22 +30,22 @@
 #include <vector>
 
 #include "../src/isa.hpp"
-#include "../src/kernels.hpp"
-#include "../src/lowering/gemm_kernel.hpp"
+#include "../src/kernels/levels.hpp"
+#include "../src/kernels/gemm.hpp"
 #include "isa_check.hpp"
 
 namespace {
 
-using convt::GemmTile;
-using convt::Isa;
-using convt::KernelLevel;
-using convt::kPaddedColumns;
+using convt_impl::GemmTile;
+using convt_impl::Isa;
+using convt_impl::KernelLevel;
+using convt_impl::kPaddedColumns;
 
 // Baseline up to the CPU's best level: the lower of the library's detection and
 // /proc/cpuinfo's, so that a wrong detection fails the [isa_env] tests instead of raising
 // SIGILL here.
 std::vector<Isa> levels_here() {
-  const int library = static_cast<int>(convt::cpu_best_isa());
+  const int library = static_cast<int>(convt_impl::cpu_best_isa());
   const int cpuinfo = test::isa_rank(test::cpu_level_from_cpuinfo().best);
   std::vector<Isa> levels;
   for (int i = 0; i <= std::min(library, cpuinfo); ++i) levels.push_back(static_cast<Isa>(i));
@@ -169,12 +169,22 @@ struct Failures {
   }
 };
 
-// A's packed panels, ending at an inaccessible page (a read past them faults).
-const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h) {
-  const int64_t floats = convt::packed_a_floats(m, k, h);
+// A's packed panels, ending at an inaccessible page (a read past them faults). With
+// k0 > 0 or extra > 0, A is packed for a depth of k0 + k + extra, its columns k0 .. k0 + k
+// being the test's A and the others NaN (which must not reach C): the kernel is then called
+// on that part of K alone (a_packed + k0 * h, a_depth = the whole depth), as the sub-pixel
+// lowering calls it for the depth taps whose input slices exist.
+const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h, int64_t k0 = 0,
+                    int64_t extra = 0) {
+  const int64_t depth = k0 + k + extra;
+  const int64_t floats = convt_impl::packed_a_floats(m, depth, h);
   float* packed = a_mem.tail(0, floats);
-  convt::pack_a(m, k, data().a.data(), kMaxK, h, packed);
-  return packed;
+  std::vector<float> wide(static_cast<size_t>(m * std::max<int64_t>(depth, 1)), sentinel());
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t kk = 0; kk < k; ++kk)
+      wide[static_cast<size_t>(i * depth + k0 + kk)] = data().a[static_cast<size_t>(i * kMaxK + kk)];
+  convt_impl::pack_a(m, depth, wide.data(), depth, h, packed);
+  return packed + k0 * h;
 }
 
 // The panel heights a matrix of m rows is tested with: the packer's (panel_rows of the
@@ -183,7 +193,7 @@ const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h) {
 std::vector<int64_t> panel_heights(const GemmTile& tile, int64_t m, bool even) {
   std::set<int64_t> hs;
   for (const int64_t panel : {tile.rows, tile.tall_rows}) {
-    hs.insert(convt::panel_rows(m, panel, tile));
+    hs.insert(convt_impl::panel_rows(m, panel, tile));
     hs.insert(panel);
   }
   std::vector<int64_t> out;
@@ -230,9 +240,9 @@ std::vector<int64_t> wide_ns(int64_t k) {
 void test_gemm_packed(const KernelLevel& level, bool full) {
   const Data& d = data();
   const GemmTile& tile = level.tile;
-  const char* name = convt::isa_name(level.isa);
+  const char* name = convt_impl::isa_name(level.isa);
   GuardedSlots b_mem(kMaxK, 2 * kPaddedColumns + kMaxN + 64);
-  GuardedSlots a_mem(1, convt::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
+  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK + 8, 16) + 16 * kMaxK);
   const Grid grid = gemm_grid(tile, full);
   std::vector<const float*> b_rows(kMaxK);
   Failures failures;
@@ -261,8 +271,12 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
           }
           for (const int64_t m : grid.ms) {
             if (wide && m != 1 && m != tile.max_rows && m != 2 * tile.max_rows + 1) continue;
-            for (const int64_t h : panel_heights(tile, m, false)) {
-              const float* a = pack_a(a_mem, m, k, h);
+            for (const int64_t h : panel_heights(tile, m, false))
+            for (const int64_t k0 : {int64_t{0}, int64_t{5}}) {
+              // A part of K (k0 > 0) with B exact and no window: enough to cover the offset.
+              if (k0 > 0 && (b_padded || b_col0 != 0)) continue;
+              const int64_t a_depth = k0 > 0 ? k0 + k + 2 : k;
+              const float* a = pack_a(a_mem, m, k, h, k0, a_depth - k - k0);
               for (const bool with_bias : {false, true}) {
                 // The full grid: with and without bias in two of the 4 variants of B each.
                 if (full && with_bias != ((variant + m + n) % 2 == 1)) continue;
@@ -270,8 +284,8 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
                 std::vector<float> buf(static_cast<size_t>(kBefore + m * ldc + kAfter),
                                        sentinel());
                 float* c = buf.data() + kBefore;
-                level.gemm_packed(m, n, k, a, h, b_rows.data(), b_col0, c, ldc, b_padded,
-                                  with_bias ? d.bias.data() : nullptr);
+                level.gemm_packed(m, n, k, a, a_depth, h, b_rows.data(), b_col0, c, ldc,
+                                  b_padded, with_bias ? d.bias.data() : nullptr);
                 ++cases;
                 int64_t bad = 0;
                 std::ostringstream first;
@@ -296,7 +310,8 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
                 if (bad)
                   failures.add(std::string(name) + " gemm_packed m " + std::to_string(m) +
                                " n " + std::to_string(n) + " k " + std::to_string(k) + " h " +
-                               std::to_string(h) + " ldc " + std::to_string(ldc) + " b_col0 " +
+                               std::to_string(h) + " k0 " + std::to_string(k0) + " ldc " +
+                               std::to_string(ldc) + " b_col0 " +
                                std::to_string(b_col0) + (b_padded ? " padded" : " exact") +
                                (with_bias ? " bias" : " no bias") + ": " +
                                std::to_string(bad) + " wrong floats; first: " + first.str());
@@ -328,9 +343,9 @@ std::vector<ZipLayout> zip_layouts(int64_t pairs, int64_t n, int64_t width) {
 void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
   const Data& d = data();
   const GemmTile& tile = level.tile;
-  const char* name = convt::isa_name(level.isa);
+  const char* name = convt_impl::isa_name(level.isa);
   GuardedSlots b_mem(kMaxK, kMaxN);
-  GuardedSlots a_mem(1, convt::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
+  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK + 8, 16) + 16 * kMaxK);
   std::vector<const float*> b_rows(kMaxK);
   Failures failures;
   int64_t cases = 0;
@@ -376,12 +391,12 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
                 }
                 REQUIRE_FALSE(overlap);  // the test's own layouts
                 std::vector<float> buf(static_cast<size_t>(kBefore + span + 17), sentinel());
-                convt::Zip2Store out;
+                convt_impl::Zip2Store out;
                 out.out = buf.data() + kBefore;
                 out.ldo = layout.ldo;
                 out.row_step = layout.row_step;
                 out.width = width;
-                level.gemm_packed_zip2(m, n, k, a, h, b_rows.data(),
+                level.gemm_packed_zip2(m, n, k, a, k, h, b_rows.data(),
                                        with_bias ? d.bias.data() : nullptr, out);
                 ++cases;
                 int64_t bad = 0;
@@ -429,30 +444,30 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
 TEST_CASE("gemm_packed matches a double loop at every level (edges sampled)",
           "[quick][kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed(convt::kernels_at(isa), false);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed(convt_impl::kernels_at(isa), false);
   }
 }
 
 TEST_CASE("gemm_packed matches a double loop at every level (every m and n)", "[kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed(convt::kernels_at(isa), true);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed(convt_impl::kernels_at(isa), true);
   }
 }
 
 TEST_CASE("gemm_packed_zip2 writes the zipped layout at every level (sampled)",
           "[quick][kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed_zip2(convt::kernels_at(isa), false);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed_zip2(convt_impl::kernels_at(isa), false);
   }
 }
 
 TEST_CASE("gemm_packed_zip2 writes the zipped layout at every level (every m)", "[kernels]") {
   for (const Isa isa : levels_here()) {
-    INFO("level " << convt::isa_name(isa));
-    test_gemm_packed_zip2(convt::kernels_at(isa), true);
+    INFO("level " << convt_impl::isa_name(isa));
+    test_gemm_packed_zip2(convt_impl::kernels_at(isa), true);
   }
 }
 
@@ -463,20 +478,20 @@ TEST_CASE("each level's GEMM tile fits its register file", "[quick][kernels]") {
     int lanes, registers, accumulators;
   };
 #if CONVT_HAVE_X86_LEVELS
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
-  claims.push_back({Isa::kAvx2, convt::avx2::kTile, 8, 16, 12});
-  claims.push_back({Isa::kAvx512, convt::avx512::kTile, 16, 32, 24});
+  std::vector<Claim> claims{{Isa::kBaseline, convt_impl::baseline::kTile, 4, 16, 12}};
+  claims.push_back({Isa::kAvx2, convt_impl::avx2::kTile, 8, 16, 12});
+  claims.push_back({Isa::kAvx512, convt_impl::avx512::kTile, 16, 32, 24});
 #elif CONVT_HAVE_NEON_LEVEL
   // The baseline is scalar: one float per register of the 32.
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 1, 32, 12}};
-  claims.push_back({Isa::kNeon, convt::neon::kTile, 4, 32, 24});
+  std::vector<Claim> claims{{Isa::kBaseline, convt_impl::baseline::kTile, 1, 32, 12}};
+  claims.push_back({Isa::kNeon, convt_impl::neon::kTile, 4, 32, 24});
 #else
-  std::vector<Claim> claims{{Isa::kBaseline, convt::baseline::kTile, 4, 16, 12}};
+  std::vector<Claim> claims{{Isa::kBaseline, convt_impl::baseline::kTile, 4, 16, 12}};
 #endif
   const std::vector<Isa> here = levels_here();
   for (const Claim& c : claims) {
     const GemmTile& t = c.tile;
-    INFO("level " << convt::isa_name(c.isa) << ": rows " << t.rows << ", tall_rows "
+    INFO("level " << convt_impl::isa_name(c.isa) << ": rows " << t.rows << ", tall_rows "
                   << t.tall_rows << ", max_rows " << t.max_rows << ", cols " << t.cols);
     const int64_t lanes = t.cols / 2;  // cols is two vectors
     CHECK(t.cols == 2 * c.lanes);      // ... of the level's width
@@ -490,10 +505,10 @@ TEST_CASE("each level's GEMM tile fits its register file", "[quick][kernels]") {
     CHECK(t.rows % 2 == 0);
     CHECK(t.tall_rows % 2 == 0);
     // A padded row is read up to whole strips of cols.
-    CHECK(convt::kPaddedColumns % t.cols == 0);
+    CHECK(convt_impl::kPaddedColumns % t.cols == 0);
     // The table holds this tile for the level (read, not called: fine on any CPU).
     if (std::find(here.begin(), here.end(), c.isa) != here.end()) {
-      const KernelLevel& k = convt::kernels_at(c.isa);
+      const KernelLevel& k = convt_impl::kernels_at(c.isa);
       CHECK(k.isa == c.isa);
       CHECK(k.tile.rows == t.rows);
       CHECK(k.tile.tall_rows == t.tall_rows);
@@ -511,10 +526,10 @@ TEST_CASE("with CONVT_MAX_ISA unset the kernel level is the CPU's best",
   REQUIRE(std::getenv("CONVT_MAX_ISA") == nullptr);
   const test::CpuLevel cpu = test::cpu_level_from_cpuinfo();
   INFO("CPU's best level " << cpu.best << " (from " << cpu.source << ")");
-  CHECK(std::string(convt::isa_name(convt::cpu_best_isa())) == cpu.best);
+  CHECK(std::string(convt_impl::isa_name(convt_impl::cpu_best_isa())) == cpu.best);
   CHECK(std::string(convt_cpu_isa()) == cpu.best);
-  CHECK(std::string(convt::isa_name(convt::active_isa())) == cpu.best);
-  CHECK(convt::kernels().isa == convt::active_isa());
+  CHECK(std::string(convt_impl::isa_name(convt_impl::active_isa())) == cpu.best);
+  CHECK(convt_impl::kernels().isa == convt_impl::active_isa());
 }
 
 TEST_CASE("CONVT_MAX_ISA caps the kernel level", "[.][isa_env][isa_cap]") {
@@ -524,8 +539,8 @@ TEST_CASE("CONVT_MAX_ISA caps the kernel level", "[.][isa_env][isa_cap]") {
   const std::string expected = test::expected_isa(cpu, cap);
   INFO("CONVT_MAX_ISA=" << cap << "; CPU's best level " << cpu.best << " (from " << cpu.source
                         << "); expected " << expected);
-  CHECK(std::string(convt::isa_name(convt::cpu_best_isa())) == cpu.best);
+  CHECK(std::string(convt_impl::isa_name(convt_impl::cpu_best_isa())) == cpu.best);
   CHECK(std::string(convt_cpu_isa()) == expected);
-  CHECK(std::string(convt::isa_name(convt::active_isa())) == expected);
-  CHECK(convt::kernels().isa == convt::active_isa());
+  CHECK(std::string(convt_impl::isa_name(convt_impl::active_isa())) == expected);
+  CHECK(convt_impl::kernels().isa == convt_impl::active_isa());
 }

@@ -1,25 +1,27 @@
 // Depthwise transposed convolution (groups == in_channels == out_channels) as a direct,
-// vectorized gather: one input plane, one kH x kW filter, one output plane per work item.
+// vectorized gather: one output plane (a depth slice of one channel) per work item, from
+// the input slices its depth taps read, each with its kH x kW filter.
 //
-// Per plane: the input is first copied into a zero-bordered buffer, so that every tap of
-// every output phase (see phases.hpp) reads valid memory for every output: the inner loop
-// has no edge cases. The output rows of one row phase are then built in blocks, W-phase by
-// W-phase, 16 outputs at a time: all taps of the phase are summed in registers and stored
-// once into a small row buffer (adding into memory tap by tap stalls on store forwarding),
-// and the W-phases of each row are interleaved into the output. Every output element is
-// written exactly once. GEMM cannot help here (K = 1): this is bound by loads and memory
-// traffic.
+// The input slices are first copied into zero-bordered buffers, so that every tap of every
+// output phase (see phases.hpp) reads valid memory for every output: the inner loop has no
+// edge cases. The output rows of one row phase are then built in blocks, W-phase by
+// W-phase, a few vectors at a time: all taps of the phase are summed in registers and
+// stored once into a small row buffer (adding into memory tap by tap stalls on store
+// forwarding), and the W-phases of each row are interleaved into the output. Every output
+// element is written exactly once. GEMM cannot help here (K = 1): this is bound by loads
+// and memory traffic.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-#include "../kernels.hpp"
+#include "../border.hpp"
+#include "../kernels/levels.hpp"
+#include "../kernels/simd.hpp"
+#include "../lowering.hpp"
 #include "../parallel.hpp"
 #include "../phases.hpp"
-#include "../simd.hpp"
-#include "lowering.hpp"
 
-namespace convt {
+namespace convt_impl {
 namespace {
 
 // Rows are computed in whole vectors of up to kVec floats (the widest level's); the
@@ -28,85 +30,83 @@ constexpr int64_t kVec = 16;
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
-// Output rows of one row phase computed per pass: the taps are set up once per pass and
-// W-phase instead of once per row (for a 4x4 stride-2 kernel on 56-wide rows the set-up
-// cost as much as the row's 16 multiply-adds).
-constexpr int64_t kRowBlock = 16;
+DimPhases phases_of(const LayerSpec& l, int d) {
+  return make_phases(l.kernel[d], l.stride[d], l.padding[d], l.dilation[d]);
+}
 
 }  // namespace
 
 // Everything about a layer's planes that does not depend on the data, computed once per run.
 struct DepthwiseGeometry {
-  DimPhases ph, pw;
+  // Output rows of one row phase computed per pass: the taps are set up once per pass and
+  // W-phase instead of once per row (for a 4x4 stride-2 kernel on 56-wide rows the set-up
+  // cost as much as the row's 16 multiply-adds).
+  static constexpr int64_t kRowBlock = 16;
+
+  DimPhases pd, ph, pw;
   int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
-  int64_t top = 0, left = 0, padded_h = 0, padded_w = 0;  // the zero-bordered input copy
+  int64_t top = 0, left = 0, padded_h = 0, padded_w = 0;  // a zero-bordered input slice
   int64_t acc_stride = 0;                                  // floats per W-phase row buffer
   struct Column {                                          // one W-phase
     int64_t q0 = 0, n = 0, first = 0;  // outputs first + j*stride, j in [0, n), from q = q0 + j
     std::vector<Tap> taps;
   };
   std::vector<Column> cols;
-  int64_t even = -1;  // stride 2: the W-phase whose outputs come first in adjacent pairs
+  int64_t even = -1;       // stride 2: the W-phase whose outputs come first in adjacent pairs
+  int64_t max_slices = 0;  // the most input slices one output slice reads (depth taps)
 
-  DepthwiseGeometry(const LayerSpec& l, const RunShape& s)
-      : ph(make_phases(l.kernel[0], l.stride[0], l.padding[0], l.dilation[0])),
-        pw(make_phases(l.kernel[1], l.stride[1], l.padding[1], l.dilation[1])),
-        in_h(s.in_h), in_w(s.in_w), out_h(s.out_h), out_w(s.out_w) {
-    // Rows: phase row q reads input rows q - offset; q runs over [q_begin, q_end).
-    int64_t lo_h = 0, hi_h = in_h - 1;
-    for (int64_t r = 0; r < ph.stride; ++r) {
-      const int64_t q0 = ph.q_begin(r), q1 = ph.q_end(r, out_h);
-      if (q0 >= q1) continue;
-      for (const Tap& t : ph.taps[static_cast<size_t>(r)])
-        lo_h = std::min(lo_h, q0 - t.offset), hi_h = std::max(hi_h, q1 - 1 - t.offset);
-    }
-    // Columns: W-phase output j reads input column q0 + j - offset, j rounded up to vectors.
-    int64_t lo_w = 0, hi_w = in_w - 1, longest = 0;
-    cols.resize(static_cast<size_t>(pw.stride));
-    for (int64_t r = 0; r < pw.stride; ++r) {
-      Column& c = cols[static_cast<size_t>(r)];
-      c.q0 = pw.q_begin(r);
-      c.n = std::max<int64_t>(0, pw.q_end(r, out_w) - c.q0);
-      c.first = c.q0 * pw.stride + r - pw.padding;
-      c.taps = pw.taps[static_cast<size_t>(r)];
-      longest = std::max(longest, c.n);
-      if (c.n == 0) continue;
-      for (const Tap& t : c.taps)
-        lo_w = std::min(lo_w, c.q0 - t.offset),
-        hi_w = std::max(hi_w, c.q0 + round_up(c.n, kVec) - 1 - t.offset);
-    }
-    top = -lo_h;
-    left = -lo_w;
-    padded_h = hi_h + 1 + top;
-    padded_w = hi_w + 1 + left;
-    acc_stride = round_up(longest, kVec);
-    if (pw.stride == 2 && cols[0].n == cols[1].n) {
-      if (cols[0].first + 1 == cols[1].first) even = 0;
-      if (cols[1].first + 1 == cols[0].first) even = 1;
-    }
-  }
-
-  int64_t workspace_floats() const {
-    return padded_h * padded_w + kRowBlock * acc_stride * pw.stride;
-  }
+  DepthwiseGeometry(const LayerSpec& l, const RunShape& s);
 };
+
+DepthwiseGeometry::DepthwiseGeometry(const LayerSpec& l, const RunShape& s)
+    : pd(phases_of(l, kD)), ph(phases_of(l, kH)), pw(phases_of(l, kW)),
+      in_h(s.in[kH]), in_w(s.in[kW]), out_h(s.out[kH]), out_w(s.out[kW]) {
+  // Rows: phase row q reads input rows q - offset; q runs over [q_begin, q_end).
+  int64_t lo_h = 0, hi_h = in_h - 1;
+  for (int64_t r = 0; r < ph.stride; ++r) {
+    const int64_t q0 = ph.q_begin(r), q1 = ph.q_end(r, out_h);
+    if (q0 >= q1) continue;
+    for (const Tap& t : ph.taps[static_cast<size_t>(r)])
+      lo_h = std::min(lo_h, q0 - t.offset), hi_h = std::max(hi_h, q1 - 1 - t.offset);
+  }
+  // Columns: W-phase output j reads input column q0 + j - offset, j rounded up to vectors.
+  int64_t lo_w = 0, hi_w = in_w - 1, longest = 0;
+  cols.resize(static_cast<size_t>(pw.stride));
+  for (int64_t r = 0; r < pw.stride; ++r) {
+    Column& c = cols[static_cast<size_t>(r)];
+    c.q0 = pw.q_begin(r);
+    c.n = std::max<int64_t>(0, pw.q_end(r, out_w) - c.q0);
+    c.first = c.q0 * pw.stride + r - pw.padding;
+    c.taps = pw.taps[static_cast<size_t>(r)];
+    longest = std::max(longest, c.n);
+    if (c.n == 0) continue;
+    for (const Tap& t : c.taps)
+      lo_w = std::min(lo_w, c.q0 - t.offset),
+      hi_w = std::max(hi_w, c.q0 + round_up(c.n, kVec) - 1 - t.offset);
+  }
+  top = -lo_h;
+  left = -lo_w;
+  padded_h = hi_h + 1 + top;
+  padded_w = hi_w + 1 + left;
+  acc_stride = round_up(longest, kVec);
+  if (pw.stride == 2 && cols[0].n == cols[1].n) {
+    if (cols[0].first + 1 == cols[1].first) even = 0;
+    if (cols[1].first + 1 == cols[0].first) even = 1;
+  }
+  for (const auto& taps : pd.taps) max_slices = std::max<int64_t>(max_slices, taps.size());
+}
 
 namespace {
 
-// One plane, in vectors of type Vec, S sums at a time (the per-level entry points are below).
+// One output plane, in vectors of type Vec, S sums at a time (the per-level entry points
+// are below): the sum over `count` bordered input slices, each with its kH x kW filter.
 template <typename Vec, int S>
-__attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, const float* x,
-                                                 const float* wk, int64_t kw_n, float b,
-                                                 float* out, float* scratch) {
+__attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
+                                                 const float* const* slices,
+                                                 const float* const* filters, int64_t count,
+                                                 int64_t kw_n, float b, float* out,
+                                                 float* acc) {
   constexpr int64_t L = kLanes<Vec>;
-  // The zero-bordered copy of the input plane.
-  float* padded = scratch;
-  float* acc = scratch + g.padded_h * g.padded_w;
-  std::memset(padded, 0, static_cast<size_t>(g.padded_h * g.padded_w) * sizeof(float));
-  for (int64_t h = 0; h < g.in_h; ++h)
-    std::memcpy(padded + (h + g.top) * g.padded_w + g.left, x + h * g.in_w,
-                static_cast<size_t>(g.in_w) * sizeof(float));
-
   constexpr int kMaxTaps = 64;
   const float* src[kMaxTaps];
   float w[kMaxTaps];
@@ -115,34 +115,37 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
     // Output rows oh = q * stride + ry - padding, q in [q_begin, q_end), in blocks.
     const int64_t q_first = g.ph.q_begin(ry), q_last = g.ph.q_end(ry, g.out_h);
     const auto& taps_y = g.ph.taps[static_cast<size_t>(ry)];
-    for (int64_t q0 = q_first; q0 < q_last; q0 += kRowBlock) {
-      const int64_t rows = std::min(kRowBlock, q_last - q0);
+    for (int64_t q0 = q_first; q0 < q_last; q0 += DepthwiseGeometry::kRowBlock) {
+      const int64_t rows = std::min(DepthwiseGeometry::kRowBlock, q_last - q0);
       for (int64_t rx = 0; rx < sw; ++rx) {
         const DepthwiseGeometry::Column& c = g.cols[static_cast<size_t>(rx)];
-        int count = 0;
-        for (const Tap& ty : taps_y) {
-          const float* row = padded + (q0 - ty.offset + g.top) * g.padded_w + g.left + c.q0;
-          for (const Tap& tx : c.taps) {
-            if (count == kMaxTaps) break;  // never with kernels below 8x8 per phase
-            src[count] = row - tx.offset;
-            w[count] = wk[ty.k * kw_n + tx.k];
-            ++count;
-          }
-        }
-        const bool many = static_cast<size_t>(count) < taps_y.size() * c.taps.size();
+        int n_taps = 0;
+        const int64_t all = count * static_cast<int64_t>(taps_y.size() * c.taps.size());
+        const bool many = all > kMaxTaps;
+        if (!many)
+          for (int64_t i = 0; i < count; ++i)
+            for (const Tap& ty : taps_y) {
+              const float* row = slices[i] + (q0 - ty.offset + g.top) * g.padded_w + g.left + c.q0;
+              for (const Tap& tx : c.taps) {
+                src[n_taps] = row - tx.offset;
+                w[n_taps] = filters[i][ty.k * kw_n + tx.k];
+                ++n_taps;
+              }
+            }
         for (int64_t r = 0; r < rows; ++r) {
           float* a = acc + (r * sw + rx) * g.acc_stride;
           const int64_t shift = r * g.padded_w;  // row q0 + r
           if (many) {  // very many taps: sum tap by tap into memory
             std::fill(a, a + c.n, b);
-            for (const Tap& ty : taps_y) {
-              const float* row =
-                  padded + (q0 + r - ty.offset + g.top) * g.padded_w + g.left + c.q0;
-              for (const Tap& tx : c.taps) {
-                const float wt = wk[ty.k * kw_n + tx.k];
-                for (int64_t j = 0; j < c.n; ++j) a[j] += wt * row[j - tx.offset];
+            for (int64_t i = 0; i < count; ++i)
+              for (const Tap& ty : taps_y) {
+                const float* row =
+                    slices[i] + (q0 + r - ty.offset + g.top) * g.padded_w + g.left + c.q0;
+                for (const Tap& tx : c.taps) {
+                  const float wt = filters[i][ty.k * kw_n + tx.k];
+                  for (int64_t j = 0; j < c.n; ++j) a[j] += wt * row[j - tx.offset];
+                }
               }
-            }
             continue;
           }
           // S independent sums at a time: FMA latency, not throughput, bounds one chain.
@@ -151,7 +154,7 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
             Vec sum[S];
 #pragma GCC unroll 8
             for (int u = 0; u < S; ++u) sum[u] = Vec{} + b;
-            for (int i = 0; i < count; ++i) {
+            for (int i = 0; i < n_taps; ++i) {
               const float* p = src[i] + shift + j;
 #pragma GCC unroll 8
               for (int u = 0; u < S; ++u) sum[u] += w[i] * load<Vec>(p + u * L);
@@ -161,7 +164,7 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
           }
           for (; j < c.n; j += L) {
             Vec sum = Vec{} + b;
-            for (int i = 0; i < count; ++i) sum += w[i] * load<Vec>(src[i] + shift + j);
+            for (int i = 0; i < n_taps; ++i) sum += w[i] * load<Vec>(src[i] + shift + j);
             store(a + j, sum);
           }
         }
@@ -197,52 +200,113 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g, con
 
 // Per level: the sums in one register of the level each (a wider generic vector is
 // compiled through the stack there), and enough independent sums for its FMA latency.
-#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec)                                             \
-  namespace ns {                                                                          \
-  target void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk, \
-                              int64_t kw_n, float b, float* out, float* scratch) {        \
-    plane<Vec, kLanes<Vec> >= 16 ? 4 : 8>(g, x, wk, kw_n, b, out, scratch);               \
-  }                                                                                       \
+#define CONVT_DEPTHWISE_LEVEL(ns, target, Vec)                                               \
+  namespace ns {                                                                            \
+  target void depthwise_plane(const DepthwiseGeometry& g, const float* const* slices,       \
+                              const float* const* filters, int64_t count, int64_t kw_n,     \
+                              float b, float* out, float* acc) {                            \
+    plane<Vec, kLanes<Vec> >= 16 ? 4 : 8>(g, slices, filters, count, kw_n, b, out, acc);    \
+  }                                                                                         \
   }
 CONVT_FOR_EACH_LEVEL(CONVT_DEPTHWISE_LEVEL)
 #undef CONVT_DEPTHWISE_LEVEL
 
+namespace {
+
 // The zero border is as wide as the kernel's reach (dilation * (kernel - 1)): keep it sane.
 constexpr int64_t kMaxKernelExtent = 1 << 12;
 
-bool depthwise_possible(const LayerSpec& l) {
-  return l.in_per_group() == 1 && l.out_per_group() == 1 && subpixel_possible(l) &&
-         l.dilation[0] * (l.kernel[0] - 1) <= kMaxKernelExtent &&
-         l.dilation[1] * (l.kernel[1] - 1) <= kMaxKernelExtent;
-}
+struct DepthwisePlan : LoweringPlan {
+  // Per thread: the slice and filter addresses, max_slices bordered slices, the row buffer.
+  int64_t pointer_floats = 0, slice_floats = 0, acc_floats = 0;
+};
 
-bool depthwise_fits(const LayerSpec& l, const RunShape& s) {
-  // The bordered plane copy spans the rows and columns the output reaches: for an output
-  // much larger than stride x input (a huge output_padding next to a huge dilation of a
-  // 1-tap kernel) it would be as large as the output itself.
-  for (int d = 0; d < 2; ++d) {
-    const int64_t in = d == 0 ? s.in_h : s.in_w, out = d == 0 ? s.out_h : s.out_w;
-    if (out > (in + 2) * l.stride[d] + 2 * kMaxKernelExtent) return false;  // in <= 2^31
+class Depthwise final : public Lowering {
+ public:
+  int32_t algorithm() const override { return CONVT_ALGORITHM_DEPTHWISE; }
+  const char* name() const override { return "depthwise"; }
+  const char* cannot_run(const LayerSpec& l) const override {
+    bool ok = l.is_depthwise();
+    for (int d = 0; d < kMaxRank; ++d)
+      ok = ok && l.stride[d] <= kMaxPhaseStride && l.dilation[d] * (l.kernel[d] - 1) <= kMaxKernelExtent;
+    return ok ? nullptr
+              : "depthwise needs groups == in_channels == out_channels, strides <= 64 and "
+                "dilation * (kernel - 1) <= 4096";
   }
-  return true;
-}
+  std::string cannot_fit(const LayerSpec& l, const RunShape& s) const override {
+    // The bordered slice copies span the rows and columns the output reaches: for an
+    // output much larger than stride x input (a huge output_padding next to a huge
+    // dilation of a 1-tap kernel) they would be as large as the output itself.
+    for (int d = kH; d < kMaxRank; ++d)
+      if (s.out[d] > (s.in[d] + 2) * l.stride[d] + 2 * kMaxKernelExtent)  // in <= 2^31
+        return "its output [" + dims_list(s.out, l.rank) + "] is far larger than stride x input";
+    return {};
+  }
+  bool auto_takes_layer(const LayerSpec& l, const KernelLevel&) const override {
+    return cannot_run(l) == nullptr;
+  }
+  std::unique_ptr<const LoweringPlan> plan(const LayerSpec& l, const RunShape& s,
+                                           const PackedWeights*, int) const override {
+    auto t = std::make_unique<DepthwisePlan>();
+    const DepthwiseGeometry g(l, s);
+    t->slice_floats = g.padded_h * g.padded_w;
+    t->acc_floats = DepthwiseGeometry::kRowBlock * g.acc_stride * g.pw.stride;
+    t->items = s.batch * l.out_channels * s.out[kD];
+    t->pointer_floats = (2 * g.max_slices * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
+    const int64_t floats = t->pointer_floats + g.max_slices * t->slice_floats + t->acc_floats;
+    t->bytes_per_thread = (static_cast<size_t>(floats) * sizeof(float) + 63) / 64 * 64;
+    return t;
+  }
+  void run(const RunArgs& a, const LoweringPlan& plan, int threads,
+           void* workspace) const override;
+};
 
-size_t depthwise_workspace_per_thread(const LayerSpec& l, const RunShape& s) {
-  return static_cast<size_t>(DepthwiseGeometry(l, s).workspace_floats()) * sizeof(float);
-}
-
-void run_depthwise(const RunArgs& a, int threads, float* workspace) {
+void Depthwise::run(const RunArgs& a, const LoweringPlan& plan, int threads,
+                    void* workspace) const {
+  const auto& t = static_cast<const DepthwisePlan&>(plan);
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
   const DepthwiseGeometry g(l, s);
   const auto plane_fn = kernels().depthwise_plane;
-  const int64_t in_plane = s.in_h * s.in_w, out_plane = s.out_h * s.out_w;
-  const int64_t per_thread = g.workspace_floats();
-  parallel_for(s.batch * l.out_channels, threads, [&](int64_t item, int slot) {
-    const int64_t c = item % l.out_channels;
-    plane_fn(g, a.input + item * in_plane, a.weight + c * l.kernel_area(), l.kernel[1],
-          a.bias ? a.bias[c] : 0.0f, a.output + item * out_plane, workspace + slot * per_thread);
+  const int64_t in_slice = s.in[kH] * s.in[kW], out_slice = s.out[kH] * s.out[kW];
+  const int64_t out_d = s.out[kD], filter = l.kernel[kH] * l.kernel[kW];
+  auto* scratch = static_cast<unsigned char*>(workspace);
+  parallel_for(t.items, threads, [&](int64_t item, int slot) {
+    // Item: (batch item, channel, output depth slice od).
+    const int64_t od = item % out_d, nc = item / out_d, c = nc % l.out_channels;
+    auto* base = scratch + slot * t.bytes_per_thread;
+    const float** slices = reinterpret_cast<const float**>(base);
+    const float** filters = slices + g.max_slices;
+    float* own = reinterpret_cast<float*>(base) + t.pointer_floats;
+    float* out = a.output + nc * s.out_volume() + od * out_slice;
+    const float b = a.bias ? a.bias[c] : 0.0f;
+    // The depth taps that reach od: input slice q - offset, for od + padding = q*s + r.
+    const int64_t r = (od + g.pd.padding) % g.pd.stride, q = (od + g.pd.padding) / g.pd.stride;
+    int64_t count = 0;
+    for (const Tap& td : g.pd.taps[static_cast<size_t>(r)]) {
+      const int64_t id = q - td.offset;
+      if (id < 0 || id >= s.in[kD]) continue;
+      float* bordered = own + count * t.slice_floats;
+      copy_bordered(a.input + nc * s.in_volume() + id * in_slice, g.in_h, g.in_w, -g.top,
+                    -g.left, g.padded_h, g.padded_w, bordered);
+      slices[count] = bordered;
+      filters[count] = a.weight + c * l.kernel_volume() + td.k * filter;
+      ++count;
+    }
+    if (count == 0) {  // no input reaches this slice: the bias alone
+      std::fill(out, out + out_slice, b);
+      return;
+    }
+    plane_fn(g, slices, filters, count, l.kernel[kW], b, out,
+             own + g.max_slices * t.slice_floats);
   });
 }
 
-}  // namespace convt
+}  // namespace
+
+const Lowering& depthwise_lowering() {
+  static const Depthwise lowering;
+  return lowering;
+}
+
+}  // namespace convt_impl

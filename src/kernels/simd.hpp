@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-namespace convt {
+namespace convt_impl {
 
 typedef float Vec16 __attribute__((vector_size(64)));  // one AVX-512 register
 typedef float Vec8 __attribute__((vector_size(32)));   // one AVX register
@@ -49,4 +49,4 @@ __attribute__((always_inline)) inline void zip(const Vec1& e, const Vec1& f, Vec
   hi = f;
 }
 
-}  // namespace convt
+}  // namespace convt_impl

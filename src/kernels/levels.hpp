@@ -7,12 +7,12 @@
 
 #include <cstdint>
 
-#include "isa.hpp"
+#include "../isa.hpp"
 #include "simd.hpp"
 
-namespace convt {
+namespace convt_impl {
 
-// The register tile of a level's GEMM kernel (lowering/gemm_kernel.hpp): A is packed in
+// The register tile of a level's GEMM kernel (kernels/gemm.hpp): A is packed in
 // panels of `rows` rows (`tall_rows` where every matrix of a layer is deep, see
 // kTallPanelDepth), a block of C is at most `max_rows` x `cols` and keeps its
 // max_rows * cols / lanes accumulators in registers; cols is two vectors of the level.
@@ -20,7 +20,7 @@ struct GemmTile {
   int64_t rows, tall_rows, max_rows, cols;
 };
 
-// A zipping store for gemm_packed_zip2 (lowering/gemm_kernel.hpp).
+// A zipping store for gemm_packed_zip2 (kernels/gemm.hpp).
 struct Zip2Store {
   float* out = nullptr;
   int64_t ldo = 0, row_step = 0, width = 0;
@@ -29,20 +29,22 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
 
 // The routines every level provides; their contracts are in the headers named.
 #define CONVT_LEVEL_KERNELS                                                                   \
-  /* lowering/gemm_kernel.hpp */                                                              \
-  void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,        \
-                   const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,         \
-                   bool b_padded, const float* bias);                                         \
-  void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,   \
-                        const float* const* b_rows, const float* bias, const Zip2Store& out); \
-  /* lowering/subpixel.cpp */                                                                 \
+  /* kernels/gemm.hpp */                                                                      \
+  void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t a_depth,  \
+                   int64_t h, const float* const* b_rows, int64_t b_col0, float* c,           \
+                   int64_t ldc, bool b_padded, const float* bias);                            \
+  void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,              \
+                        int64_t a_depth, int64_t h, const float* const* b_rows,              \
+                        const float* bias, const Zip2Store& out);                            \
+  /* lowering/subpixel/store.cpp */                                                                 \
   void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,    \
                        int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,   \
                        const int64_t* at0, const int64_t* co_step, const int64_t* q_step,     \
                        const float* bias);                                                    \
   /* lowering/depthwise.cpp */                                                                \
-  void depthwise_plane(const DepthwiseGeometry& g, const float* x, const float* wk,          \
-                       int64_t kw_n, float b, float* out, float* scratch);
+  void depthwise_plane(const DepthwiseGeometry& g, const float* const* slices,               \
+                       const float* const* filters, int64_t count, int64_t kw_n, float b,     \
+                       float* out, float* acc);
 
 // Each level's tile (its kernels are compiled from these). The baseline's vector: SSE2's 4
 // floats on x86-64 (in its ABI); one float on aarch64 (plain scalar code: a 4-float vector
@@ -115,11 +117,12 @@ const KernelLevel& kernels_at(Isa isa);
 // Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every measured level
 // but the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS,
 // which still dispatches to the CPU's best kernels (docs/performance.md, per level).
-bool own_gemm_kernel_pays();
+bool own_gemm_kernel_pays(const KernelLevel& level);
+inline bool own_gemm_kernel_pays() { return own_gemm_kernel_pays(kernels()); }
 
 // Whether OpenBLAS runs SSE-class kernels: an old CPU, or a new one its detection does not
 // know (Debian 12's OpenBLAS 0.3.21 runs this project's Sapphire Rapids-class Xeon as
 // "Prescott"). Read once from openblas_get_corename(); false on other architectures.
 bool blas_is_sse_class();
 
-}  // namespace convt
+}  // namespace convt_impl

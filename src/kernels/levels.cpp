@@ -1,11 +1,11 @@
-#include "kernels.hpp"
+#include "levels.hpp"
 
 #include <cblas.h>
 
 #include <cstring>
 #include <initializer_list>
 
-namespace convt {
+namespace convt_impl {
 namespace {
 
 // The levels, in Isa order.
@@ -39,8 +39,8 @@ const KernelLevel& kernels() {
   return level;
 }
 
-bool own_gemm_kernel_pays() {
-  return kernels().isa != Isa::kBaseline && kernels().measured;
+bool own_gemm_kernel_pays(const KernelLevel& level) {
+  return level.isa != Isa::kBaseline && level.measured;
 }
 
 bool blas_is_sse_class() {
@@ -60,4 +60,4 @@ bool blas_is_sse_class() {
 #endif
 }
 
-}  // namespace convt
+}  // namespace convt_impl
