@@ -4,7 +4,9 @@
 #   2. the same suite with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for that one
 #      command (OpenBLAS's own CPU detection, as a user's machine runs it),
 #   3. the held-out layers (bench/heldout.txt) once, environment as it is,
-#   4. with --levels, the suite at each lower kernel level (below).
+#   4. the 1-D layers (bench/shapes_1d.txt, ConvTranspose1d) once, environment as it is,
+#   5. the 3-D layers (bench/shapes_3d.txt, ConvTranspose3d) once, environment as it is,
+#   6. with --levels, the 2-D suite at each lower kernel level (below).
 # With --peers (oneDNN, XNNPACK, PyTorch, ONNX Runtime, OpenVINO; installed by
 # tools/bench-setup.sh) whenever at least one peer is installed; without, convt alone.
 # Extra arguments go to every convt-bench run (see convt-bench --help), e.g. --threads 1.
@@ -41,14 +43,20 @@ fi
 show() { [[ -n ${!1:-} ]] && echo "$1=${!1}" || echo "$1 unset"; }
 status=0
 echo
-echo "=== 1/3  suite bench/shapes.txt, environment as it is ($(show OPENBLAS_CORETYPE), $(show OPENBLAS_L2_SIZE))"
+echo "=== 1/5  suite bench/shapes.txt, environment as it is ($(show OPENBLAS_CORETYPE), $(show OPENBLAS_L2_SIZE))"
 "$bench" "${mode[@]}" "$@" || status=$?
 echo
-echo "=== 2/3  suite bench/shapes.txt, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS's own CPU detection)"
+echo "=== 2/5  suite bench/shapes.txt, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS's own CPU detection)"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bench" "${mode[@]}" "$@" || status=$?
 echo
-echo "=== 3/3  held-out layers bench/heldout.txt, environment as it is"
+echo "=== 3/5  held-out layers bench/heldout.txt, environment as it is"
 "$bench" "${mode[@]}" --suite bench/heldout.txt "$@" || status=$?
+echo
+echo "=== 4/5  1-D layers bench/shapes_1d.txt, environment as it is"
+"$bench" "${mode[@]}" --suite bench/shapes_1d.txt "$@" || status=$?
+echo
+echo "=== 5/5  3-D layers bench/shapes_3d.txt, environment as it is"
+"$bench" "${mode[@]}" --suite bench/shapes_3d.txt "$@" || status=$?
 if ((levels)); then
   best=$(env -u CONVT_MAX_ISA "$bench" --print-isa)
   lower=()

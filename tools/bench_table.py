@@ -3,9 +3,13 @@
 
     convt-bench --peers --csv > run.csv && tools/bench_table.py run.csv
 
-Columns: convt AUTO (ms, algorithm, GFLOP/s), the forced sub-pixel and GEMM + col2im, every
-peer that ran (a peer with no time on any layer is left out), and the speed-up of convt
-over the best peer; then the geomean speed-up. Times are medians in ms.
+Columns: convt AUTO (ms, algorithm, GFLOP/s, workspace in MiB), the forced sub-pixel and
+GEMM + col2im, every peer that ran (a peer with no time on any layer is left out: XNNPACK
+on 1-D and 3-D suites), and the speed-up of convt over the best peer; then the geomean
+speed-up. Times are medians in ms. For a suite of 1-D or 3-D layers (the CSV's
+spatial_dims) the input shape (N x C x spatial) follows the layer's name. A layer convt
+could not run shows its convt ms as "error". CSVs of convt-bench before the spatial_dims and
+workspace_mib columns read as 2-D without a workspace column.
 """
 import csv
 import math
@@ -25,19 +29,31 @@ def number(text):
         return None
 
 
+def fixed(text, digits):
+    """text as a number with `digits` decimals, or as it is ("-" if empty)."""
+    v = number(text)
+    return f"{v:.{digits}f}" if v is not None else (text or "-")
+
+
 def main(path):
     with open(path, newline="") as f:
         rows = [r for r in csv.DictReader(f) if r.get("layer")]
     if not rows:
         sys.exit(f"bench_table: no rows in {path}")
+    ranks = {r.get("spatial_dims") or "2" for r in rows}
+    show_input = ranks != {"2"}
+    show_ws = any(number(r.get("workspace_mib")) is not None for r in rows)
     cols = [(k, name) for k, name in FORCED + PEERS
             if any(number(r.get(k + "_ms")) for r in rows)]
-    head = ["layer", "convt ms", "algorithm", "GFLOP/s"] + [n for _, n in cols] + ["speed-up vs best peer"]
+    head = (["layer"] + (["input"] if show_input else []) + ["convt ms", "algorithm", "GFLOP/s"] +
+            (["ws MiB"] if show_ws else []) + [n for _, n in cols] + ["speed-up vs best peer"])
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     logs = []
     for r in rows:
-        cells = [r["layer"], f"{float(r['convt_ms']):.3f}", r["algorithm"], r["gflops"]]
+        cells = ([r["layer"]] + ([r.get("input_shape") or "-"] if show_input else []) +
+                 [fixed(r["convt_ms"], 3), r["algorithm"] or "-", r["gflops"] or "-"] +
+                 ([fixed(r.get("workspace_mib"), 2)] if show_ws else []))
         for k, _ in cols:
             v = number(r.get(k + "_ms"))
             cells.append(f"{v:.3f}" if v else (r.get(k + "_ms") or "-"))

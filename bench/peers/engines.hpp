@@ -14,22 +14,34 @@
 
 namespace convt_bench {
 
-// One layer as the suite describes it (PyTorch's ConvTranspose2d parameters + input size).
+// One layer as the suite describes it: PyTorch's ConvTranspose1d/2d/3d parameters + the
+// input size. Spatial arrays hold `rank` entries in PyTorch's order ((L); (H, W);
+// (D, H, W)); the entries from `rank` on are unused.
 struct Layer {
   std::string name = "cli";
-  int64_t n = 1, cin = 0, cout = 0, h = 0, w = 0;
-  int64_t k[2] = {0, 0}, s[2] = {1, 1}, p[2] = {0, 0}, op[2] = {0, 0}, d[2] = {1, 1};
+  int rank = 2;  // spatial dimensions: 1, 2 or 3
+  int64_t n = 1, cin = 0, cout = 0;
+  int64_t in[3] = {0, 0, 0};  // input spatial sizes
+  int64_t k[3] = {0, 0, 0}, s[3] = {1, 1, 1}, p[3] = {0, 0, 0}, op[3] = {0, 0, 0}, d[3] = {1, 1, 1};
   int64_t groups = 1;
   bool bias = true;
 };
 
-// The layer's tensors as convt gets them: NCHW input, PyTorch weight layout
-// (Cin, Cout/groups, kH, kW), bias (Cout floats, or nullptr). oh, ow: the output size.
+// The product of the first `rank` entries of a spatial array.
+inline int64_t volume(const int64_t* v, int rank) {
+  int64_t p = 1;
+  for (int i = 0; i < rank; ++i) p *= v[i];
+  return p;
+}
+
+// The layer's tensors as convt gets them: input (N, Cin, spatial...), PyTorch weight layout
+// (Cin, Cout/groups, kernel...), bias (Cout floats, or nullptr). out: the output's spatial
+// sizes (rank entries).
 struct LayerData {
   const float* x = nullptr;
   const float* w = nullptr;
   const float* b = nullptr;
-  int64_t oh = 0, ow = 0;
+  int64_t out[3] = {0, 0, 0};
 };
 
 // One engine set up for one layer. run() is the timed call; enter()/leave() run right
@@ -41,7 +53,7 @@ class Engine {
   virtual void enter() {}
   virtual void run() = 0;
   virtual void leave() {}
-  // The last run's output as NCHW (Cout channels), for the check against convt's
+  // The last run's output as (N, Cout, spatial...), for the check against convt's
   // reference; false when the engine computes no such output (the GEMM floor).
   virtual bool output_nchw(std::vector<float>& out) {
     (void)out;
@@ -55,6 +67,8 @@ struct InprocessPeer {
   bool is_peer;       // counts for "best peer" (false: the GEMM floor)
   // How it is configured, for the header of the table.
   std::string (*describe)(int threads);
+  // "" if the engine has a path for the layer's rank, else why not (its cell shows "-").
+  std::string (*lacks)(const Layer& l);
   // Sets the engine up for a layer (weights packed/reordered here, untimed); on failure
   // returns nullptr and says why in `why`. `note` may receive per-layer detail (e.g. the
   // implementation oneDNN chose).

@@ -1,6 +1,8 @@
 // Not a peer but a floor: the sgemm calls that a plain col2im + GEMM lowering of the layer
 // makes, alone (no col2im, no bias, no tiling). Per batch item and group:
-//   cols(M x N) = W_g^T (M x K) * X_g (K x N),  M = Cout/g * kH * kW, N = H * W, K = Cin/g
+//   cols(M x N) = W_g^T (M x K) * X_g (K x N),
+//   M = Cout/g * the kernel's volume (kH*kW in 2-D), N = the input's spatial size (H*W),
+//   K = Cin/g,
 // as cblas_sgemm(RowMajor, Trans, NoTrans, M, N, K, 1, W_g, lda = M, X_g, ldb = N, 0, cols,
 // ldc = N), W_g being group g's rows of the PyTorch weight (K x M, row-major).
 // Threads: OpenBLAS's own, openblas_set_num_threads(threads) for these calls only (set
@@ -20,8 +22,8 @@ class GemmFloor : public Engine {
   GemmFloor(const Layer& l, const LayerData& data, int threads)
       : l_(l), x_(data.x), w_(data.w), threads_(threads) {
     const int64_t g = l.groups;
-    m_ = l.cout / g * l.k[0] * l.k[1];
-    n_ = l.h * l.w;
+    m_ = l.cout / g * volume(l.k, l.rank);
+    n_ = volume(l.in, l.rank);
     k_ = l.cin / g;
     if (m_ > INT32_MAX || n_ > INT32_MAX || k_ > INT32_MAX) throw std::runtime_error("GEMM dimension above INT32_MAX");
     cols_.resize(static_cast<size_t>(m_ * n_));
@@ -49,10 +51,12 @@ class GemmFloor : public Engine {
 
 std::string describe(int threads) {
   return std::string("OpenBLAS ") + openblas_get_config() + ", core " + openblas_get_corename() +
-         ": cblas_sgemm RowMajor Trans/NoTrans per (batch item, group), M = Cout/g*kH*kW, "
-         "N = H*W, K = Cin/g, one column buffer, openblas_set_num_threads(" + std::to_string(threads) +
+         ": cblas_sgemm RowMajor Trans/NoTrans per (batch item, group), M = Cout/g*kernel volume, "
+         "N = input spatial size, K = Cin/g, one column buffer, openblas_set_num_threads(" + std::to_string(threads) +
          ") during its runs (1 otherwise)";
 }
+
+std::string lacks(const Layer&) { return ""; }  // every rank: the GEMM does not see it
 
 std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads, std::string& why,
                              std::string& note) {
@@ -67,6 +71,6 @@ std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads,
 
 }  // namespace
 
-InprocessPeer gemm_floor_peer() { return {"gemm_floor", "GEMM-floor", false, describe, make}; }
+InprocessPeer gemm_floor_peer() { return {"gemm_floor", "GEMM-floor", false, describe, lacks, make}; }
 
 }  // namespace convt_bench

@@ -1,11 +1,12 @@
 // Peer: oneDNN's deconvolution primitive (Debian's libdnnl, built with OpenMP).
 //
-// forward_inference, algorithm::deconvolution_direct, src and dst plain NCHW float32 (as
-// convt's tensors), weights and bias given to the primitive in the format it picks
-// (format_tag::any): the PyTorch weight (Cin, Cout/g, kH, kW), i.e. per group
-// (g, ICg, OCg, kH, kW), is described with explicit strides as oneDNN's logical
-// (g, OCg, ICg, kH, kW) and reordered once, outside the timed loop. oneDNN's dilation is
-// d - 1; its right padding is p - output_padding. Engine cpu with its own OpenMP threads:
+// forward_inference, algorithm::deconvolution_direct, 1-D, 2-D or 3-D, src and dst plain
+// channels-first float32 (ncw, nchw, ncdhw: as convt's tensors), weights and bias given to
+// the primitive in the format it picks (format_tag::any): the PyTorch weight
+// (Cin, Cout/g, kernel...), i.e. per group (g, ICg, OCg, kernel...), is described with
+// explicit strides as oneDNN's logical (g, OCg, ICg, kernel...) ((OCg, ICg, kernel...) for
+// one group) and reordered once, outside the timed loop. oneDNN's dilation is d - 1; its
+// right padding is p - output_padding. Engine cpu with its own OpenMP threads:
 // omp_set_num_threads(threads) on the benchmark's thread before creating and running.
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
@@ -27,22 +28,36 @@ class OnednnEngine : public Engine {
       : threads_(threads), eng_(dnnl::engine::kind::cpu, 0), strm_(eng_) {
     omp_set_num_threads(threads);
     const auto f32 = memory::data_type::f32;
-    const memory::dim g = l.groups, icg = l.cin / g, ocg = l.cout / g, kh = l.k[0], kw = l.k[1];
-    memory::desc src_md({l.n, l.cin, l.h, l.w}, f32, memory::format_tag::nchw);
-    memory::desc dst_md({l.n, l.cout, data.oh, data.ow}, f32, memory::format_tag::nchw);
+    const int rank = l.rank;
+    const memory::dim g = l.groups, icg = l.cin / g, ocg = l.cout / g, kvol = volume(l.k, rank);
+    const memory::format_tag plain = rank == 1   ? memory::format_tag::ncw
+                                     : rank == 2 ? memory::format_tag::nchw
+                                                 : memory::format_tag::ncdhw;
+    memory::dims src_dims = {l.n, l.cin}, dst_dims = {l.n, l.cout};
+    memory::dims kdims, kstrides(static_cast<size_t>(rank));  // the kernel's, row-major
+    memory::dims strides, dil, pad_l, pad_r;
+    for (int i = 0; i < rank; ++i) {
+      src_dims.push_back(l.in[i]), dst_dims.push_back(data.out[i]), kdims.push_back(l.k[i]);
+      strides.push_back(l.s[i]), dil.push_back(l.d[i] - 1);
+      pad_l.push_back(l.p[i]), pad_r.push_back(l.p[i] - l.op[i]);
+    }
+    for (int i = rank - 1; i >= 0; --i)
+      kstrides[static_cast<size_t>(i)] = i == rank - 1 ? 1 : kstrides[static_cast<size_t>(i) + 1] * l.k[i + 1];
+    memory::desc src_md(src_dims, f32, plain);
+    memory::desc dst_md(dst_dims, f32, plain);
     memory::desc bias_md({l.cout}, f32, memory::format_tag::x);
     memory::dims wdims, wstrides;
     if (g == 1) {
-      wdims = {ocg, icg, kh, kw};
-      wstrides = {kh * kw, ocg * kh * kw, kw, 1};
+      wdims = {ocg, icg};
+      wstrides = {kvol, ocg * kvol};
     } else {
-      wdims = {g, ocg, icg, kh, kw};
-      wstrides = {icg * ocg * kh * kw, kh * kw, ocg * kh * kw, kw, 1};
+      wdims = {g, ocg, icg};
+      wstrides = {icg * ocg * kvol, kvol, ocg * kvol};
     }
+    wdims.insert(wdims.end(), kdims.begin(), kdims.end());
+    wstrides.insert(wstrides.end(), kstrides.begin(), kstrides.end());
     memory::desc user_w_md(wdims, f32, wstrides);
     memory::desc any_w_md(wdims, f32, memory::format_tag::any);
-    memory::dims strides = {l.s[0], l.s[1]}, dil = {l.d[0] - 1, l.d[1] - 1};
-    memory::dims pad_l = {l.p[0], l.p[1]}, pad_r = {l.p[0] - l.op[0], l.p[1] - l.op[1]};
     auto desc = data.b ? dnnl::deconvolution_forward::desc(
                              dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
                              src_md, any_w_md, bias_md, dst_md, strides, dil, pad_l, pad_r)
@@ -52,7 +67,7 @@ class OnednnEngine : public Engine {
     dnnl::deconvolution_forward::primitive_desc pd(desc, eng_);
     note = pd.impl_info_str();
     if (pd.src_desc() != src_md || pd.dst_desc() != dst_md)
-      throw std::runtime_error("oneDNN changed the NCHW src/dst format");
+      throw std::runtime_error("oneDNN changed the plain src/dst format");
     src_ = memory(src_md, eng_, const_cast<float*>(data.x));
     dst_ = memory(pd.dst_desc(), eng_);
     wei_ = memory(pd.weights_desc(), eng_);
@@ -67,7 +82,7 @@ class OnednnEngine : public Engine {
     }
     prim_ = dnnl::deconvolution_forward(pd);
     strm_.wait();
-    count_ = static_cast<size_t>(l.n * l.cout * data.oh * data.ow);
+    count_ = static_cast<size_t>(l.n * l.cout * volume(data.out, rank));
   }
 
   void enter() override { omp_set_num_threads(threads_); }
@@ -95,9 +110,11 @@ std::string describe(int threads) {
   const dnnl_version_t* v = dnnl_version();
   return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
          std::to_string(v->patch) + " deconvolution_forward (forward_inference, deconvolution_direct), " +
-         "NCHW f32 src/dst, weights reordered once from (Cin, Cout/g, kH, kW) to the primitive's "
-         "format, engine cpu, OpenMP omp_set_num_threads(" + std::to_string(threads) + ")";
+         "plain ncw/nchw/ncdhw f32 src/dst, weights reordered once from (Cin, Cout/g, kernel...) to the "
+         "primitive's format, engine cpu, OpenMP omp_set_num_threads(" + std::to_string(threads) + ")";
 }
+
+std::string lacks(const Layer&) { return ""; }  // 1-D, 2-D and 3-D
 
 std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads, std::string& why,
                              std::string& note) {
@@ -113,6 +130,6 @@ std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads,
 
 }  // namespace
 
-InprocessPeer onednn_peer() { return {"onednn", "oneDNN", true, describe, make}; }
+InprocessPeer onednn_peer() { return {"onednn", "oneDNN", true, describe, lacks, make}; }
 
 }  // namespace convt_bench

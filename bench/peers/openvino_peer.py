@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """convt-bench peer: OpenVINO's CPU plugin on a model of one (Group)ConvolutionBackpropData
-node (+ bias Add) built with openvino's opset API, compiled with INFERENCE_NUM_THREADS =
---threads, INFERENCE_PRECISION_HINT f32 (the CPU plugin would pick bf16 on CPUs that have
-it), NUM_STREAMS 1; one infer request whose input tensor shares the numpy buffer.
+node, 1-D, 2-D or 3-D by the layer's rank (+ bias Add) built with openvino's opset API,
+compiled with INFERENCE_NUM_THREADS = --threads, INFERENCE_PRECISION_HINT f32 (the CPU
+plugin would pick bf16 on CPUs that have it), NUM_STREAMS 1; one infer request whose input
+tensor shares the numpy buffer.
 See peer_common.py for the arguments and the output."""
 import os
 import sys
@@ -30,17 +31,17 @@ def describe(threads):
 def prepare(l, x, w, b, threads):
     import numpy as np
     import openvino.opset13 as ops
-    data = ops.parameter([l.n, l.cin, l.h, l.w], np.float32, name="x")
+    data = ops.parameter(list(l.in_shape()), np.float32, name="x")
     common = dict(strides=list(l.s), pads_begin=list(l.p), pads_end=list(l.p),
                   dilations=list(l.d), output_padding=list(l.op))
     if l.groups == 1:
         y = ops.convolution_backprop_data(data, ops.constant(w), **common)
-    else:  # filters (G, Cin/G, Cout/G, kH, kW): PyTorch's layout split by group
+    else:  # filters (G, Cin/G, Cout/G, kernel...): PyTorch's layout split by group
         g = l.groups
         wg = w.reshape((g, l.cin // g) + w.shape[1:])
         y = ops.group_convolution_backprop_data(data, ops.constant(wg), **common)
     if b is not None:
-        y = ops.add(y, ops.constant(b.reshape(1, -1, 1, 1)))
+        y = ops.add(y, ops.constant(b.reshape((1, -1) + (1,) * l.rank)))
     model = ov.Model([y], [data], "convt")
     compiled = core.compile_model(model, "CPU", {
         "INFERENCE_NUM_THREADS": str(threads),

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""convt-bench peer: ONNX Runtime's CPU execution provider on a one-node ConvTranspose
-model (opset 17, built with the `onnx` package; weight and bias are initializers),
-intra_op_num_threads = --threads, inter_op 1, sequential execution, all graph
-optimizations; input and output bound once with IOBinding so only the run is timed.
+"""convt-bench peer: ONNX Runtime's CPU execution provider on a one-node ConvTranspose model
+with a 1-D, 2-D or 3-D kernel (the layer's rank; opset 17, built with the `onnx` package;
+weight and bias are initializers), intra_op_num_threads = --threads, inter_op 1, sequential
+execution, all graph optimizations; input and output bound once with IOBinding so only the
+run is timed.
 See peer_common.py for the arguments and the output."""
 import os
 import sys
@@ -28,16 +29,15 @@ def describe(threads):
 
 def make_model(l, w, b):
     from onnx import TensorProto, helper, numpy_helper
-    oh, ow = l.out_hw()
     inputs = ["x", "w"] + (["b"] if b is not None else [])
     node = helper.make_node(
         "ConvTranspose", inputs, ["y"], kernel_shape=list(l.k), strides=list(l.s),
-        pads=[l.p[0], l.p[1], l.p[0], l.p[1]], output_padding=list(l.op),
+        pads=list(l.p) + list(l.p), output_padding=list(l.op),
         dilations=list(l.d), group=l.groups)
     inits = [numpy_helper.from_array(w, "w")] + ([numpy_helper.from_array(b, "b")] if b is not None else [])
     graph = helper.make_graph(
-        [node], "convt", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [l.n, l.cin, l.h, l.w])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [l.n, l.cout, oh, ow])], inits)
+        [node], "convt", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(l.in_shape()))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(l.out_shape()))], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
@@ -52,7 +52,7 @@ def prepare(l, x, w, b, threads):
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     sess = ort.InferenceSession(make_model(l, w, b), so, providers=["CPUExecutionProvider"])
-    y = np.empty((l.n, l.cout) + l.out_hw(), dtype=np.float32)
+    y = np.empty(l.out_shape(), dtype=np.float32)
     io = sess.io_binding()
     io.bind_ortvalue_input("x", ort.OrtValue.ortvalue_from_numpy(x))
     io.bind_ortvalue_output("y", ort.OrtValue.ortvalue_from_numpy(y))

@@ -1,12 +1,12 @@
 """Shared driver of the out-of-process peers of convt-bench (torch_peer.py, ort_peer.py,
 openvino_peer.py).
 
-A peer script takes the layer list (a suite file in convt-bench's format + an optional name
-filter) and a thread count, and for each layer: builds the engine's operator once, does
---warmup untimed runs, times --runs calls in bursts of 5 (time.perf_counter_ns; each burst
-after the process's threads are idle and 5 ms of untimed runs), more until they add up to
---min-ms (at most 60 bursts), and prints the median in ms. Only the engine's call is timed:
-inputs are made and converted beforehand.
+A peer script takes the layer list (a suite file in convt-bench's format, 1-D, 2-D or 3-D by
+its column count, + an optional name filter) and a thread count, and for each layer: builds
+the engine's operator once, does --warmup untimed runs, times --runs calls in bursts of 5
+(time.perf_counter_ns; each burst after the process's threads are idle and 5 ms of untimed
+runs), more until they add up to --min-ms (at most 60 bursts), and prints the median in ms.
+Only the engine's call is timed: inputs are made and converted beforehand.
 
 With --convt LIB the script also times convt AUTO (libconvt at path LIB, through the ctypes
 struct of examples/python/convt.py) on the same tensors and thread count, in the same
@@ -23,8 +23,9 @@ Output (stdout), one line each, fields separated by single spaces:
   unavailable <message>             (the engine cannot be imported: exit status 3)
 With --data DIR (what convt-bench passes) the input, weight and bias of layer number i
 (0-based, in the order of the filtered list) are read from DIR/i.x, DIR/i.w, DIR/i.b
-(raw little-endian float32: NCHW input, PyTorch weight layout (Cin, Cout/groups, kH, kW);
-no i.b means no bias) and the output of one run is written, NCHW float32, to
+(raw little-endian float32: input (N, Cin, spatial...), PyTorch weight layout
+(Cin, Cout/groups, kernel...); no i.b means no bias) and the output of one run is written,
+(N, Cout, spatial...) float32, to
 DIR/i.<tag>.out (--tag, default the engine id) so convt-bench can compare it with its
 reference. Without --data the tensors are seeded uniform [-1, 1) from numpy and nothing is written.
 """
@@ -34,39 +35,58 @@ import sys
 import threading
 import time
 
-FIELDS = ["N", "Cin", "Cout", "H", "W", "kh", "kw", "sh", "sw", "ph", "pw",
-          "oph", "opw", "dh", "dw", "groups"]
+def columns(rank):
+    """The columns of a suite line of `rank` spatial dimensions (as convt-bench's suite.cpp)."""
+    axes = {1: [""], 2: ["h", "w"], 3: ["d", "h", "w"]}[rank]
+    sizes = {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}[rank]
+    return (["name", "N", "Cin", "Cout"] + sizes +
+            [f + a for f in ("k", "s", "p", "op", "d") for a in axes] + ["groups"])
+
+
+RANK_OF = {len(columns(r)): r for r in (1, 2, 3)}  # 11, 17, 23 columns
 
 
 class Layer:
+    """One suite line: rank (1, 2 or 3) and every spatial parameter as a tuple of rank
+    entries in PyTorch's order ((L); (H, W); (D, H, W))."""
+
     def __init__(self, name, v):
         self.name = name
-        (self.n, self.cin, self.cout, self.h, self.w, kh, kw, sh, sw, ph, pw,
-         oph, opw, dh, dw, self.groups) = v
-        self.k, self.s, self.p = (kh, kw), (sh, sw), (ph, pw)
-        self.op, self.d = (oph, opw), (dh, dw)
+        self.rank = r = (len(v) - 4) // 6
+        self.n, self.cin, self.cout = v[0:3]
+        self.size = tuple(v[3:3 + r])
+        self.k, self.s, self.p, self.op, self.d = (
+            tuple(v[3 + r * i:3 + r * (i + 1)]) for i in range(1, 6))
+        self.groups = v[-1]
 
-    def out_hw(self):
+    def out_size(self):
         return tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1
-                     for i, k, s, p, op, d in zip((self.h, self.w), self.k, self.s, self.p,
-                                                  self.op, self.d))
+                     for i, k, s, p, op, d in zip(self.size, self.k, self.s, self.p, self.op, self.d))
 
     def in_shape(self):
-        return (self.n, self.cin, self.h, self.w)
+        return (self.n, self.cin) + self.size
+
+    def out_shape(self):
+        return (self.n, self.cout) + self.out_size()
 
     def weight_shape(self):
         return (self.cin, self.cout // self.groups) + self.k
 
 
 def read_suite(path, name_filter):
-    layers = []
+    layers, file_rank = [], None
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             tok = line.split("#", 1)[0].split()
             if not tok:
                 continue
-            if len(tok) != 17:
-                sys.exit(f"{path}:{lineno}: expected 17 fields, got {len(tok)}")
+            rank = RANK_OF.get(len(tok))
+            if rank is None:
+                sys.exit(f"{path}:{lineno}: expected 11 (1-D), 17 (2-D) or 23 (3-D) fields, got {len(tok)}")
+            if file_rank is None:
+                file_rank = rank
+            elif rank != file_rank:
+                sys.exit(f"{path}:{lineno}: a {rank}-D line in a {file_rank}-D suite: one rank per file")
             if name_filter in tok[0]:
                 layers.append(Layer(tok[0], [int(t) for t in tok[1:]]))
     return layers
@@ -137,10 +157,12 @@ def convt_prepare(lib_path, l, x, w, b, threads):
     lib = convt._lib
     p = convt.Params()
     lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
+    p.spatial_dims = l.rank
     p.in_channels, p.out_channels, p.groups, p.num_threads = l.cin, l.cout, l.groups, threads
     for field, v in (("kernel_size", l.k), ("stride", l.s), ("padding", l.p),
                      ("output_padding", l.op), ("dilation", l.d)):
-        getattr(p, field)[0], getattr(p, field)[1] = v
+        for i, e in enumerate(v):
+            getattr(p, field)[i] = e
     fp = ctypes.POINTER(ctypes.c_float)
     w = np.ascontiguousarray(w, dtype=np.float32)
     bb = None if b is None else np.ascontiguousarray(b, dtype=np.float32)
@@ -150,8 +172,8 @@ def convt_prepare(lib_path, l, x, w, b, threads):
     if status != 0:
         raise RuntimeError(f"convt_create: {lib.convt_last_error().decode()}")
     x = np.ascontiguousarray(x, dtype=np.float32)
-    y = np.empty((l.n, l.cout) + l.out_hw(), dtype=np.float32)
-    shape = (ctypes.c_int64 * 4)(*x.shape)
+    y = np.empty(l.out_shape(), dtype=np.float32)
+    shape = (ctypes.c_int64 * len(x.shape))(*x.shape)
     xp, yp = x.ctypes.data_as(fp), y.ctypes.data_as(fp)
 
     def run():
@@ -190,7 +212,7 @@ def emit(*fields):
 def main(engine_id, load, prepare, description=""):
     """load(threads) -> version string (raises ImportError if the engine is missing);
     prepare(layer, x, w, b, threads) -> (run, result): run() does one call, result()
-    returns the NCHW float32 output of the last call as a numpy array."""
+    returns the (N, Cout, spatial...) float32 output of the last call as a numpy array."""
     ap = argparse.ArgumentParser(description=f"convt-bench peer: {engine_id}")
     ap.add_argument("--suite", required=True)
     ap.add_argument("--filter", default="")
@@ -239,7 +261,7 @@ def main(engine_id, load, prepare, description=""):
                     t += time_bursts(r, max(a.runs - len(t), 5))
             if a.data:
                 y = np.ascontiguousarray(result(), dtype=np.float32)
-                expect = (l.n, l.cout) + l.out_hw()
+                expect = l.out_shape()
                 if tuple(y.shape) != expect:
                     raise RuntimeError(f"output shape {tuple(y.shape)}, expected {expect}")
                 y.astype("<f4").tofile(os.path.join(a.data, f"{i}.{a.tag}.out"))

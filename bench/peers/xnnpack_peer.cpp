@@ -7,7 +7,7 @@
 // (groups * OCg, kH, kW, ICg): repacked once from PyTorch's (Cin, Cout/g, kH, kW). The
 // input is converted to NHWC once, outside the timed loop; only xnn_run_operator is
 // timed, so the time is an NHWC-in, NHWC-out time. The output is converted back to NCHW
-// for the check only.
+// for the check only. XNNPACK has no 1-D or 3-D deconvolution: those layers show "-".
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
@@ -22,10 +22,11 @@ namespace {
 class XnnpackEngine : public Engine {
  public:
   XnnpackEngine(const Layer& l, const LayerData& data, int threads)
-      : n_(l.n), c_(l.cout), oh_(data.oh), ow_(data.ow) {
+      : n_(l.n), c_(l.cout), oh_(data.out[0]), ow_(data.out[1]) {
     static const xnn_status init = xnn_initialize(nullptr);
     if (init != xnn_status_success) throw std::runtime_error("xnn_initialize failed");
     const int64_t g = l.groups, icg = l.cin / g, ocg = l.cout / g, kh = l.k[0], kw = l.k[1];
+    const int64_t ih = l.in[0], iw = l.in[1];
     std::vector<float> kernel(static_cast<size_t>(l.cin * ocg * kh * kw));
     for (int64_t gi = 0; gi < g; ++gi)
       for (int64_t i = 0; i < icg; ++i)
@@ -33,12 +34,12 @@ class XnnpackEngine : public Engine {
           for (int64_t t = 0; t < kh * kw; ++t)
             kernel[static_cast<size_t>(((gi * ocg + o) * kh * kw + t) * icg + i)] =
                 data.w[((gi * icg + i) * ocg + o) * kh * kw + t];
-    x_.resize(static_cast<size_t>(l.n * l.cin * l.h * l.w));
+    x_.resize(static_cast<size_t>(l.n * l.cin * ih * iw));
     for (int64_t b = 0; b < l.n; ++b)
       for (int64_t c = 0; c < l.cin; ++c)
-        for (int64_t p = 0; p < l.h * l.w; ++p)
-          x_[static_cast<size_t>((b * l.h * l.w + p) * l.cin + c)] = data.x[(b * l.cin + c) * l.h * l.w + p];
-    y_.resize(static_cast<size_t>(l.n * l.cout * data.oh * data.ow));
+        for (int64_t p = 0; p < ih * iw; ++p)
+          x_[static_cast<size_t>((b * ih * iw + p) * l.cin + c)] = data.x[(b * l.cin + c) * ih * iw + p];
+    y_.resize(static_cast<size_t>(l.n * l.cout * oh_ * ow_));
     pool_ = pthreadpool_create(static_cast<size_t>(threads));
     if (!pool_) throw std::runtime_error("pthreadpool_create failed");
     auto u32 = [](int64_t v) { return static_cast<uint32_t>(v); };
@@ -49,8 +50,8 @@ class XnnpackEngine : public Engine {
         kernel.data(), data.b, -INFINITY, INFINITY, 0, &op_);
     if (st != xnn_status_success)
       throw std::runtime_error("xnn_create_deconvolution2d_nhwc_f32: status " + std::to_string(st));
-    st = xnn_setup_deconvolution2d_nhwc_f32(op_, static_cast<size_t>(l.n), static_cast<size_t>(l.h),
-                                            static_cast<size_t>(l.w), u32(l.op[0]), u32(l.op[1]),
+    st = xnn_setup_deconvolution2d_nhwc_f32(op_, static_cast<size_t>(l.n), static_cast<size_t>(ih),
+                                            static_cast<size_t>(iw), u32(l.op[0]), u32(l.op[1]),
                                             x_.data(), y_.data(), pool_);
     if (st != xnn_status_success)
       throw std::runtime_error("xnn_setup_deconvolution2d_nhwc_f32: status " + std::to_string(st));
@@ -89,6 +90,10 @@ std::string describe(int threads) {
          std::to_string(threads) + "); only xnn_run_operator is timed";
 }
 
+std::string lacks(const Layer& l) {
+  return l.rank == 2 ? "" : "XNNPACK has no " + std::to_string(l.rank) + "-D deconvolution";
+}
+
 std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads, std::string& why,
                              std::string& note) {
   (void)note;
@@ -102,6 +107,6 @@ std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads,
 
 }  // namespace
 
-InprocessPeer xnnpack_peer() { return {"xnnpack_nhwc", "XNNPACK(NHWC)", true, describe, make}; }
+InprocessPeer xnnpack_peer() { return {"xnnpack_nhwc", "XNNPACK(NHWC)", true, describe, lacks, make}; }
 
 }  // namespace convt_bench
