@@ -65,7 +65,7 @@ class Lowering {
   }
 
   // Packs the weights for this lowering at create (nullptr: it reads PyTorch's layout).
-  virtual std::unique_ptr<const PackedWeights> pack(const LayerSpec&, const float* weight,
+  virtual std::unique_ptr<const PackedWeights> pack(const LayerSpec&, const float* /*weight*/,
                                                     const KernelLevel&) const {
     return nullptr;
   }

@@ -23,8 +23,8 @@
 namespace convt_impl {
 
 int hardware_threads() {
-  // Asked once: glibc answers by opening and reading /sys/devices/system/cpu/online, which
-  // took about 4 us, as long as a small layer's whole run (plan() asks on every run).
+  // Asked once: glibc answers by reading a file under /sys each time, which took as long
+  // as a small layer's whole run (plan() asks on every run).
   static const int count = [] {
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : static_cast<int>(std::min(n, 256u));
@@ -70,10 +70,8 @@ namespace {
 // Items are split statically, slot s owning the s-th contiguous range; a slot that runs out
 // takes what is left of the others' ranges (from the front, one item at a time). The same
 // slot then runs the same items on every call of a burst, so each core finds the part of
-// the weights and output it touched last time in its own cache. With one shared counter the
-// two threads of a 1x1 layer took alternate items and each core pulled every weight and
-// output line through its cache (pointwise, 2 threads, A/B interleaved: 3-9 % faster with
-// the split, no layer slower beyond the noise).
+// the weights and output it touched last time in its own cache (with one shared counter
+// each core pulled every weight and output line through its cache).
 struct Job {
   struct alignas(64) Range {  // one cache line each: the counters are hot
     std::atomic<int64_t> next{0};
@@ -152,9 +150,8 @@ class Pool {
     work_cv_.notify_all();
     // A worker woken from sleep is usually queued on this CPU (see leave_cpu), behind this
     // thread, which now computes without a pause: it got the CPU, to move itself off, only
-    // when the scheduler next preempted the caller (measured: whole bursts of runs after an
-    // idle spell of 20 ms ran on one core, median 0.67 ms against 0.36 ms). Yielding once
-    // lets it run and move now; where it was placed elsewhere (and no other thread waits
+    // when the scheduler next preempted the caller (whole bursts of runs after an idle
+    // spell ran on one core). Yielding once lets it run and move now; where it was placed elsewhere (and no other thread waits
     // for this CPU) the yield returns at once. Only after the workers slept (200 us idle).
     if (woke_sleeper) yield_cpu();
     job.run(0, mu_);
@@ -207,8 +204,8 @@ class Pool {
 
   // A sleeping worker woken by a posting thread is often placed on that thread's CPU (the
   // scheduler's wake-affine choice), where it only takes time from the caller's own share:
-  // measured here, after the workers had slept, 2 threads ran a layer no faster than 1,
-  // for every run of a burst, because the idle CPU pulled neither thread over in time.
+  // after the workers had slept, 2 threads ran a layer no faster than 1, for every run of
+  // a burst, because the idle CPU pulled neither thread over in time.
   // Such a worker moves itself: affinity without that CPU (the kernel migrates it at once),
   // then its own mask back. Within the thread's own mask only: with one CPU allowed it stays.
   static void leave_cpu(int cpu) {

@@ -1,7 +1,8 @@
-// Shared helpers for the tests: a layer description, seeded data, an independent
+// Shared helpers for the tests: a layer description of any rank, seeded data, an independent
 // double-precision oracle and the tolerance rule.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -26,41 +27,127 @@ inline std::vector<int32_t> thread_counts(std::initializer_list<int32_t> counts)
   return out;
 }
 
+// One spatial dimension of a layer and of its input: input size, kernel, stride, padding,
+// output_padding, dilation. The defaults are the identity (a dimension of size 1 that a
+// 1x1 kernel maps to itself).
+struct Axis {
+  int64_t in = 1, k = 1, s = 1, p = 0, op = 0, d = 1;
+  // PyTorch's shape rule.
+  int64_t out() const { return (in - 1) * s - 2 * p + d * (k - 1) + op + 1; }
+};
+
+// A layer and its input, ConvTranspose1d/2d/3d. The fields name the dimensions (depth d,
+// height h, width w) so that 2-D tables read as before; a layer of rank r uses the last r
+// of (d, h, w): 1-D is w alone (its length L), 2-D (h, w), 3-D (d, h, w). axis(i) is the
+// caller's spatial dimension i in PyTorch's order, entry i of every convt_params array.
 struct Config {
   int64_t n = 1, cin = 1, cout = 1, h = 1, w = 1;
   int64_t kh = 1, kw = 1, sh = 1, sw = 1, ph = 0, pw = 0, oph = 0, opw = 0, dh = 1, dw = 1;
   int64_t groups = 1;
   bool bias = true;
+  int rank = 2;
+  int64_t d = 1, kd = 1, sd = 1, pd = 0, opd = 0, dd = 1;
 
+  Axis axis(int i) const {
+    switch (3 - rank + i) {
+      case 0: return {d, kd, sd, pd, opd, dd};
+      case 1: return {h, kh, sh, ph, oph, dh};
+      default: return {w, kw, sw, pw, opw, dw};
+    }
+  }
+  void set_axis(int i, const Axis& a) {
+    switch (3 - rank + i) {
+      case 0: d = a.in, kd = a.k, sd = a.s, pd = a.p, opd = a.op, dd = a.d; break;
+      case 1: h = a.in, kh = a.k, sh = a.s, ph = a.p, oph = a.op, dh = a.d; break;
+      default: w = a.in, kw = a.k, sw = a.s, pw = a.p, opw = a.op, dw = a.d; break;
+    }
+  }
+
+  // The layer's convt_params: entries [0, rank) of each array; the rest keep
+  // convt_params_init's values.
   convt_params params(int32_t algorithm = CONVT_ALGORITHM_AUTO, int32_t threads = 0) const {
     convt_params p;
     convt_params_init(&p, sizeof p);
+    p.spatial_dims = rank;
     p.algorithm = algorithm;
     p.num_threads = threads;
     p.in_channels = cin;
     p.out_channels = cout;
-    p.kernel_size[0] = kh, p.kernel_size[1] = kw;
-    p.stride[0] = sh, p.stride[1] = sw;
-    p.padding[0] = ph, p.padding[1] = pw;
-    p.output_padding[0] = oph, p.output_padding[1] = opw;
-    p.dilation[0] = dh, p.dilation[1] = dw;
+    for (int i = 0; i < rank; ++i) {
+      const Axis a = axis(i);
+      p.kernel_size[i] = a.k;
+      p.stride[i] = a.s;
+      p.padding[i] = a.p;
+      p.output_padding[i] = a.op;
+      p.dilation[i] = a.d;
+    }
     p.groups = groups;
     return p;
   }
+  // (N, C, spatial...) and (N, C_out, out spatial...): 2 + rank entries.
+  std::vector<int64_t> input_shape() const {
+    std::vector<int64_t> s{n, cin};
+    for (int i = 0; i < rank; ++i) s.push_back(axis(i).in);
+    return s;
+  }
+  std::vector<int64_t> output_shape() const {
+    std::vector<int64_t> s{n, cout};
+    for (int i = 0; i < rank; ++i) s.push_back(axis(i).out());
+    return s;
+  }
+  // Output sizes per spatial dimension without output_size: rank entries.
+  std::vector<int64_t> out_sizes() const {
+    std::vector<int64_t> s;
+    for (int i = 0; i < rank; ++i) s.push_back(axis(i).out());
+    return s;
+  }
   int64_t out_h() const { return (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1; }
   int64_t out_w() const { return (w - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1; }
-  int64_t weight_elems() const { return cin * (cout / groups) * kh * kw; }
-  int64_t input_elems() const { return n * cin * h * w; }
-  int64_t output_elems() const { return n * cout * out_h() * out_w(); }
+  int64_t kernel_volume() const {
+    int64_t v = 1;
+    for (int i = 0; i < rank; ++i) v *= axis(i).k;
+    return v;
+  }
+  int64_t weight_elems() const { return cin * (cout / groups) * kernel_volume(); }
+  int64_t input_elems() const {
+    int64_t v = 1;
+    for (int64_t e : input_shape()) v *= e;
+    return v;
+  }
+  int64_t output_elems() const {
+    int64_t v = 1;
+    for (int64_t e : output_shape()) v *= e;
+    return v;
+  }
   std::string str() const {
-    return "N" + std::to_string(n) + " Cin" + std::to_string(cin) + " Cout" +
-           std::to_string(cout) + " " + std::to_string(h) + "x" + std::to_string(w) + " k" +
-           std::to_string(kh) + "x" + std::to_string(kw) + " s" + std::to_string(sh) + "x" +
-           std::to_string(sw) + " p" + std::to_string(ph) + "x" + std::to_string(pw) + " op" +
-           std::to_string(oph) + "x" + std::to_string(opw) + " d" + std::to_string(dh) + "x" +
-           std::to_string(dw) + " g" + std::to_string(groups) + (bias ? " bias" : " nobias");
+    auto joined = [&](int64_t Axis::*field) {
+      std::string s;
+      for (int i = 0; i < rank; ++i) s += (i ? "x" : "") + std::to_string(axis(i).*field);
+      return s;
+    };
+    return std::to_string(rank) + "-D N" + std::to_string(n) + " Cin" + std::to_string(cin) +
+           " Cout" + std::to_string(cout) + " " + joined(&Axis::in) + " k" + joined(&Axis::k) +
+           " s" + joined(&Axis::s) + " p" + joined(&Axis::p) + " op" + joined(&Axis::op) + " d" +
+           joined(&Axis::d) + " g" + std::to_string(groups) + (bias ? " bias" : " nobias");
   }
 };
+
+// A layer of rank axes.size() (1..3), the axes in PyTorch's order.
+inline Config layer(int64_t n, int64_t cin, int64_t cout, int64_t groups, bool bias,
+                    std::initializer_list<Axis> axes) {
+  Config c;
+  c.rank = static_cast<int>(axes.size());
+  c.n = n, c.cin = cin, c.cout = cout, c.groups = groups, c.bias = bias;
+  int i = 0;
+  for (const Axis& a : axes) c.set_axis(i++, a);
+  return c;
+}
+
+inline int64_t product(const std::vector<int64_t>& v) {
+  int64_t p = 1;
+  for (int64_t e : v) p *= e;
+  return p;
+}
 
 // Every algorithm value this build knows, AUTO first: new ones are picked up by every test.
 inline std::vector<int32_t> all_algorithms() {
@@ -90,49 +177,74 @@ struct Oracle {
   std::vector<double> value, magnitude;
   std::vector<int64_t> terms;
 };
+
+// out_sizes: the output's spatial sizes, rank entries (they differ from c.out_sizes() when
+// a run asked for an output_size). Every rank runs as 3-D with the missing leading
+// dimensions the identity: a 1-D layer is a 3-D one of depth and height 1, exactly.
 inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::vector<float>& wt,
-                     const float* bias, int64_t oh_n, int64_t ow_n) {
-  Oracle o;
+                     const float* bias, const std::vector<int64_t>& out_sizes) {
+  std::array<Axis, 3> a;   // (depth, height, width)
+  std::array<int64_t, 3> o{1, 1, 1};
+  for (int i = 0; i < c.rank; ++i) {
+    a[3 - c.rank + i] = c.axis(i);
+    o[3 - c.rank + i] = out_sizes[i];
+  }
+  Oracle r;
   const int64_t cin_g = c.cin / c.groups, cout_g = c.cout / c.groups;
-  const size_t total = static_cast<size_t>(c.n * c.cout * oh_n * ow_n);
-  o.value.assign(total, 0.0);
-  o.magnitude.assign(total, 0.0);
-  o.terms.assign(total, 0);
+  const size_t total = static_cast<size_t>(c.n * c.cout * o[0] * o[1] * o[2]);
+  r.value.assign(total, 0.0);
+  r.magnitude.assign(total, 0.0);
+  r.terms.assign(total, 0);
+  // The input index along dimension j that kernel tap k of output pixel at reaches, or -1.
+  auto source = [&](int j, int64_t at, int64_t k) -> int64_t {
+    const int64_t t = at + a[j].p - k * a[j].d;  // = input index * stride
+    if (t < 0 || t % a[j].s) return -1;
+    const int64_t i = t / a[j].s;
+    return i < a[j].in ? i : -1;
+  };
+  size_t at = 0;  // output elements in (n, co, od, oh, ow) order
   for (int64_t n = 0; n < c.n; ++n)
     for (int64_t co = 0; co < c.cout; ++co) {
       const int64_t g = co / cout_g, co_l = co % cout_g;
-      for (int64_t oy = 0; oy < oh_n; ++oy)
-        for (int64_t ox = 0; ox < ow_n; ++ox) {
-          const size_t at = static_cast<size_t>(((n * c.cout + co) * oh_n + oy) * ow_n + ox);
-          double acc = bias ? bias[co] : 0.0, mag = bias ? std::fabs(bias[co]) : 0.0;
-          int64_t terms = bias ? 1 : 0;
-          for (int64_t ky = 0; ky < c.kh; ++ky) {
-            const int64_t ty = oy + c.ph - ky * c.dh;  // = iy * stride
-            if (ty < 0 || ty % c.sh) continue;
-            const int64_t iy = ty / c.sh;
-            if (iy >= c.h) continue;
-            for (int64_t kx = 0; kx < c.kw; ++kx) {
-              const int64_t tx = ox + c.pw - kx * c.dw;
-              if (tx < 0 || tx % c.sw) continue;
-              const int64_t ix = tx / c.sw;
-              if (ix >= c.w) continue;
-              for (int64_t ci_l = 0; ci_l < cin_g; ++ci_l) {
-                const int64_t ci = g * cin_g + ci_l;
-                const double xv = x[static_cast<size_t>(((n * c.cin + ci) * c.h + iy) * c.w + ix)];
-                const double wv =
-                    wt[static_cast<size_t>(((ci * cout_g + co_l) * c.kh + ky) * c.kw + kx)];
-                acc += xv * wv;
-                mag += std::fabs(xv * wv);
-                ++terms;
+      for (int64_t oz = 0; oz < o[0]; ++oz)
+        for (int64_t oy = 0; oy < o[1]; ++oy)
+          for (int64_t ox = 0; ox < o[2]; ++ox, ++at) {
+            double acc = bias ? bias[co] : 0.0, mag = bias ? std::fabs(bias[co]) : 0.0;
+            int64_t terms = bias ? 1 : 0;
+            for (int64_t kz = 0; kz < a[0].k; ++kz) {
+              const int64_t iz = source(0, oz, kz);
+              if (iz < 0) continue;
+              for (int64_t ky = 0; ky < a[1].k; ++ky) {
+                const int64_t iy = source(1, oy, ky);
+                if (iy < 0) continue;
+                for (int64_t kx = 0; kx < a[2].k; ++kx) {
+                  const int64_t ix = source(2, ox, kx);
+                  if (ix < 0) continue;
+                  for (int64_t ci_l = 0; ci_l < cin_g; ++ci_l) {
+                    const int64_t ci = g * cin_g + ci_l;
+                    const double xv = x[static_cast<size_t>(
+                        (((n * c.cin + ci) * a[0].in + iz) * a[1].in + iy) * a[2].in + ix)];
+                    const double wv = wt[static_cast<size_t>(
+                        (((ci * cout_g + co_l) * a[0].k + kz) * a[1].k + ky) * a[2].k + kx)];
+                    acc += xv * wv;
+                    mag += std::fabs(xv * wv);
+                    ++terms;
+                  }
+                }
               }
             }
+            r.value[at] = acc;
+            r.magnitude[at] = mag;
+            r.terms[at] = terms;
           }
-          o.value[at] = acc;
-          o.magnitude[at] = mag;
-          o.terms[at] = terms;
-        }
     }
-  return o;
+  return r;
+}
+
+// The 2-D form: an output of oh_n x ow_n.
+inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::vector<float>& wt,
+                     const float* bias, int64_t oh_n, int64_t ow_n) {
+  return oracle(c, x, wt, bias, std::vector<int64_t>{oh_n, ow_n});
 }
 
 // The float result of a sum of `terms` products, in any order, is within
@@ -141,6 +253,17 @@ inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::ve
 inline double tolerance(const Oracle& o, size_t i) {
   const double eps = std::numeric_limits<float>::epsilon();
   return (static_cast<double>(o.terms[i]) + 2.0) * eps * o.magnitude[i] + 1e-30;
+}
+
+// The largest |got - want| / tolerance over all elements (<= 1 passes).
+inline double worst_ratio(const std::vector<float>& got, const Oracle& o) {
+  double worst = 0;
+  for (size_t i = 0; i < got.size() && i < o.value.size(); ++i) {
+    const double r = std::fabs(got[i] - o.value[i]) / tolerance(o, i);
+    if (std::isnan(r)) return std::numeric_limits<double>::infinity();
+    if (r > worst) worst = r;
+  }
+  return worst;
 }
 
 }  // namespace test

@@ -1,7 +1,8 @@
 /* The bad-input matrix, in C99, over the public API only.
  *
- * Every row of CASES is one layer (edits to BASE), one input shape and an optional
- * output_size, with the status the header promises and the stage where it must appear:
+ * Every row of a table (CASES for 2-D, CASES_1D, CASES_3D) is one layer (edits to that
+ * rank's BASE), one input shape and an optional output_size, with the status the header
+ * promises and the stage where it must appear:
  *   AT_CREATE  convt_create and convt_conv_weight_from_transposed fail;
  *   AT_SHAPE   the layer is created, then convt_output_shape, convt_workspace_size,
  *              convt_selected_algorithm and convt_run all fail the same way;
@@ -13,7 +14,11 @@
  * guard regions, everything pre-filled with a NaN sentinel) and *out_handle == NULL.
  * Every success must leave convt_last_error() alone, and a GOOD run must write exactly the
  * output (matching REFERENCE's values) and nothing around it.
- * NULLS covers each pointer argument, STRUCT_SIZES convt_get_params/convt_params_init.
+ * The library gets input_shape and output_size as copies of exactly 2 + rank and rank
+ * entries on the heap (a read past them shows under AddressSanitizer), and output_shape
+ * with guard entries after its 2 + rank (a write past them shows in every build).
+ * NULLS covers each pointer argument at every rank, STRUCT_SIZES
+ * convt_get_params/convt_params_init.
  * Output: one line per failed check (row's file:line, case, what differed), the number of
  * cases, then "N passed, M failed" (checks); exit status 1 if any failed.
  *
@@ -147,41 +152,52 @@ typedef struct {
   unsigned char tail[64];
 } params_box;
 
+/* E_K0 .. E_K2 set kernel_size[0 .. 2], and so on: entry i is the caller's dimension i,
+ * (L) in 1-D, (H, W) in 2-D, (D, H, W) in 3-D. */
 enum field {
-  E_END = 0, E_IN, E_OUT, E_KH, E_KW, E_SH, E_SW, E_PH, E_PW, E_OPH, E_OPW, E_DH, E_DW,
-  E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE
+  E_END = 0, E_IN, E_OUT, E_K0, E_K1, E_K2, E_S0, E_S1, E_S2, E_P0, E_P1, E_P2,
+  E_OP0, E_OP1, E_OP2, E_D0, E_D1, E_D2, E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE
 };
+/* The 2-D table names entries 0 and 1 by their dimensions. */
+#define E_KH E_K0
+#define E_KW E_K1
+#define E_SH E_S0
+#define E_SW E_S1
+#define E_PH E_P0
+#define E_PW E_P1
+#define E_OPH E_OP0
+#define E_OPW E_OP1
+#define E_DH E_D0
+#define E_DW E_D1
 typedef struct {
   enum field f;
   int64_t v;
 } edit;
 
-/* BASE: in 4, out 6, kernel 3x3, stride 2x2, padding 0, output_padding 0, dilation 1,
- * groups 1, one thread. On an input (1, 4, 5, 5) it gives (1, 6, 11, 11); output_size may
- * ask for 11 or 12 in each dimension. */
-static void make_params(params_box* b, int32_t algorithm, const edit* e) {
+/* BASE of each rank: in 4, out 6, kernel 3, stride 2, padding 0, output_padding 0,
+ * dilation 1 in each of its spatial_dims dimensions, groups 1, one thread. It gives
+ *   1-D: (1, 4, 5)       -> (1, 6, 11);        output_size 11..12
+ *   2-D: (1, 4, 5, 5)    -> (1, 6, 11, 11);    output_size 11..12 in each dimension
+ *   3-D: (1, 4, 2, 3, 4) -> (1, 6, 5, 7, 9);   output_size 5..6, 7..8, 9..10 */
+static void make_params(params_box* b, int rank, int32_t algorithm, const edit* e) {
+  int i;
   memset(b, 0, sizeof *b);
   convt_params_init(&b->p, sizeof b->p);
+  b->p.spatial_dims = rank;
   b->p.algorithm = algorithm;
   b->p.num_threads = 1;
   b->p.in_channels = 4;
   b->p.out_channels = 6;
-  b->p.kernel_size[0] = b->p.kernel_size[1] = 3;
-  b->p.stride[0] = b->p.stride[1] = 2;
+  for (i = 0; i < rank; ++i) b->p.kernel_size[i] = 3, b->p.stride[i] = 2;
   for (; e && e->f != E_END; ++e) {
     switch (e->f) {
       case E_IN: b->p.in_channels = e->v; break;
       case E_OUT: b->p.out_channels = e->v; break;
-      case E_KH: b->p.kernel_size[0] = e->v; break;
-      case E_KW: b->p.kernel_size[1] = e->v; break;
-      case E_SH: b->p.stride[0] = e->v; break;
-      case E_SW: b->p.stride[1] = e->v; break;
-      case E_PH: b->p.padding[0] = e->v; break;
-      case E_PW: b->p.padding[1] = e->v; break;
-      case E_OPH: b->p.output_padding[0] = e->v; break;
-      case E_OPW: b->p.output_padding[1] = e->v; break;
-      case E_DH: b->p.dilation[0] = e->v; break;
-      case E_DW: b->p.dilation[1] = e->v; break;
+      case E_K0: case E_K1: case E_K2: b->p.kernel_size[e->f - E_K0] = e->v; break;
+      case E_S0: case E_S1: case E_S2: b->p.stride[e->f - E_S0] = e->v; break;
+      case E_P0: case E_P1: case E_P2: b->p.padding[e->f - E_P0] = e->v; break;
+      case E_OP0: case E_OP1: case E_OP2: b->p.output_padding[e->f - E_OP0] = e->v; break;
+      case E_D0: case E_D1: case E_D2: b->p.dilation[e->f - E_D0] = e->v; break;
       case E_GROUPS: b->p.groups = e->v; break;
       case E_THREADS: b->p.num_threads = (int32_t)e->v; break;
       case E_ALGO: b->p.algorithm = (int32_t)e->v; break;
@@ -206,8 +222,13 @@ static int asks_for_threads(const edit* e) {
   return 0;
 }
 
-/* a*b*c*d as a double: only to tell "fits our buffers" from "does not". */
-static double product(double a, double b, double c, double d) { return a * b * c * d; }
+/* The product of n entries as a double: only to tell "fits our buffers" from "does not". */
+static double product(const int64_t* v, int n) {
+  double r = 1;
+  int i;
+  for (i = 0; i < n; ++i) r *= (double)v[i];
+  return r;
+}
 
 /* ---- The matrix ---------------------------------------------------------------------- */
 
@@ -221,29 +242,39 @@ enum option {
   NULL_BUFS = 4,   /* input and output NULL, output_capacity 0 */
   WS_EXACT = 8,    /* a caller workspace of exactly convt_workspace_size bytes */
   WS_SHORT = 16,   /* ... one byte short */
-  WS_ZERO = 32     /* a caller workspace pointer with workspace_size 0 */
+  WS_ZERO = 32,    /* a caller workspace pointer with workspace_size 0 */
+  MAY_NOT_RUN = 64 /* a forced algorithm that may not run this rank yet: "cannot run this
+                      layer" at create is a skip, not a failure */
 };
 
 typedef struct {
   int line;
   const char* name;
   edit e[6];            /* changes to BASE; ends at E_END */
-  int64_t in[4];        /* input_shape */
+  int64_t in[5];        /* input_shape: 2 + rank entries */
   const int64_t* size;  /* output_size, or NULL */
   convt_status st;      /* expected status */
   enum stage at;        /* where it must fail */
   const char* msg;      /* '|'-separated pieces of the expected message */
-  int64_t out_hw[2];    /* expected output H, W when the shape is valid */
+  int64_t out[3];       /* expected output sizes (rank entries) when the shape is valid */
   int opt;              /* enum option */
 } run_case;
 
 #define L __LINE__
 #define IN0 {1, 4, 5, 5}
+#define IN1 {1, 4, 5}
+#define IN3 {1, 4, 2, 3, 4}
 #define NOSZ NULL
 #define SZ(h, w) ((const int64_t[2]){h, w})
+#define SZ1(l) ((const int64_t[1]){l})
+#define SZ3(d, h, w) ((const int64_t[3]){d, h, w})
 #define GOOD(h, w) OK, AT_NONE, NULL, {h, w}
-#define BAD(st, at, msg) st, at, msg, {0, 0}
+#define GOOD1(l) OK, AT_NONE, NULL, {l}
+#define GOOD3(d, h, w) OK, AT_NONE, NULL, {d, h, w}
+#define BAD(st, at, msg) st, at, msg, {0}
 #define BAD_RUN(h, w, st, msg) st, AT_RUN, msg, {h, w} /* shape (h, w) valid, run fails */
+#define BAD_RUN1(l, st, msg) st, AT_RUN, msg, {l}
+#define BAD_RUN3(d, h, w, st, msg) st, AT_RUN, msg, {d, h, w}
 
 #define P31 ((int64_t)1 << 31)
 #define P40 ((int64_t)1 << 40)
@@ -586,10 +617,9 @@ static const run_case CASES[] = {
     {L, "stride 2^40, output_size max + 1", {{E_SH, P40}}, {1, 4, 1, 5}, SZ(P40 + 3, 11),
      BAD(INV, AT_SHAPE, "output size of [1099511627779, 11]|to [1099511627778, 12]")},
     {L, "stride INT64_MAX, 1 row", {{E_SH, MAX}}, {1, 4, 1, 5}, NOSZ, GOOD(3, 11)},
-    /* LIBRARY BUG (output_size range): with stride INT64_MAX the largest valid size,
-     * min + stride - 1, does not fit in int64, and resolve_run_shape reports
-     * SIZE_OVERFLOW "largest output size" for every request, although the requested
-     * sizes (3, 4) and the output shape are representable (and 2 is simply out of range). */
+    /* Regression: with stride INT64_MAX the largest valid size, min + stride - 1, does not
+     * fit in int64; the requested sizes (3, 4) and the output shape do, and 2 is simply out
+     * of range (once all SIZE_OVERFLOW "largest output size"). */
     {L, "stride INT64_MAX, output_size min", {{E_SH, MAX}}, {1, 4, 1, 5}, SZ(3, 11), GOOD(3, 11)},
     {L, "stride INT64_MAX, output_size min + 1", {{E_SH, MAX}}, {1, 4, 1, 5}, SZ(4, 11),
      GOOD(4, 11)},
@@ -607,13 +637,9 @@ static const run_case CASES[] = {
      {1, 4, 1, 5}, NOSZ, GOOD(1, 11)},
     {L, "stride_h INT64_MAX, padding INT64_MAX/2, 2 rows", {{E_SH, MAX}, {E_PH, MAX / 2}},
      {1, 4, 2, 5}, NOSZ, GOOD(4, 11)},
-    /* LIBRARY BUG (gemm_col2im.cpp, valid_range -> ceil_div): for a tap whose offset
-     * kw*dilation - padding is <= -2, ceil_div(-offset, stride) computes -offset + stride - 1,
-     * a signed overflow when stride_w is near INT64_MAX (UBSan: gemm_col2im.cpp:32). The first
-     * valid input column comes out as -1 instead of 1, so such taps are scattered to output
-     * columns that do not exist: 2 floats BEFORE the output buffer are written, and other
-     * outputs get wrong values. REFERENCE is right (with one input column the stride does
-     * not matter: stride_w 1 gives the same output). Affects GEMM_COL2IM and AUTO. */
+    /* Regression: for a tap whose offset kw*dilation - padding is <= -2, GEMM + col2im's
+     * first valid input column, ceil((-offset) / stride), once overflowed with stride_w near
+     * INT64_MAX and scattered taps before the output buffer. */
     {L, "stride_w INT64_MAX, padding 2, kernel 5, 1 column", {{E_SW, MAX}, {E_PW, 2}, {E_KW, 5}},
      {1, 4, 5, 1}, NOSZ, GOOD(11, 1)},
     {L, "stride_w INT64_MAX, padding INT64_MAX/2, 2 columns", {{E_SW, MAX}, {E_PW, MAX / 2}},
@@ -713,6 +739,540 @@ static const run_case CASES[] = {
      GOOD(11, 11), WS_ZERO},
 };
 
+/* ---- 1-D: BASE with spatial_dims 1; (1, 4, 5) -> (1, 6, 11), output_size 11..12 ---- */
+static const run_case CASES_1D[] = {
+    {L, "base layer", {{E_END}}, IN1, NOSZ, GOOD1(11)},
+
+    /* channels and groups */
+    {L, "in_channels 0", {{E_IN, 0}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "in_channels must be positive, but got in_channels: 0")},
+    {L, "in_channels 2^31", {{E_IN, P31}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "in_channels/groups = " S31 "|BLAS int")},
+    {L, "in_channels INT64_MAX", {{E_IN, MAX}}, IN1, NOSZ,
+     BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "out_channels -1", {{E_OUT, -1}}, IN1, NOSZ, BAD(INV, AT_CREATE, "out_channels: -1")},
+    {L, "out_channels 2^31", {{E_OUT, P31}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "out_channels/groups * kernel size = 6442450944|BLAS int")},
+    {L, "out_channels 2^40", {{E_OUT, P40}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "out_channels/groups * kernel size = 3298534883328|BLAS int")},
+    {L, "groups 3 does not divide in_channels 4", {{E_GROUPS, 3}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE,
+         "in_channels must be divisible by groups, but got in_channels: 4 groups: 3")},
+    {L, "groups 2", {{E_GROUPS, 2}}, IN1, NOSZ, GOOD1(11)},
+    {L, "groups 4 = in = out (depthwise)", {{E_GROUPS, 4}, {E_OUT, 4}}, IN1, NOSZ, GOOD1(11)},
+
+    /* kernel_size[0] */
+    {L, "kernel 0", {{E_K0, 0}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "kernel size should be greater than zero, but got kernel_width: 0")},
+    {L, "kernel -1", {{E_K0, -1}}, IN1, NOSZ, BAD(INV, AT_CREATE, "kernel_width: -1")},
+    {L, "kernel 1", {{E_K0, 1}}, IN1, NOSZ, GOOD1(9)},
+    {L, "kernel 2^31", {{E_K0, P31}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "kernel size = 12884901888|BLAS int")},
+    {L, "kernel 2^40", {{E_K0, P40}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "kernel size = 6597069766656|BLAS int")},
+    {L, "kernel INT64_MAX", {{E_K0, MAX}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "kernel INT64_MIN", {{E_K0, MIN}}, IN1, NOSZ, BAD(INV, AT_CREATE, "kernel_width: " SMIN)},
+
+    /* stride[0] */
+    {L, "stride 0", {{E_S0, 0}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "stride should be greater than zero, but got stride_width: 0")},
+    {L, "stride -1", {{E_S0, -1}}, IN1, NOSZ, BAD(INV, AT_CREATE, "stride_width: -1")},
+    {L, "stride 1", {{E_S0, 1}}, IN1, NOSZ, GOOD1(7)},
+    {L, "stride 2^31", {{E_S0, P31}}, IN1, NOSZ, BAD_RUN1(4 * P31 + 3, INV, TOO_BIG)},
+    {L, "stride 2^40", {{E_S0, P40}}, IN1, NOSZ, BAD_RUN1(4 * P40 + 3, INV, TOO_BIG)},
+    {L, "stride INT64_MAX", {{E_S0, MAX}}, IN1, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "stride INT64_MIN", {{E_S0, MIN}}, IN1, NOSZ, BAD(INV, AT_CREATE, "stride_width: " SMIN)},
+
+    /* padding[0]: out = 8 - 2*padding + 3 */
+    {L, "padding -1", {{E_P0, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding is not supported, but got padding_width: -1")},
+    {L, "padding 1", {{E_P0, 1}}, IN1, NOSZ, GOOD1(9)},
+    {L, "padding 5: output 1", {{E_P0, 5}}, IN1, NOSZ, GOOD1(1)},
+    {L, "padding 6: output too small", {{E_P0, 6}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Given input size per channel: (5). Calculated output size per channel: "
+                        "(-1). Output size is too small")},
+    {L, "padding 2^31", {{E_P0, P31}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-4294967285)")},
+    {L, "padding 2^40", {{E_P0, P40}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-2199023255541)")},
+    {L, "padding INT64_MAX", {{E_P0, MAX}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "2 * padding|overflow")},
+    {L, "padding INT64_MIN", {{E_P0, MIN}}, IN1, NOSZ, BAD(INV, AT_CREATE, "padding_width: " SMIN)},
+
+    /* output_padding[0] */
+    {L, "output_padding -1", {{E_OP0, -1}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE,
+         "negative output_padding is not supported, but got output_padding_width: -1")},
+    {L, "output_padding 1 (< stride 2)", {{E_OP0, 1}}, IN1, NOSZ, GOOD1(12)},
+    {L, "output_padding 2 (= stride 2, > dilation 1)", {{E_OP0, 2}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "output padding must be smaller than either stride or dilation, but got "
+                        "output_padding_width: 2 stride_width: 2 dilation_width: 1")},
+    {L, "output_padding 2^31", {{E_OP0, P31}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " S31)},
+    {L, "output_padding 2^40", {{E_OP0, P40}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " S40)},
+    {L, "output_padding INT64_MAX", {{E_OP0, MAX}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " SMAX)},
+    {L, "output_padding INT64_MIN", {{E_OP0, MIN}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding|output_padding_width: " SMIN)},
+    {L, "output_padding 2 < dilation 3, stride 1", {{E_S0, 1}, {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ,
+     GOOD1(13)},
+    {L, "output_padding 3 = dilation 3 > stride 1", {{E_S0, 1}, {E_D0, 3}, {E_OP0, 3}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "output_padding_width: 3 stride_width: 1 dilation_width: 3")},
+    {L, "invalid output_padding is ignored with output_size", {{E_OP0, 5}}, IN1, SZ1(12),
+     GOOD1(12)},
+    {L, "output_padding INT64_MIN ignored with output_size", {{E_OP0, MIN}}, IN1, SZ1(11),
+     GOOD1(11)},
+
+    /* dilation[0]: out = 8 + 2*dilation + 1 */
+    {L, "dilation 0", {{E_D0, 0}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "dilation should be greater than zero, but got dilation_width: 0")},
+    {L, "dilation -1", {{E_D0, -1}}, IN1, NOSZ, BAD(INV, AT_CREATE, "dilation_width: -1")},
+    {L, "dilation 2", {{E_D0, 2}}, IN1, NOSZ, GOOD1(13)},
+    {L, "dilation 2^31", {{E_D0, P31}}, IN1, NOSZ, BAD_RUN1(2 * P31 + 9, INV, TOO_BIG)},
+    {L, "dilation 2^40", {{E_D0, P40}}, IN1, NOSZ, BAD_RUN1(2 * P40 + 9, INV, TOO_BIG)},
+    {L, "dilation INT64_MAX", {{E_D0, MAX}}, IN1, NOSZ,
+     BAD(OVF, AT_CREATE, "dilation * (kernel_size - 1)|overflow")},
+    {L, "dilation INT64_MIN", {{E_D0, MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "dilation_width: " SMIN)},
+
+    /* algorithms and threads (sub-pixel, when it cannot run 1-D, is a skip) */
+    {L, "num_threads 2", {{E_THREADS, 2}}, {3, 4, 5}, NOSZ, GOOD1(11)},
+    {L, "algorithm AUTO", {{E_ALGO, CONVT_ALGORITHM_AUTO}}, IN1, NOSZ, GOOD1(11)},
+    {L, "algorithm SUBPIXEL", {{E_ALGO, CONVT_ALGORITHM_SUBPIXEL}}, IN1, NOSZ, GOOD1(11),
+     MAY_NOT_RUN},
+    {L, "algorithm DEPTHWISE on a depthwise layer", {{E_ALGO, CONVT_ALGORITHM_DEPTHWISE},
+     {E_GROUPS, 4}, {E_OUT, 4}}, IN1, NOSZ, GOOD1(11)},
+    {L, "algorithm DEPTHWISE on a dense layer", {{E_ALGO, CONVT_ALGORITHM_DEPTHWISE}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "algorithm depthwise cannot run this layer")},
+    {L, "algorithm POINTWISE on a 1x1 layer", {{E_ALGO, CONVT_ALGORITHM_POINTWISE}, {E_K0, 1},
+     {E_S0, 1}}, IN1, NOSZ, GOOD1(5)},
+    {L, "algorithm POINTWISE on a kernel of 3", {{E_ALGO, CONVT_ALGORITHM_POINTWISE}}, IN1, NOSZ,
+     BAD(UNS, AT_CREATE, "algorithm pointwise cannot run this layer")},
+
+    /* input_shape N, C, L */
+    {L, "N 0: empty output, nothing written", {{E_END}}, {0, 4, 5}, NOSZ, GOOD1(11)},
+    {L, "N 0, NULL input and output", {{E_END}}, {0, 4, 5}, NOSZ, GOOD1(11), NULL_BUFS},
+    {L, "N -1", {{E_END}}, {-1, 4, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "batch size must be >= 0, but got input[-1, 4, 5]")},
+    {L, "N 2^31", {{E_END}}, {P31, 4, 5}, NOSZ, BAD_RUN1(11, INV, TOO_BIG)},
+    {L, "N INT64_MAX", {{E_END}}, {MAX, 4, 5}, NOSZ, BAD(OVF, AT_SHAPE, "input size|overflow")},
+    {L, "N INT64_MIN", {{E_END}}, {MIN, 4, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "batch size|input[" SMIN ", 4, 5]")},
+    {L, "C 3", {{E_END}}, {1, 3, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "Given transposed=1, weight of size [4, 6, 3], expected input[1, 3, 5] to "
+                        "have 4 channels, but got 3 channels instead")},
+    {L, "C 0", {{E_END}}, {1, 0, 5}, NOSZ, BAD(INV, AT_SHAPE, "but got 0 channels")},
+    {L, "C INT64_MAX", {{E_END}}, {1, MAX, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "but got " SMAX " channels")},
+    {L, "L 0", {{E_END}}, {1, 4, 0}, NOSZ,
+     BAD(INV, AT_SHAPE, "input width must be at least 1, but got input[1, 4, 0]")},
+    {L, "L -1", {{E_END}}, {1, 4, -1}, NOSZ, BAD(INV, AT_SHAPE, "input width|input[1, 4, -1]")},
+    {L, "L 1", {{E_END}}, {1, 4, 1}, NOSZ, GOOD1(3)},
+    {L, "L 2^31", {{E_END}}, {1, 4, P31}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input size per channel (" S31 ") = " S31 " must be at most 2147483647")},
+    {L, "L 2^40", {{E_END}}, {1, 4, P40}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input size per channel|= " S40 "|BLAS int")},
+    {L, "L INT64_MAX", {{E_END}}, {1, 4, MAX}, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "L INT64_MIN", {{E_END}}, {1, 4, MIN}, NOSZ,
+     BAD(INV, AT_SHAPE, "input width|input[1, 4, " SMIN "]")},
+    {L, "L INT32_MAX: legal, output too large", {{E_END}}, {1, 4, INT32_MAX}, NOSZ,
+     BAD_RUN1(4294967295, INV, TOO_BIG)},
+
+    /* output_size: valid 11..12 */
+    {L, "output_size 0", {{E_END}}, IN1, SZ1(0),
+     BAD(INV, AT_SHAPE, "requested an output size of [0], but valid sizes range from [11] to [12] "
+                        "(for an input of [5])")},
+    {L, "output_size -1", {{E_END}}, IN1, SZ1(-1), BAD(INV, AT_SHAPE, "output size of [-1]")},
+    {L, "output_size 10 (min - 1)", {{E_END}}, IN1, SZ1(10),
+     BAD(INV, AT_SHAPE, "output size of [10]|from [11] to [12]")},
+    {L, "output_size 11 (min)", {{E_END}}, IN1, SZ1(11), GOOD1(11)},
+    {L, "output_size 12 (max)", {{E_END}}, IN1, SZ1(12), GOOD1(12)},
+    {L, "output_size 13 (max + 1)", {{E_END}}, IN1, SZ1(13),
+     BAD(INV, AT_SHAPE, "output size of [13]|from [11] to [12]")},
+    {L, "output_size 2^31", {{E_END}}, IN1, SZ1(P31),
+     BAD(INV, AT_SHAPE, "output size of [" S31 "]")},
+    {L, "output_size 2^40", {{E_END}}, IN1, SZ1(P40),
+     BAD(INV, AT_SHAPE, "output size of [" S40 "]")},
+    {L, "output_size INT64_MAX", {{E_END}}, IN1, SZ1(MAX),
+     BAD(INV, AT_SHAPE, "output size of [" SMAX "]")},
+    {L, "output_size INT64_MIN", {{E_END}}, IN1, SZ1(MIN),
+     BAD(INV, AT_SHAPE, "output size of [" SMIN "]")},
+    /* kernel 1, stride 3, padding 2 on 2 pixels: min 0, so 1..2 are valid */
+    {L, "min 0 without output_size", {{E_K0, 1}, {E_S0, 3}, {E_P0, 2}}, {1, 4, 2}, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(0)")},
+    {L, "min 0: output_size 0", {{E_K0, 1}, {E_S0, 3}, {E_P0, 2}}, {1, 4, 2}, SZ1(0),
+     BAD(INV, AT_SHAPE, "output size of [0]|from [1] to [2]")},
+    {L, "min 0: output_size 1", {{E_K0, 1}, {E_S0, 3}, {E_P0, 2}}, {1, 4, 2}, SZ1(1), GOOD1(1)},
+    {L, "min 0: output_size 2", {{E_K0, 1}, {E_S0, 3}, {E_P0, 2}}, {1, 4, 2}, SZ1(2), GOOD1(2)},
+    {L, "min 0: output_size 3", {{E_K0, 1}, {E_S0, 3}, {E_P0, 2}}, {1, 4, 2}, SZ1(3),
+     BAD(INV, AT_SHAPE, "output size of [3]|from [1] to [2]")},
+    /* stride INT64_MAX on one pixel: min 3, max 3 + INT64_MAX - 1 (beyond int64) */
+    {L, "stride INT64_MAX, 1 pixel", {{E_S0, MAX}}, {1, 4, 1}, NOSZ, GOOD1(3)},
+    {L, "stride INT64_MAX, output_size min", {{E_S0, MAX}}, {1, 4, 1}, SZ1(3), GOOD1(3)},
+    {L, "stride INT64_MAX, output_size min + 1", {{E_S0, MAX}}, {1, 4, 1}, SZ1(4), GOOD1(4)},
+    {L, "stride INT64_MAX, output_size min - 1", {{E_S0, MAX}}, {1, 4, 1}, SZ1(2),
+     BAD(INV, AT_SHAPE, "output size of [2]|from [3] to [3 + 9223372036854775806]")},
+
+    /* legal layers with huge parameters (run and compared with REFERENCE) */
+    {L, "dilation INT64_MAX, kernel 1: extent 1", {{E_D0, MAX}, {E_K0, 1}}, IN1, NOSZ, GOOD1(9)},
+    {L, "dilation 2^40 and padding 2^40 cancel", {{E_D0, P40}, {E_P0, P40}}, IN1, NOSZ, GOOD1(9)},
+    {L, "stride INT64_MAX, padding 2, kernel 5, 1 pixel", {{E_S0, MAX}, {E_P0, 2}, {E_K0, 5}},
+     {1, 4, 1}, NOSZ, GOOD1(1)},
+    {L, "stride INT64_MAX, padding INT64_MAX/2, 2 pixels", {{E_S0, MAX}, {E_P0, MAX / 2}},
+     {1, 4, 2}, NOSZ, GOOD1(4)},
+
+    /* sizes that overflow int64 or size_t */
+    {L, "weight elements overflow int64", {{E_IN, (int64_t)1 << 32}, {E_OUT, (int64_t)1 << 32},
+     {E_K0, 1}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "weight bytes overflow size_t", {{E_IN, P31}, {E_OUT, P31}, {E_K0, 1}}, IN1, NOSZ,
+     BAD(OVF, AT_CREATE, "weight size in bytes|overflow")},
+    {L, "kernel extent: dilation 2^62 * (3 - 1)", {{E_D0, (int64_t)1 << 62}}, IN1, NOSZ,
+     BAD(OVF, AT_CREATE, "dilation * (kernel_size - 1)|overflow")},
+    {L, "kernel extent INT64_MAX fits, output does not", {{E_D0, ((int64_t)1 << 62) - 1}}, IN1,
+     NOSZ, BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "output_padding INT64_MAX - 1 < stride INT64_MAX: output overflows",
+     {{E_S0, MAX}, {E_OP0, MAX - 1}}, {1, 4, 1}, NOSZ, BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "N 2^56: output bytes overflow size_t", {{E_END}}, {(int64_t)1 << 56, 4, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size in bytes|overflow")},
+    {L, "N 2^57: output elements overflow int64", {{E_END}}, {(int64_t)1 << 57, 4, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size overflows")},
+    {L, "N 2^58: input bytes overflow size_t", {{E_END}}, {(int64_t)1 << 58, 4, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size in bytes|overflow")},
+    {L, "N 2^59: input elements overflow int64", {{E_END}}, {(int64_t)1 << 59, 4, 5}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size overflows")},
+    {L, "N 0, L INT64_MAX", {{E_END}}, {0, 4, MAX}, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow"), NULL_BUFS},
+    {L, "N 0, output_size out of range", {{E_END}}, {0, 4, 5}, SZ1(13),
+     BAD(INV, AT_SHAPE, "output size of [13]"), NULL_BUFS},
+
+    /* buffers */
+    {L, "output_capacity one short", {{E_END}}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 65 floats"), CAP_SHORT},
+    {L, "output_capacity 0", {{E_END}}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "output_capacity one short, with output_size", {{E_END}}, IN1, SZ1(12),
+     BAD_RUN1(12, INV, "output_capacity is 71 floats"), CAP_SHORT},
+    {L, "output_capacity one short, N 3", {{E_END}}, {3, 4, 5}, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 197 floats"), CAP_SHORT},
+    {L, "workspace exact (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN1, NOSZ, GOOD1(11),
+     WS_EXACT},
+    {L, "workspace one byte short (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (gemm, 2 threads, N 4)",
+     {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}, {E_THREADS, 2}}, {4, 4, 5}, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (subpixel)", {{E_ALGO, CONVT_ALGORITHM_SUBPIXEL}}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT | MAY_NOT_RUN},
+    {L, "workspace pointer with size 0 (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is 0 bytes"), WS_ZERO},
+};
+
+/* ---- 3-D: BASE with spatial_dims 3; (1, 4, 2, 3, 4) -> (1, 6, 5, 7, 9), output_size 5..6,
+ * 7..8, 9..10. Entries 0, 1, 2 are depth, height, width. ---- */
+static const run_case CASES_3D[] = {
+    {L, "base layer", {{E_END}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+
+    /* channels and groups */
+    {L, "in_channels -1", {{E_IN, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "in_channels: -1")},
+    {L, "in_channels 2^40", {{E_IN, P40}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "in_channels/groups = " S40 "|BLAS int")},
+    {L, "out_channels 0", {{E_OUT, 0}}, IN3, NOSZ, BAD(INV, AT_CREATE, "out_channels: 0")},
+    {L, "out_channels 2^31", {{E_OUT, P31}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "out_channels/groups * kernel size = 57982058496|BLAS int")},
+    {L, "out_channels INT64_MAX", {{E_OUT, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "groups 4 does not divide out_channels 6", {{E_GROUPS, 4}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "out_channels must be divisible by groups, but got out_channels: 6 "
+                         "groups: 4")},
+    {L, "groups 2", {{E_GROUPS, 2}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "groups 4 = in = out (depthwise)", {{E_GROUPS, 4}, {E_OUT, 4}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+
+    /* kernel_size per dimension */
+    {L, "kernel_d 0", {{E_K0, 0}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "kernel size should be greater than zero, but got kernel_depth: 0 "
+                         "kernel_height: 3 kernel_width: 3")},
+    {L, "kernel_h 0", {{E_K1, 0}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "kernel_depth: 3 kernel_height: 0 kernel_width: 3")},
+    {L, "kernel_w -1", {{E_K2, -1}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "kernel_depth: 3 kernel_height: 3 kernel_width: -1")},
+    {L, "kernel_d 1", {{E_K0, 1}}, IN3, NOSZ, GOOD3(3, 7, 9)},
+    {L, "kernel_h 1", {{E_K1, 1}}, IN3, NOSZ, GOOD3(5, 5, 9)},
+    {L, "kernel_w 1", {{E_K2, 1}}, IN3, NOSZ, GOOD3(5, 7, 7)},
+    {L, "kernel_d 2^31", {{E_K0, P31}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "kernel size = 115964116992|BLAS int")},
+    {L, "kernel_h 2^31", {{E_K1, P31}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "kernel size = 115964116992|BLAS int")},
+    {L, "kernel_w 2^40", {{E_K2, P40}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "kernel size = 59373627899904|BLAS int")},
+    {L, "kernel_d INT64_MAX", {{E_K0, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_CREATE, "kernel size|overflow")},
+    {L, "kernel_w INT64_MAX", {{E_K2, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_CREATE, "kernel size|overflow")},
+    {L, "kernel_h INT64_MIN", {{E_K1, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "kernel_height: " SMIN)},
+
+    /* stride per dimension */
+    {L, "stride_d 0", {{E_S0, 0}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "stride should be greater than zero, but got stride_depth: 0 "
+                         "stride_height: 2 stride_width: 2")},
+    {L, "stride_h -1", {{E_S1, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "stride_height: -1")},
+    {L, "stride_w INT64_MIN", {{E_S2, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "stride_width: " SMIN)},
+    {L, "stride_d 1", {{E_S0, 1}}, IN3, NOSZ, GOOD3(4, 7, 9)},
+    {L, "stride_h 1", {{E_S1, 1}}, IN3, NOSZ, GOOD3(5, 5, 9)},
+    {L, "stride_w 1", {{E_S2, 1}}, IN3, NOSZ, GOOD3(5, 7, 6)},
+    {L, "stride_d 2^31", {{E_S0, P31}}, IN3, NOSZ, BAD_RUN3(P31 + 3, 7, 9, INV, TOO_BIG)},
+    {L, "stride_h 2^31", {{E_S1, P31}}, IN3, NOSZ, BAD_RUN3(5, 2 * P31 + 3, 9, INV, TOO_BIG)},
+    {L, "stride_w 2^40", {{E_S2, P40}}, IN3, NOSZ, BAD_RUN3(5, 7, 3 * P40 + 3, INV, TOO_BIG)},
+    {L, "stride_d INT64_MAX", {{E_S0, MAX}}, IN3, NOSZ, BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "stride_h INT64_MAX", {{E_S1, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "stride_w INT64_MAX", {{E_S2, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+
+    /* padding per dimension: out - 2*padding */
+    {L, "padding_d -1", {{E_P0, -1}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding is not supported, but got padding_depth: -1 "
+                         "padding_height: 0 padding_width: 0")},
+    {L, "padding_w INT64_MIN", {{E_P2, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_width: " SMIN)},
+    {L, "padding_d 1", {{E_P0, 1}}, IN3, NOSZ, GOOD3(3, 7, 9)},
+    {L, "padding_h 1", {{E_P1, 1}}, IN3, NOSZ, GOOD3(5, 5, 9)},
+    {L, "padding_w 4: one pixel wide", {{E_P2, 4}}, IN3, NOSZ, GOOD3(5, 7, 1)},
+    {L, "padding_d 3: output too small", {{E_P0, 3}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "Given input size per channel: (2 x 3 x 4). Calculated output size per "
+                        "channel: (-1 x 7 x 9). Output size is too small")},
+    {L, "padding_d 2^31", {{E_P0, P31}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-4294967291 x 7 x 9)")},
+    {L, "padding_h 2^31", {{E_P1, P31}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(5 x -4294967289 x 9)")},
+    {L, "padding_w 2^40", {{E_P2, P40}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(5 x 7 x -2199023255543)")},
+    {L, "padding_h INT64_MAX", {{E_P1, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_CREATE, "2 * padding|overflow")},
+
+    /* output_padding per dimension */
+    {L, "output_padding_d 1", {{E_OP0, 1}}, IN3, NOSZ, GOOD3(6, 7, 9)},
+    {L, "output_padding_h 1", {{E_OP1, 1}}, IN3, NOSZ, GOOD3(5, 8, 9)},
+    {L, "output_padding_w 1", {{E_OP2, 1}}, IN3, NOSZ, GOOD3(5, 7, 10)},
+    {L, "output_padding 1 1 1", {{E_OP0, 1}, {E_OP1, 1}, {E_OP2, 1}}, IN3, NOSZ, GOOD3(6, 8, 10)},
+    {L, "output_padding_d 2 (= stride 2, > dilation 1)", {{E_OP0, 2}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "output padding must be smaller than either stride or dilation, but got "
+                        "output_padding_depth: 2 output_padding_height: 0 output_padding_width: 0 "
+                        "stride_depth: 2 stride_height: 2 stride_width: 2 dilation_depth: 1 "
+                        "dilation_height: 1 dilation_width: 1")},
+    {L, "output_padding_h 2^31", {{E_OP1, P31}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_height: " S31)},
+    {L, "output_padding_w INT64_MAX", {{E_OP2, MAX}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "stride or dilation|output_padding_width: " SMAX)},
+    {L, "output_padding_w -1", {{E_OP2, -1}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding is not supported, but got output_padding_depth: "
+                        "0 output_padding_height: 0 output_padding_width: -1")},
+    {L, "output_padding_d INT64_MIN", {{E_OP0, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "negative output_padding|output_padding_depth: " SMIN)},
+    {L, "output_padding_w 2 < dilation 3, stride 1", {{E_S2, 1}, {E_D2, 3}, {E_OP2, 2}}, IN3, NOSZ,
+     GOOD3(5, 7, 12)},
+    {L, "output_padding_h 3 = dilation 3 > stride 1", {{E_S1, 1}, {E_D1, 3}, {E_OP1, 3}}, IN3,
+     NOSZ, BAD(INV, AT_SHAPE, "output_padding_height: 3|stride_height: 1|dilation_height: 3")},
+    {L, "invalid output_padding is ignored with output_size", {{E_OP1, 5}}, IN3, SZ3(5, 8, 9),
+     GOOD3(5, 8, 9)},
+    {L, "output_padding INT64_MIN x3 ignored with output_size",
+     {{E_OP0, MIN}, {E_OP1, MIN}, {E_OP2, MIN}}, IN3, SZ3(6, 8, 10), GOOD3(6, 8, 10)},
+
+    /* dilation per dimension: out + 2*(dilation - 1) */
+    {L, "dilation_d 0", {{E_D0, 0}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "dilation should be greater than zero, but got dilation_depth: 0 "
+                         "dilation_height: 1 dilation_width: 1")},
+    {L, "dilation_w -1", {{E_D2, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "dilation_width: -1")},
+    {L, "dilation_h 2", {{E_D1, 2}}, IN3, NOSZ, GOOD3(5, 9, 9)},
+    {L, "dilation_d 2^31", {{E_D0, P31}}, IN3, NOSZ, BAD_RUN3(2 * P31 + 3, 7, 9, INV, TOO_BIG)},
+    {L, "dilation_h 2^40", {{E_D1, P40}}, IN3, NOSZ, BAD_RUN3(5, 2 * P40 + 5, 9, INV, TOO_BIG)},
+    {L, "dilation_w INT64_MAX", {{E_D2, MAX}}, IN3, NOSZ,
+     BAD(OVF, AT_CREATE, "dilation * (kernel_size - 1)|overflow")},
+    {L, "dilation_d INT64_MIN", {{E_D0, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "dilation_depth: " SMIN)},
+
+    /* algorithms and threads (sub-pixel, when it cannot run 3-D, is a skip) */
+    {L, "num_threads 2", {{E_THREADS, 2}}, {2, 4, 2, 3, 4}, NOSZ, GOOD3(5, 7, 9)},
+    {L, "algorithm AUTO", {{E_ALGO, CONVT_ALGORITHM_AUTO}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "algorithm SUBPIXEL", {{E_ALGO, CONVT_ALGORITHM_SUBPIXEL}}, IN3, NOSZ, GOOD3(5, 7, 9),
+     MAY_NOT_RUN},
+    {L, "algorithm DEPTHWISE on a depthwise layer", {{E_ALGO, CONVT_ALGORITHM_DEPTHWISE},
+     {E_GROUPS, 4}, {E_OUT, 4}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "algorithm DEPTHWISE on a dense layer", {{E_ALGO, CONVT_ALGORITHM_DEPTHWISE}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "algorithm depthwise cannot run this layer")},
+    {L, "algorithm POINTWISE on a 1x1x1 layer", {{E_ALGO, CONVT_ALGORITHM_POINTWISE}, {E_K0, 1},
+     {E_K1, 1}, {E_K2, 1}, {E_S0, 1}}, {1, 4, 2, 3, 4}, NOSZ, BAD(UNS, AT_CREATE,
+     "algorithm pointwise cannot run this layer")}, /* strides (1, 2, 2) */
+    {L, "algorithm POINTWISE on a kernel of 3 in W only", {{E_ALGO, CONVT_ALGORITHM_POINTWISE},
+     {E_K0, 1}, {E_K1, 1}, {E_S0, 1}, {E_S1, 1}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "algorithm pointwise cannot run this layer")},
+
+    /* input_shape N, C, D, H, W */
+    {L, "N 0: empty output, nothing written", {{E_END}}, {0, 4, 2, 3, 4}, NOSZ, GOOD3(5, 7, 9)},
+    {L, "N 0, NULL input and output", {{E_END}}, {0, 4, 2, 3, 4}, NOSZ, GOOD3(5, 7, 9), NULL_BUFS},
+    {L, "N -1", {{E_END}}, {-1, 4, 2, 3, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "batch size must be >= 0, but got input[-1, 4, 2, 3, 4]")},
+    {L, "N 2^40", {{E_END}}, {P40, 4, 2, 3, 4}, NOSZ, BAD_RUN3(5, 7, 9, INV, TOO_BIG)},
+    {L, "N INT64_MAX", {{E_END}}, {MAX, 4, 2, 3, 4}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size|overflow")},
+    {L, "C 5", {{E_END}}, {1, 5, 2, 3, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "Given transposed=1, weight of size [4, 6, 3, 3, 3], expected input[1, 5, "
+                        "2, 3, 4] to have 4 channels, but got 5 channels instead")},
+    {L, "C INT64_MIN", {{E_END}}, {1, MIN, 2, 3, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "but got " SMIN " channels")},
+    {L, "D 0", {{E_END}}, {1, 4, 0, 3, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "input depth, height and width must be at least 1, but got input[1, 4, 0, "
+                        "3, 4]")},
+    {L, "H -1", {{E_END}}, {1, 4, 2, -1, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "input depth, height and width|input[1, 4, 2, -1, 4]")},
+    {L, "W INT64_MIN", {{E_END}}, {1, 4, 2, 3, MIN}, NOSZ,
+     BAD(INV, AT_SHAPE, "input depth, height and width|input[1, 4, 2, 3, " SMIN "]")},
+    {L, "D 1", {{E_END}}, {1, 4, 1, 3, 4}, NOSZ, GOOD3(3, 7, 9)},
+    {L, "H 1", {{E_END}}, {1, 4, 2, 1, 4}, NOSZ, GOOD3(5, 3, 9)},
+    {L, "W 1", {{E_END}}, {1, 4, 2, 3, 1}, NOSZ, GOOD3(5, 7, 3)},
+    {L, "D 2^31", {{E_END}}, {1, 4, P31, 3, 4}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input size per channel (" S31 " x 3 x 4) = 25769803776 must be at most "
+                        "2147483647")},
+    {L, "H 2^31", {{E_END}}, {1, 4, 2, P31, 4}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input size per channel|= 17179869184|BLAS int")},
+    {L, "W 2^40", {{E_END}}, {1, 4, 2, 3, P40}, NOSZ,
+     BAD(UNS, AT_SHAPE, "input size per channel|= 6597069766656|BLAS int")},
+    {L, "D INT64_MAX", {{E_END}}, {1, 4, MAX, 3, 4}, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+    {L, "W INT64_MAX", {{E_END}}, {1, 4, 2, 3, MAX}, NOSZ,
+     BAD(OVF, AT_SHAPE, "(input - 1) * stride|overflow")},
+
+    /* output_size: per dimension, each end of its range */
+    {L, "output_size D 4 (min - 1)", {{E_END}}, IN3, SZ3(4, 7, 9),
+     BAD(INV, AT_SHAPE, "requested an output size of [4, 7, 9], but valid sizes range from [5, 7, "
+                        "9] to [6, 8, 10] (for an input of [2, 3, 4])")},
+    {L, "output_size D 5 (min)", {{E_END}}, IN3, SZ3(5, 7, 9), GOOD3(5, 7, 9)},
+    {L, "output_size D 6 (max)", {{E_END}}, IN3, SZ3(6, 7, 9), GOOD3(6, 7, 9)},
+    {L, "output_size D 7 (max + 1)", {{E_END}}, IN3, SZ3(7, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [7, 7, 9]|from [5, 7, 9] to [6, 8, 10]")},
+    {L, "output_size H 6 (min - 1)", {{E_END}}, IN3, SZ3(5, 6, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 6, 9]|from [5, 7, 9] to [6, 8, 10]")},
+    {L, "output_size H 8 (max)", {{E_END}}, IN3, SZ3(5, 8, 9), GOOD3(5, 8, 9)},
+    {L, "output_size H 9 (max + 1)", {{E_END}}, IN3, SZ3(5, 9, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 9, 9]")},
+    {L, "output_size W 8 (min - 1)", {{E_END}}, IN3, SZ3(5, 7, 8),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, 8]")},
+    {L, "output_size W 10 (max)", {{E_END}}, IN3, SZ3(5, 7, 10), GOOD3(5, 7, 10)},
+    {L, "output_size W 11 (max + 1)", {{E_END}}, IN3, SZ3(5, 7, 11),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, 11]")},
+    {L, "output_size every max", {{E_END}}, IN3, SZ3(6, 8, 10), GOOD3(6, 8, 10)},
+    {L, "output_size D 0", {{E_END}}, IN3, SZ3(0, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [0, 7, 9]")},
+    {L, "output_size H -1", {{E_END}}, IN3, SZ3(5, -1, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, -1, 9]")},
+    {L, "output_size W 2^31", {{E_END}}, IN3, SZ3(5, 7, P31),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, " S31 "]")},
+    {L, "output_size D 2^40", {{E_END}}, IN3, SZ3(P40, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [" S40 ", 7, 9]")},
+    {L, "output_size H INT64_MAX", {{E_END}}, IN3, SZ3(5, MAX, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, " SMAX ", 9]")},
+    {L, "output_size W INT64_MIN", {{E_END}}, IN3, SZ3(5, 7, MIN),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, " SMIN "]")},
+    /* H: kernel 1, stride 3, padding 2 on 2 rows: min 0, so 1..2 are valid */
+    {L, "min H 0 without output_size", {{E_K1, 1}, {E_S1, 3}, {E_P1, 2}}, {1, 4, 2, 2, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(5 x 0 x 9)")},
+    {L, "min H 0: output_size 0", {{E_K1, 1}, {E_S1, 3}, {E_P1, 2}}, {1, 4, 2, 2, 4}, SZ3(5, 0, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 0, 9]|from [5, 1, 9] to [6, 2, 10]")},
+    {L, "min H 0: output_size 1", {{E_K1, 1}, {E_S1, 3}, {E_P1, 2}}, {1, 4, 2, 2, 4}, SZ3(5, 1, 9),
+     GOOD3(5, 1, 9)},
+    {L, "min H 0: output_size 2", {{E_K1, 1}, {E_S1, 3}, {E_P1, 2}}, {1, 4, 2, 2, 4}, SZ3(6, 2, 10),
+     GOOD3(6, 2, 10)},
+    /* stride INT64_MAX on one column: min 3, max beyond int64 */
+    {L, "stride_w INT64_MAX, 1 column, output_size min", {{E_S2, MAX}}, {1, 4, 2, 3, 1},
+     SZ3(5, 7, 3), GOOD3(5, 7, 3)},
+    {L, "stride_w INT64_MAX, 1 column, output_size min + 1", {{E_S2, MAX}}, {1, 4, 2, 3, 1},
+     SZ3(5, 7, 4), GOOD3(5, 7, 4)},
+
+    /* legal layers with huge parameters (run and compared with REFERENCE) */
+    {L, "dilation_d INT64_MAX, kernel_d 1: extent 1", {{E_D0, MAX}, {E_K0, 1}}, IN3, NOSZ,
+     GOOD3(3, 7, 9)},
+    {L, "dilation_h 2^40 and padding_h 2^40 cancel", {{E_D1, P40}, {E_P1, P40}}, IN3, NOSZ,
+     GOOD3(5, 5, 9)},
+    {L, "stride_w INT64_MAX, padding 2, kernel 5, 1 column", {{E_S2, MAX}, {E_P2, 2}, {E_K2, 5}},
+     {1, 4, 2, 3, 1}, NOSZ, GOOD3(5, 7, 1)},
+    {L, "stride_d INT64_MAX, padding INT64_MAX/2, depth 2", {{E_S0, MAX}, {E_P0, MAX / 2}}, IN3,
+     NOSZ, GOOD3(4, 7, 9)},
+
+    /* sizes that overflow int64 or size_t although each dimension fits */
+    {L, "weight elements overflow int64", {{E_IN, (int64_t)1 << 32}, {E_OUT, (int64_t)1 << 32},
+     {E_K0, 1}, {E_K1, 1}, {E_K2, 1}}, IN3, NOSZ, BAD(OVF, AT_CREATE, "weight size|overflow")},
+    {L, "kernel volume 2^22 x 2^22 x 2^22 overflows",
+     {{E_K0, (int64_t)1 << 22}, {E_K1, (int64_t)1 << 22}, {E_K2, (int64_t)1 << 22}}, IN3, NOSZ,
+     BAD(OVF, AT_CREATE, "kernel size overflows")},
+    {L, "kernel volume 2^11 x 2^11 x 2^10: beyond a BLAS int",
+     {{E_K0, 1 << 11}, {E_K1, 1 << 11}, {E_K2, 1 << 10}}, IN3, NOSZ,
+     BAD(UNS, AT_CREATE, "kernel size = 25769803776|BLAS int")},
+    {L, "input volume 2^22 x 2^22 x 2^22 overflows", {{E_END}},
+     {1, 4, (int64_t)1 << 22, (int64_t)1 << 22, (int64_t)1 << 22}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size per channel overflows")},
+    {L, "input C * volume 4 x 2^61 overflows", {{E_END}},
+     {1, 4, (int64_t)1 << 20, (int64_t)1 << 20, (int64_t)1 << 21}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size overflows")},
+    {L, "input bytes 4 x 2^60 x 4 overflow size_t", {{E_END}},
+     {1, 4, (int64_t)1 << 20, (int64_t)1 << 20, (int64_t)1 << 20}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size in bytes|overflow")},
+    {L, "input volume 2^11 x 2^11 x 2^11: beyond a BLAS int", {{E_END}}, {1, 4, 2048, 2048, 2048},
+     NOSZ, BAD(UNS, AT_SHAPE, "input size per channel (2048 x 2048 x 2048) = 8589934592")},
+    {L, "strides 2^21: output volume overflows",
+     {{E_S0, (int64_t)1 << 21}, {E_S1, (int64_t)1 << 21}, {E_S2, (int64_t)1 << 21}}, IN3, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size per channel overflows")},
+    {L, "strides 2^20: output elements overflow",
+     {{E_S0, (int64_t)1 << 20}, {E_S1, (int64_t)1 << 20}, {E_S2, (int64_t)1 << 20}}, IN3, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size overflows")},
+    {L, "strides 2^19: output bytes overflow size_t",
+     {{E_S0, (int64_t)1 << 19}, {E_S1, (int64_t)1 << 19}, {E_S2, (int64_t)1 << 19}}, IN3, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size in bytes|overflow")},
+    {L, "N 2^52: output bytes overflow size_t", {{E_END}}, {(int64_t)1 << 52, 4, 2, 3, 4}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size in bytes|overflow")},
+    {L, "N 2^53: output elements overflow int64", {{E_END}}, {(int64_t)1 << 53, 4, 2, 3, 4}, NOSZ,
+     BAD(OVF, AT_SHAPE, "output size overflows")},
+    {L, "N 2^56: input bytes overflow size_t", {{E_END}}, {(int64_t)1 << 56, 4, 2, 3, 4}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size in bytes|overflow")},
+    {L, "N 2^57: input elements overflow int64", {{E_END}}, {(int64_t)1 << 57, 4, 2, 3, 4}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size overflows")},
+    {L, "N 0, input volume overflows", {{E_END}},
+     {0, 4, (int64_t)1 << 22, (int64_t)1 << 22, (int64_t)1 << 22}, NOSZ,
+     BAD(OVF, AT_SHAPE, "input size per channel overflows"), NULL_BUFS},
+    {L, "N 0, output volume overflows",
+     {{E_S0, (int64_t)1 << 21}, {E_S1, (int64_t)1 << 21}, {E_S2, (int64_t)1 << 21}},
+     {0, 4, 2, 3, 4}, NOSZ, BAD(OVF, AT_SHAPE, "output size per channel overflows"), NULL_BUFS},
+    {L, "N 0, wrong channels", {{E_END}}, {0, 3, 2, 3, 4}, NOSZ,
+     BAD(INV, AT_SHAPE, "to have 4 channels, but got 3 channels"), NULL_BUFS},
+    {L, "N 0 with output_size", {{E_END}}, {0, 4, 2, 3, 4}, SZ3(6, 8, 10), GOOD3(6, 8, 10),
+     NULL_BUFS},
+
+    /* buffers */
+    {L, "output_capacity one short", {{E_END}}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 1889 floats"), CAP_SHORT},
+    {L, "output_capacity 0", {{E_END}}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "output_capacity one short, with output_size", {{E_END}}, IN3, SZ3(6, 8, 10),
+     BAD_RUN3(6, 8, 10, INV, "output_capacity is 2879 floats"), CAP_SHORT},
+    {L, "output_capacity one short, N 2", {{E_END}}, {2, 4, 2, 3, 4}, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 3779 floats"), CAP_SHORT},
+    {L, "workspace exact (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN3, NOSZ,
+     GOOD3(5, 7, 9), WS_EXACT},
+    {L, "workspace one byte short (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (gemm, 2 threads, N 2)",
+     {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}, {E_THREADS, 2}}, {2, 4, 2, 3, 4}, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace one byte short (subpixel)", {{E_ALGO, CONVT_ALGORITHM_SUBPIXEL}}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT | MAY_NOT_RUN},
+    {L, "workspace one byte short (auto)", {{E_ALGO, CONVT_ALGORITHM_AUTO}}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+    {L, "workspace pointer with size 0 (reference needs none)",
+     {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN3, NOSZ, GOOD3(5, 7, 9), WS_ZERO},
+};
+
 /* ---- Running one row ------------------------------------------------------------------ */
 
 static void fill_inputs(void) {
@@ -728,8 +1288,9 @@ static void check_input_intact(const char* call) {
 }
 
 /* The output of a run must match the REFERENCE algorithm's (values, not just bounds). */
-static void compare_with_reference(const params_box* b, const float* use_bias, const run_case* c,
-                                   size_t n, size_t capacity) {
+static void compare_with_reference(const params_box* b, const float* use_bias,
+                                   const int64_t* in_shape, const int64_t* size, size_t n,
+                                   size_t capacity) {
   params_box r = *b;
   convt_handle* h = NULL;
   size_t i, bad = 0, first = 0;
@@ -738,7 +1299,7 @@ static void compare_with_reference(const params_box* b, const float* use_bias, c
     check(0, "could not create the REFERENCE twin: %s", convt_last_error());
     return;
   }
-  if (convt_run(h, c->in, input, c->size, ref_mem, capacity, NULL, 0) != CONVT_OK) {
+  if (convt_run(h, in_shape, input, size, ref_mem, capacity, NULL, 0) != CONVT_OK) {
     check(0, "REFERENCE twin failed: %s", convt_last_error());
   } else {
     for (i = 0; i < n; ++i) {
@@ -751,11 +1312,32 @@ static void compare_with_reference(const params_box* b, const float* use_bias, c
   convt_destroy(h);
 }
 
-static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
+/* A heap copy of exactly n entries (NULL for none), so that a read past them shows under
+ * AddressSanitizer. */
+static int64_t* exact_copy(const int64_t* v, int n) {
+  int64_t* p;
+  if (!v) return NULL;
+  p = (int64_t*)malloc((size_t)n * sizeof *p);
+  if (!p) {
+    fprintf(stderr, "out of memory\n");
+    exit(1);
+  }
+  memcpy(p, v, (size_t)n * sizeof *p);
+  return p;
+}
+
+#define SHAPE_GUARD 2 /* int64 entries after output_shape's 2 + rank */
+
+/* What may be skipped: a forced algorithm that cannot run this layer at this rank. */
+static int g_skipped_not_applicable;
+
+static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bias) {
   params_box b;
   convt_handle* h;
   convt_status st;
-  int64_t shape[4];
+  int64_t shape[5 + SHAPE_GUARD];
+  int64_t* const in_shape = exact_copy(c->in, 2 + rank);
+  int64_t* const size = exact_copy(c->size, rank);
   size_t ws = 0, ws_size = 0, capacity = 0, n = 0;
   int32_t algo;
   void* ws_ptr = NULL;
@@ -764,17 +1346,17 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
   const size_t sentinel_size = (size_t)0xDEADBEEF;
   const int shape_ok = c->st == CONVT_OK || c->at == AT_RUN;
   char auto_msg[128] = "";
-  int i;
+  int i, written_past = 0;
 
-  make_params(&b, algorithm, c->e);
+  make_params(&b, rank, algorithm, c->e);
 
   /* A layer that must be created: make sure our buffers hold its weight and bias. */
   if (c->at != AT_CREATE &&
-      (product((double)b.p.in_channels, (double)b.p.out_channels, (double)b.p.kernel_size[0],
-               (double)b.p.kernel_size[1]) > W_CAP ||
+      ((double)b.p.in_channels * (double)b.p.out_channels * product(b.p.kernel_size, rank) >
+           W_CAP ||
        b.p.out_channels > W_CAP)) {
     check(0, "test table error: the layer's weight does not fit W_CAP");
-    return;
+    goto done;
   }
 
   /* convt_create and convt_conv_weight_from_transposed judge params alike. */
@@ -782,6 +1364,11 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
   prime();
   st = convt_create(&b.p, weight, use_bias, &h);
   fill(cw_mem, GUARD + W_CAP + GUARD);
+  if ((c->opt & MAY_NOT_RUN) && st == UNS && strstr(convt_last_error(), " cannot run this ")) {
+    printf("test_bad_input.c:%d: [%s] skipped: %s\n", c->line, c->name, convt_last_error());
+    ++g_skipped_not_applicable;
+    goto done;
+  }
   if (c->at == AT_CREATE) {
     check_status("convt_create", st, c->st, c->msg);
     check(h == NULL, "convt_create failed but left *out_handle = %p", (void*)h);
@@ -790,44 +1377,51 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
     st = convt_conv_weight_from_transposed(&b.p, weight, cw_buf);
     check_status("convt_conv_weight_from_transposed", st, c->st, c->msg);
     check_written("conv_weight", cw_buf, W_CAP, 0);
-    return;
+    goto done;
   }
   check_status("convt_create", st, CONVT_OK, NULL);
-  if (st != CONVT_OK) return;
+  if (st != CONVT_OK) goto done;
   check(h != NULL && h != (convt_handle*)&b, "convt_create succeeded without a handle");
   prime();
   st = convt_conv_weight_from_transposed(&b.p, weight, cw_buf);
   check_status("convt_conv_weight_from_transposed", st, CONVT_OK, NULL);
   check_written("conv_weight", cw_buf, W_CAP,
-                (size_t)(b.p.in_channels * (b.p.out_channels / b.p.groups) *
-                         b.p.kernel_size[0] * b.p.kernel_size[1]));
+                (size_t)((double)b.p.in_channels * (double)(b.p.out_channels / b.p.groups) *
+                         product(b.p.kernel_size, rank)));
 
   /* The three shape queries. */
-  for (i = 0; i < 4; ++i) shape[i] = sentinel64;
+  for (i = 0; i < 2 + rank + SHAPE_GUARD; ++i) shape[i] = sentinel64;
   prime();
-  st = convt_output_shape(h, c->in, c->size, shape);
+  st = convt_output_shape(h, in_shape, size, shape);
+  for (i = 2 + rank; i < 2 + rank + SHAPE_GUARD; ++i) written_past |= shape[i] != sentinel64;
+  check(!written_past, "convt_output_shape wrote past the %d entries of output_shape", 2 + rank);
   if (!shape_ok) {
+    int untouched = 1;
+    for (i = 0; i < 2 + rank; ++i) untouched &= shape[i] == sentinel64;
     check_status("convt_output_shape", st, c->st, c->msg);
-    check(shape[0] == sentinel64 && shape[1] == sentinel64 && shape[2] == sentinel64 &&
-              shape[3] == sentinel64,
-          "convt_output_shape failed but wrote output_shape");
+    check(untouched, "convt_output_shape failed but wrote output_shape");
   } else {
+    int same = shape[0] == c->in[0] && shape[1] == b.p.out_channels;
+    char got[160], want[160];
+    int gl = 0, wl = 0;
+    for (i = 0; i < rank; ++i) same &= shape[2 + i] == c->out[i];
+    for (i = 0; i < 2 + rank; ++i) {
+      gl += snprintf(got + gl, sizeof got - (size_t)gl, "%s%lld", i ? ", " : "",
+                     (long long)shape[i]);
+      wl += snprintf(want + wl, sizeof want - (size_t)wl, "%s%lld", i ? ", " : "",
+                     (long long)(i == 0 ? c->in[0] : i == 1 ? b.p.out_channels : c->out[i - 2]));
+    }
     check_status("convt_output_shape", st, CONVT_OK, NULL);
-    check(st != CONVT_OK || (shape[0] == c->in[0] && shape[1] == b.p.out_channels &&
-                             shape[2] == c->out_hw[0] && shape[3] == c->out_hw[1]),
-          "convt_output_shape gave (%lld, %lld, %lld, %lld), expected (%lld, %lld, %lld, %lld)",
-          (long long)shape[0], (long long)shape[1], (long long)shape[2], (long long)shape[3],
-          (long long)c->in[0], (long long)b.p.out_channels, (long long)c->out_hw[0],
-          (long long)c->out_hw[1]);
+    check(st != CONVT_OK || same, "convt_output_shape gave (%s), expected (%s)", got, want);
   }
   ws = sentinel_size;
   prime();
-  st = convt_workspace_size(h, c->in, c->size, &ws);
+  st = convt_workspace_size(h, in_shape, size, &ws);
   check_status("convt_workspace_size", st, shape_ok ? CONVT_OK : c->st, c->msg);
   if (!shape_ok) check(ws == sentinel_size, "convt_workspace_size failed but wrote *bytes");
   algo = -77;
   prime();
-  st = convt_selected_algorithm(h, c->in, c->size, &algo);
+  st = convt_selected_algorithm(h, in_shape, size, &algo);
   check_status("convt_selected_algorithm", st, shape_ok ? CONVT_OK : c->st, c->msg);
   if (!shape_ok) {
     check(algo == -77, "convt_selected_algorithm failed but wrote *algorithm");
@@ -840,15 +1434,13 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
 
   /* The run: capacity and workspace from the row's options. */
   if (shape_ok && st == CONVT_OK) {
-    const double want = product((double)c->in[0], (double)b.p.out_channels,
-                                (double)c->out_hw[0], (double)c->out_hw[1]);
+    const double want = (double)c->in[0] * (double)b.p.out_channels * product(c->out, rank);
     n = want <= OUT_CAP ? (size_t)want : 0;
     capacity = want <= OUT_CAP ? n : OUT_CAP;
-    if (want <= OUT_CAP &&
-        product((double)c->in[0], (double)c->in[1], (double)c->in[2], (double)c->in[3]) > IN_CAP) {
+    if (want <= OUT_CAP && product(c->in, 2 + rank) > IN_CAP) {
       check(0, "test table error: the input does not fit IN_CAP");
       convt_destroy(h);
-      return;
+      goto done;
     }
   } else {
     capacity = OUT_CAP;
@@ -863,7 +1455,7 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
     if (shape_ok && ws > WS_CAP) {
       check(0, "test table error: workspace of %zu bytes does not fit WS_CAP", ws);
       convt_destroy(h);
-      return;
+      goto done;
     }
     ws_ptr = ws_mem;
     ws_size = (c->opt & WS_EXACT) ? ws : (c->opt & WS_SHORT) ? ws - 1 : 0;
@@ -876,7 +1468,7 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
 
   fill(out_mem, GUARD + OUT_CAP + GUARD);
   prime();
-  st = convt_run(h, c->in, (c->opt & NULL_BUFS) ? NULL : input, c->size,
+  st = convt_run(h, in_shape, (c->opt & NULL_BUFS) ? NULL : input, size,
                  (c->opt & NULL_BUFS) ? NULL : out_buf, capacity, ws_ptr, ws_size);
   check_input_intact("convt_run");
   if (ws_ptr) {
@@ -893,9 +1485,12 @@ static void run_row(const run_case* c, int32_t algorithm, int with_bias) {
     check_status("convt_run", st, CONVT_OK, NULL);
     check_written("convt_run output", out_buf, OUT_CAP, st == CONVT_OK ? n : 0);
     if (st == CONVT_OK && n > 0 && b.p.algorithm != CONVT_ALGORITHM_REFERENCE)
-      compare_with_reference(&b, use_bias, c, n, capacity);
+      compare_with_reference(&b, use_bias, in_shape, size, n, capacity);
   }
   convt_destroy(h);
+done:
+  free(in_shape);
+  free(size);
 }
 
 /* ---- NULL for each pointer argument ------------------------------------------------------ */
@@ -955,18 +1550,24 @@ static const null_case NULLS[] = {
     {L, "params_init: NULL is a no-op", F_INIT, ARG(0), OK, NULL},
 };
 
-static void run_null_case(const null_case* c, convt_handle* handle) {
-  static const int64_t in_shape[4] = {1, 4, 5, 5}, size[2] = {11, 11};
+/* BASE's input and its output's size and element count at each rank. */
+static const int64_t BASE_IN[4][5] = {{0}, IN1, IN0, IN3};
+static const int64_t BASE_OUT[4][3] = {{0}, {11}, {11, 11}, {5, 7, 9}};
+static const size_t BASE_OUT_ELEMS[4] = {0, 6 * 11, 6 * 11 * 11, 6 * 5 * 7 * 9};
+
+static void run_null_case(const null_case* c, convt_handle* handle, int rank) {
+  int64_t* const in_shape = exact_copy(BASE_IN[rank], 2 + rank);
+  int64_t* const size = exact_copy(BASE_OUT[rank], rank);
   params_box b, got;
   convt_handle* h_out = (convt_handle*)&b;
-  int64_t shape[4] = {-7, -7, -7, -7};
+  int64_t shape[5] = {-7, -7, -7, -7, -7};
   size_t bytes = 12345;
   int32_t algo = -77;
   convt_status st = CONVT_OK;
   const unsigned m = c->nulls;
 #define P(i, p) ((m & ARG(i)) ? NULL : (p))
 
-  make_params(&b, CONVT_ALGORITHM_GEMM_COL2IM, NULL);
+  make_params(&b, rank, CONVT_ALGORITHM_GEMM_COL2IM, NULL);
   memset(&got, 0xAB, sizeof got);
   fill(out_mem, GUARD + OUT_CAP + GUARD);
   fill(cw_mem, GUARD + W_CAP + GUARD);
@@ -977,7 +1578,8 @@ static void run_null_case(const null_case* c, convt_handle* handle) {
     case F_WORKSPACE: st = convt_workspace_size(P(0, handle), P(1, in_shape), P(2, size), P(3, &bytes)); break;
     case F_ALGORITHM: st = convt_selected_algorithm(P(0, handle), P(1, in_shape), P(2, size), P(3, &algo)); break;
     case F_RUN:
-      st = convt_run(P(0, handle), P(1, in_shape), P(2, input), P(3, size), P(4, out_buf), 726,
+      st = convt_run(P(0, handle), P(1, in_shape), P(2, input), P(3, size), P(4, out_buf),
+                     BASE_OUT_ELEMS[rank],
                      P(6, (void*)ws_mem), (m & ARG(6)) ? 0 : sizeof ws_mem);
       break;
     case F_GET_PARAMS: st = convt_get_params(P(0, handle), P(1, &got.p), sizeof got.p); break;
@@ -994,8 +1596,8 @@ static void run_null_case(const null_case* c, convt_handle* handle) {
     else if (h_out && h_out != (convt_handle*)&b)
       convt_destroy(h_out);
   }
-  if (c->st == CONVT_OK) return;
-  check(shape[0] == -7 && shape[3] == -7, "output_shape written on failure");
+  if (c->st == CONVT_OK) goto done;
+  check(shape[0] == -7 && shape[1 + rank] == -7, "output_shape written on failure");
   check(bytes == 12345, "*bytes written on failure");
   check(algo == -77, "*algorithm written on failure");
   check_written("output", out_buf, OUT_CAP, 0);
@@ -1006,6 +1608,9 @@ static void run_null_case(const null_case* c, convt_handle* handle) {
     for (k = 0; k < sizeof got; ++k) changed += p[k] != 0xAB;
     check(changed == 0, "*params written on failure (%zu bytes)", changed);
   }
+done:
+  free(in_shape);
+  free(size);
 }
 
 /* ---- struct_size of convt_get_params and convt_params_init -------------------------------- */
@@ -1068,51 +1673,73 @@ int main(void) {
     int bias;
   } variants[] = {{"gemm+bias", CONVT_ALGORITHM_GEMM_COL2IM, 1},
                   {"reference", CONVT_ALGORITHM_REFERENCE, 0}};
-  const size_t rows = sizeof CASES / sizeof CASES[0];
-  size_t i, v;
+  static const struct {
+    int rank;
+    const run_case* rows;
+    size_t count;
+  } tables[] = {{2, CASES, sizeof CASES / sizeof CASES[0]},
+                {1, CASES_1D, sizeof CASES_1D / sizeof CASES_1D[0]},
+                {3, CASES_3D, sizeof CASES_3D / sizeof CASES_3D[0]}};
+  static const char* const null_variant[4] = {"", "NULL, 1-D", "NULL", "NULL, 3-D"};
+  size_t i, v, t, rows = 0, null_rows = sizeof NULLS / sizeof NULLS[0];
+  int rank;
   params_box base;
   convt_handle* handle = NULL;
   const int no_threads = getenv("CONVT_TEST_NO_THREADS") != NULL;
   int skipped = 0;
+  char variant[64];
 
   fill_inputs();
-  make_params(&base, CONVT_ALGORITHM_GEMM_COL2IM, NULL);
-  if (convt_create(&base.p, weight, NULL, &handle) != CONVT_OK) {
-    fprintf(stderr, "cannot create the base layer: %s\n0 passed, 1 failed\n", convt_last_error());
-    return 1;
-  }
-
-  for (i = 0; i < rows; ++i)
-    for (v = 0; v < 2; ++v) {
-      if (v > 0 && edits_algorithm(CASES[i].e)) break; /* the row fixes the algorithm */
-      if (no_threads && asks_for_threads(CASES[i].e)) {
-        ++skipped;
-        continue;
+  for (t = 0; t < sizeof tables / sizeof tables[0]; ++t) {
+    const int r = tables[t].rank;
+    rows += tables[t].count;
+    for (i = 0; i < tables[t].count; ++i)
+      for (v = 0; v < 2; ++v) {
+        const run_case* c = &tables[t].rows[i];
+        if (v > 0 && edits_algorithm(c->e)) break; /* the row fixes the algorithm */
+        if (no_threads && asks_for_threads(c->e)) {
+          ++skipped;
+          continue;
+        }
+        snprintf(variant, sizeof variant, "%s%s", r == 2 ? "" : r == 1 ? "1-D, " : "3-D, ",
+                 variants[v].name);
+        begin_case(c->line, c->name,
+                   edits_algorithm(c->e) ? (r == 2 ? NULL : r == 1 ? "1-D" : "3-D") : variant);
+        run_row(c, r, variants[v].algorithm, variants[v].bias);
+        end_case();
       }
-      begin_case(CASES[i].line, CASES[i].name,
-                 edits_algorithm(CASES[i].e) ? NULL : variants[v].name);
-      run_row(&CASES[i], variants[v].algorithm, variants[v].bias);
+  }
+  for (rank = 1; rank <= 3; ++rank) {
+    make_params(&base, rank, CONVT_ALGORITHM_GEMM_COL2IM, NULL);
+    if (convt_create(&base.p, weight, NULL, &handle) != CONVT_OK) {
+      fprintf(stderr, "cannot create the %d-D base layer: %s\n0 passed, 1 failed\n", rank,
+              convt_last_error());
+      return 1;
+    }
+    for (i = 0; i < null_rows; ++i) {
+      begin_case(NULLS[i].line, NULLS[i].name, null_variant[rank]);
+      run_null_case(&NULLS[i], handle, rank);
       end_case();
     }
-  for (i = 0; i < sizeof NULLS / sizeof NULLS[0]; ++i) {
-    begin_case(NULLS[i].line, NULLS[i].name, "NULL");
-    run_null_case(&NULLS[i], handle);
-    end_case();
+    if (rank == 2)
+      for (i = 0; i < sizeof STRUCT_SIZES / sizeof STRUCT_SIZES[0]; ++i) {
+        begin_case(STRUCT_SIZES[i].line, STRUCT_SIZES[i].name, NULL);
+        run_size_case(&STRUCT_SIZES[i], handle);
+        end_case();
+      }
+    convt_destroy(handle);
   }
-  for (i = 0; i < sizeof STRUCT_SIZES / sizeof STRUCT_SIZES[0]; ++i) {
-    begin_case(STRUCT_SIZES[i].line, STRUCT_SIZES[i].name, NULL);
-    run_size_case(&STRUCT_SIZES[i], handle);
-    end_case();
-  }
-  convt_destroy(handle);
 
   if (skipped)
     printf("bad-input matrix: %d cases that start threads skipped (CONVT_TEST_NO_THREADS)\n",
            skipped);
-  printf("bad-input matrix: %d cases (%zu shape/parameter rows, %zu NULL rows, %zu struct_size "
-         "rows), %d cases with failures\n",
-         g_cases, rows, sizeof NULLS / sizeof NULLS[0], sizeof STRUCT_SIZES / sizeof STRUCT_SIZES[0],
-         g_failed_cases);
+  if (g_skipped_not_applicable)
+    printf("bad-input matrix: %d cases skipped: a forced algorithm that cannot run the layer\n",
+           g_skipped_not_applicable);
+  printf("bad-input matrix: %d cases (%zu shape/parameter rows: %zu 2-D, %zu 1-D, %zu 3-D; "
+         "%zu NULL rows at each rank, %zu struct_size rows), %d cases with failures\n",
+         g_cases, rows, tables[0].count, tables[1].count, tables[2].count, null_rows,
+         sizeof STRUCT_SIZES / sizeof STRUCT_SIZES[0], g_failed_cases);
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed != 0;
 }

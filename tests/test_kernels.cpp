@@ -169,12 +169,22 @@ struct Failures {
   }
 };
 
-// A's packed panels, ending at an inaccessible page (a read past them faults).
-const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h) {
-  const int64_t floats = convt_impl::packed_a_floats(m, k, h);
+// A's packed panels, ending at an inaccessible page (a read past them faults). With
+// k0 > 0 or extra > 0, A is packed for a depth of k0 + k + extra, its columns k0 .. k0 + k
+// being the test's A and the others NaN (which must not reach C): the kernel is then called
+// on that part of K alone (a_packed + k0 * h, a_depth = the whole depth), as the sub-pixel
+// lowering calls it for the depth taps whose input slices exist.
+const float* pack_a(GuardedSlots& a_mem, int64_t m, int64_t k, int64_t h, int64_t k0 = 0,
+                    int64_t extra = 0) {
+  const int64_t depth = k0 + k + extra;
+  const int64_t floats = convt_impl::packed_a_floats(m, depth, h);
   float* packed = a_mem.tail(0, floats);
-  convt_impl::pack_a(m, k, data().a.data(), kMaxK, h, packed);
-  return packed;
+  std::vector<float> wide(static_cast<size_t>(m * std::max<int64_t>(depth, 1)), sentinel());
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t kk = 0; kk < k; ++kk)
+      wide[static_cast<size_t>(i * depth + k0 + kk)] = data().a[static_cast<size_t>(i * kMaxK + kk)];
+  convt_impl::pack_a(m, depth, wide.data(), depth, h, packed);
+  return packed + k0 * h;
 }
 
 // The panel heights a matrix of m rows is tested with: the packer's (panel_rows of the
@@ -232,7 +242,7 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
   const GemmTile& tile = level.tile;
   const char* name = convt_impl::isa_name(level.isa);
   GuardedSlots b_mem(kMaxK, 2 * kPaddedColumns + kMaxN + 64);
-  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
+  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK + 8, 16) + 16 * kMaxK);
   const Grid grid = gemm_grid(tile, full);
   std::vector<const float*> b_rows(kMaxK);
   Failures failures;
@@ -261,8 +271,12 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
           }
           for (const int64_t m : grid.ms) {
             if (wide && m != 1 && m != tile.max_rows && m != 2 * tile.max_rows + 1) continue;
-            for (const int64_t h : panel_heights(tile, m, false)) {
-              const float* a = pack_a(a_mem, m, k, h);
+            for (const int64_t h : panel_heights(tile, m, false))
+            for (const int64_t k0 : {int64_t{0}, int64_t{5}}) {
+              // A part of K (k0 > 0) with B exact and no window: enough to cover the offset.
+              if (k0 > 0 && (b_padded || b_col0 != 0)) continue;
+              const int64_t a_depth = k0 > 0 ? k0 + k + 2 : k;
+              const float* a = pack_a(a_mem, m, k, h, k0, a_depth - k - k0);
               for (const bool with_bias : {false, true}) {
                 // The full grid: with and without bias in two of the 4 variants of B each.
                 if (full && with_bias != ((variant + m + n) % 2 == 1)) continue;
@@ -270,8 +284,8 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
                 std::vector<float> buf(static_cast<size_t>(kBefore + m * ldc + kAfter),
                                        sentinel());
                 float* c = buf.data() + kBefore;
-                level.gemm_packed(m, n, k, a, h, b_rows.data(), b_col0, c, ldc, b_padded,
-                                  with_bias ? d.bias.data() : nullptr);
+                level.gemm_packed(m, n, k, a, a_depth, h, b_rows.data(), b_col0, c, ldc,
+                                  b_padded, with_bias ? d.bias.data() : nullptr);
                 ++cases;
                 int64_t bad = 0;
                 std::ostringstream first;
@@ -296,7 +310,8 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
                 if (bad)
                   failures.add(std::string(name) + " gemm_packed m " + std::to_string(m) +
                                " n " + std::to_string(n) + " k " + std::to_string(k) + " h " +
-                               std::to_string(h) + " ldc " + std::to_string(ldc) + " b_col0 " +
+                               std::to_string(h) + " k0 " + std::to_string(k0) + " ldc " +
+                               std::to_string(ldc) + " b_col0 " +
                                std::to_string(b_col0) + (b_padded ? " padded" : " exact") +
                                (with_bias ? " bias" : " no bias") + ": " +
                                std::to_string(bad) + " wrong floats; first: " + first.str());
@@ -330,7 +345,7 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
   const GemmTile& tile = level.tile;
   const char* name = convt_impl::isa_name(level.isa);
   GuardedSlots b_mem(kMaxK, kMaxN);
-  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK, 16) + 16 * kMaxK);
+  GuardedSlots a_mem(1, convt_impl::packed_a_floats(kMaxM, kMaxK + 8, 16) + 16 * kMaxK);
   std::vector<const float*> b_rows(kMaxK);
   Failures failures;
   int64_t cases = 0;
@@ -381,7 +396,7 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
                 out.ldo = layout.ldo;
                 out.row_step = layout.row_step;
                 out.width = width;
-                level.gemm_packed_zip2(m, n, k, a, h, b_rows.data(),
+                level.gemm_packed_zip2(m, n, k, a, k, h, b_rows.data(),
                                        with_bias ? d.bias.data() : nullptr, out);
                 ++cases;
                 int64_t bad = 0;

@@ -24,7 +24,7 @@ void check_every_item_once(int64_t count, int threads) {
   for (int64_t i = 0; i < count; ++i) runs[i] = 0;
   for (int s = 0; s < threads; ++s) busy[s] = 0;
   std::atomic<int> bad_slot{0}, shared_slot{0};
-  convt::parallel_for(count, threads, [&](int64_t item, int slot) {
+  convt_impl::parallel_for(count, threads, [&](int64_t item, int slot) {
     if (slot < 0 || slot >= threads) {
       ++bad_slot;
       return;
@@ -54,7 +54,7 @@ TEST_CASE("parallel_for runs every item once on any thread count", "[quick][thre
 TEST_CASE("parallel_for rethrows the first exception after all items", "[quick][threads]") {
   for (const int threads : {2, 6}) {
     std::atomic<int> ran{0};
-    CHECK_THROWS_AS(convt::parallel_for(100, threads,
+    CHECK_THROWS_AS(convt_impl::parallel_for(100, threads,
                                         [&](int64_t item, int) {
                                           ++ran;
                                           if (item == 10) throw std::runtime_error("item 10");
@@ -71,7 +71,7 @@ TEST_CASE("parallel_for from several callers at once", "[threads]") {
   for (int c = 0; c < 4; ++c)
     callers.emplace_back([&, c] {
       for (int rep = 0; rep < 50; ++rep)
-        convt::parallel_for(37, 1 + (c + rep) % 6, [&](int64_t item, int) { total += item; });
+        convt_impl::parallel_for(37, 1 + (c + rep) % 6, [&](int64_t item, int) { total += item; });
     });
   for (auto& t : callers) t.join();
   CHECK(total == 4 * 50 * (36 * 37 / 2));
@@ -81,7 +81,7 @@ TEST_CASE("parallel_for from several callers at once", "[threads]") {
 // with its own CONVT_NUM_THREADS (read once per process).
 TEST_CASE("CONVT_NUM_THREADS sets what num_threads 0 means", "[.][threads_env]") {
   const char* env = std::getenv("CONVT_NUM_THREADS");
-  const int hw = convt::hardware_threads();
+  const int hw = convt_impl::hardware_threads();
   // What the header documents: a whole number >= 1, capped at the hardware's threads;
   // anything else (unset, 0, negative, text, trailing characters) is ignored.
   int expected = hw;
@@ -92,10 +92,10 @@ TEST_CASE("CONVT_NUM_THREADS sets what num_threads 0 means", "[.][threads_env]")
     if (digits && std::stoi(s) >= 1) expected = std::min(std::stoi(s), hw);
   }
   INFO("CONVT_NUM_THREADS=" << (env ? env : "(unset)") << ", hardware threads " << hw);
-  CHECK(convt::default_threads() == expected);
-  CHECK(convt::effective_threads(0) == expected);
-  CHECK(convt::effective_threads(1) == 1);            // explicit counts are not affected
-  CHECK(convt::effective_threads(hw + 5) == hw);
+  CHECK(convt_impl::default_threads() == expected);
+  CHECK(convt_impl::effective_threads(0) == expected);
+  CHECK(convt_impl::effective_threads(1) == 1);            // explicit counts are not affected
+  CHECK(convt_impl::effective_threads(hw + 5) == hw);
   // Through the API: a layer whose workspace is per thread (GEMM + col2im: a column buffer
   // each) reports for num_threads 0 what it reports for the expected count.
   auto workspace = [](int32_t threads) {

@@ -1,24 +1,27 @@
 // Values: every algorithm against the independent double-precision oracle in support.hpp,
-// on the seed's layers and on a table that covers every parameter.
+// on the seed's layers and on tables that cover every parameter at every rank.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iostream>
 #include <limits>
 #include <memory>
 #include <optional>
 
 #include "support.hpp"
 
+using test::Axis;
 using test::Config;
+using test::layer;
 
 namespace {
 
 struct Result {
   convt_status status;
   std::vector<float> out;
-  int64_t shape[4];
+  std::vector<int64_t> shape;  // 2 + rank entries
 };
 
 Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
@@ -29,16 +32,35 @@ Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
   convt_handle* h = nullptr;
   r.status = convt_create(&p, w.data(), c.bias ? b.data() : nullptr, &h);
   if (r.status != CONVT_OK) return r;
-  const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
-  r.status = convt_output_shape(h, in_shape, output_size, r.shape);
+  const std::vector<int64_t> in_shape = c.input_shape();
+  r.shape.assign(in_shape.size(), -1);
+  r.status = convt_output_shape(h, in_shape.data(), output_size, r.shape.data());
   if (r.status == CONVT_OK) {
-    const size_t count = static_cast<size_t>(r.shape[0] * r.shape[1] * r.shape[2] * r.shape[3]);
+    const size_t count = static_cast<size_t>(test::product(r.shape));
     // NaN everywhere first: the run must overwrite every element.
     r.out.assign(count, std::numeric_limits<float>::quiet_NaN());
-    r.status = convt_run(h, in_shape, x.data(), output_size, r.out.data(), count, nullptr, 0);
+    r.status =
+        convt_run(h, in_shape.data(), x.data(), output_size, r.out.data(), count, nullptr, 0);
   }
   convt_destroy(h);
   return r;
+}
+
+// The largest error seen per rank, as a fraction of the bound, and the runs behind it.
+struct Worst {
+  double ratio = 0;
+  int64_t configs = 0, runs = 0;
+};
+Worst worst_by_rank[4];
+
+void report(const char* table) {
+  for (int rank = 1; rank <= 3; ++rank) {
+    const Worst& w = worst_by_rank[rank];
+    if (w.runs)
+      std::cout << table << ": " << rank << "-D: " << w.configs << " configs, " << w.runs
+                << " runs, largest error " << w.ratio << " of the bound\n";
+    worst_by_rank[rank] = Worst{};
+  }
 }
 
 // Runs c with every algorithm, on 1 and 2 threads, and checks each element against the
@@ -50,19 +72,28 @@ void check_against_oracle(const Config& c, const int64_t* output_size = nullptr)
   const auto w = test::random_vector(c.weight_elems(), 2);
   const auto b = test::random_vector(c.cout, 3);
   std::optional<test::Oracle> want;  // computed once, at the first output shape
+  Worst& worst = worst_by_rank[c.rank];
+  ++worst.configs;
   for (int32_t algo : test::all_algorithms()) {
     for (int32_t threads : test::thread_counts({1, 2})) {
       INFO("algorithm " << convt_algorithm_name(algo) << ", " << threads << " threads");
       const Result r = run(c, algo, x, w, b, output_size, threads);
       if (test::not_applicable(r.status)) continue;
       REQUIRE(r.status == CONVT_OK);
-      if (!want) want = test::oracle(c, x, w, c.bias ? b.data() : nullptr, r.shape[2], r.shape[3]);
+      REQUIRE(r.shape.size() == static_cast<size_t>(2 + c.rank));
+      CHECK(r.shape[0] == c.n);
+      CHECK(r.shape[1] == c.cout);
+      if (!want)
+        want = test::oracle(c, x, w, c.bias ? b.data() : nullptr,
+                            std::vector<int64_t>(r.shape.begin() + 2, r.shape.end()));
       const test::Oracle& o = *want;
       REQUIRE(r.out.size() == o.value.size());
       size_t bad = 0;
       for (size_t i = 0; i < r.out.size(); ++i)
         if (!(std::fabs(r.out[i] - o.value[i]) <= test::tolerance(o, i))) ++bad;
       CHECK(bad == 0);
+      worst.ratio = std::max(worst.ratio, test::worst_ratio(r.out, o));
+      ++worst.runs;
     }
   }
 }
@@ -113,7 +144,7 @@ TEST_CASE("output_size recovers 12x12 from 6x6 with k3 s2 p1", "[values][seed][q
   check_against_oracle(c, want);
 }
 
-TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[values][quick]") {
+TEST_CASE("every algorithm agrees with the oracle on a table of 2-D configs", "[values][quick]") {
   // n cin cout h w | kh kw sh sw ph pw oph opw dh dw | groups bias
   const Config table[] = {
       {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},       // smallest
@@ -174,81 +205,214 @@ TEST_CASE("every algorithm agrees with the oracle on a table of configs", "[valu
       {1, 256, 160, 3, 3, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, true},
   };
   for (const Config& c : table) check_against_oracle(c);
+  report("2-D table");
 }
 
-TEST_CASE("batch 0 is an empty output with nothing read or written", "[values][quick]") {
-  Config c;
-  c.n = 0, c.cin = 4, c.cout = 6, c.h = 5, c.w = 5, c.kh = c.kw = 3, c.sh = c.sw = 2;
-  const auto w = test::random_vector(c.weight_elems(), 2);
-  for (int32_t algo : test::all_algorithms()) {
-    convt_params p = c.params(algo);
-    convt_handle* h = nullptr;
-    const convt_status cs = convt_create(&p, w.data(), nullptr, &h);
-    if (test::not_applicable(cs)) continue;
-    REQUIRE(cs == CONVT_OK);
-    const int64_t in_shape[4] = {0, 4, 5, 5};
-    int64_t shape[4];
-    REQUIRE(convt_output_shape(h, in_shape, nullptr, shape) == CONVT_OK);
-    CHECK(shape[0] == 0);
-    CHECK(shape[1] == 6);
-    CHECK(shape[2] == 11);
-    CHECK(shape[3] == 11);
-    size_t ws = 123;
-    REQUIRE(convt_workspace_size(h, in_shape, nullptr, &ws) == CONVT_OK);
-    CHECK(ws == 0);
-    CHECK(convt_run(h, in_shape, nullptr, nullptr, nullptr, 0, nullptr, 0) == CONVT_OK);
-    // Still validated as for a batch of one: a wrong channel count is an error.
-    const int64_t wrong[4] = {0, 3, 5, 5};
-    CHECK(convt_run(h, wrong, nullptr, nullptr, nullptr, 0, nullptr, 0) ==
-          CONVT_ERROR_INVALID_ARGUMENT);
-    convt_destroy(h);
+// The 1-D and 3-D tables cover what the 2-D one does: every parameter and its corners, and
+// the shapes that take the lowerings' other paths (see the 2-D table's comments).
+// Axis: {in, kernel, stride, padding, output_padding, dilation}.
+TEST_CASE("every algorithm agrees with the oracle on a table of 1-D configs", "[values][quick]") {
+  const Config table[] = {
+      // n cin cout groups bias {L}
+      layer(1, 1, 1, 1, true, {{1, 1, 1, 0, 0, 1}}),        // smallest
+      layer(2, 3, 5, 1, true, {{6, 3, 1, 0, 0, 1}}),        // stride 1
+      layer(2, 4, 6, 2, true, {{5, 3, 2, 1, 1, 1}}),        // groups, output_padding
+      layer(1, 6, 9, 3, false, {{5, 2, 3, 0, 2, 1}}),       // groups 3, no bias
+      layer(3, 2, 3, 1, true, {{4, 3, 1, 1, 0, 2}}),        // dilation, batch 3
+      layer(1, 4, 4, 1, true, {{5, 3, 1, 0, 1, 2}}),        // op < dilation, stride 1
+      layer(3, 4, 4, 1, true, {{16, 2, 1, 0, 3, 4}}),       // op 3 < dilation 4
+      layer(2, 4, 6, 2, true, {{4, 3, 2, 1, 1, 3}}),        // op < stride, dilation
+      layer(2, 8, 8, 8, true, {{7, 4, 2, 1, 0, 1}}),        // depthwise
+      layer(1, 16, 16, 16, true, {{9, 3, 1, 1, 0, 1}}),     // depthwise, stride 1
+      layer(1, 6, 6, 6, true, {{5, 8, 4, 2, 0, 1}}),        // depthwise, kernel 2x stride
+      layer(1, 16, 8, 1, true, {{7, 1, 1, 0, 0, 1}}),       // 1x1
+      layer(2, 5, 7, 1, false, {{3, 1, 3, 0, 2, 1}}),       // 1x1 with stride: gaps
+      layer(1, 3, 4, 1, true, {{2, 7, 1, 0, 0, 1}}),        // kernel larger than input
+      layer(1, 3, 4, 1, true, {{3, 2, 5, 0, 0, 1}}),        // stride > kernel: gaps
+      layer(1, 4, 2, 1, true, {{4, 5, 2, 4, 1, 1}}),        // padding trims most
+      layer(1, 2, 2, 1, true, {{3, 3, 1, 3, 0, 2}}),        // padding > d*(k-1)/2
+      layer(2, 6, 4, 2, true, {{8, 2, 2, 0, 0, 1}}),        // stride == kernel
+      layer(1, 512, 4, 1, false, {{2, 4, 2, 1, 0, 1}}),     // long K
+      layer(1, 21, 21, 1, true, {{3, 64, 32, 16, 0, 1}}),   // FCN-like, tiles
+      layer(1, 8, 8, 1, true, {{300, 4, 2, 1, 0, 1}}),      // a long signal
+      layer(1, 4, 6, 1, true, {{7, 5, 3, 2, 1, 1}}),        // stride 3: head, steps, tail
+      layer(1, 3, 8, 1, true, {{30, 3, 2, 1, 1, 1}}),       // stride 2, every interleave
+      layer(1, 3, 8, 1, false, {{25, 4, 2, 0, 0, 1}}),
+      layer(1, 3, 8, 1, true, {{20, 3, 2, 1, 0, 1}}),       // 39 long: odd start, tail
+      layer(1, 6, 1, 1, true, {{5, 9, 3, 4, 2, 1}}),        // one output channel, 3 phases
+      layer(2, 8, 64, 1, true, {{6, 4, 2, 1, 0, 1}}),       // out >= 64: one chunk each
+      layer(1, 128, 128, 2, false, {{3, 4, 2, 1, 1, 1}}),
+      layer(1, 300, 24, 1, true, {{3, 2, 2, 0, 0, 1}}),
+      layer(1, 256, 160, 1, true, {{3, 4, 2, 1, 0, 1}}),    // large weights per phase
+      layer(2, 6, 8, 2, true, {{1, 4, 1, 0, 0, 1}}),        // one input pixel: the window
+      layer(1, 5, 3, 1, true, {{1, 2, 3, 0, 0, 1}}),        // ... and a stride that cannot matter
+      layer(1, 40, 4, 1, true, {{4096, 2, 2, 0, 0, 1}}),    // 40 rows 16 KB apart
+  };
+  for (const Config& c : table) check_against_oracle(c);
+  report("1-D table");
+}
+
+TEST_CASE("every algorithm agrees with the oracle on a table of 3-D configs", "[values][quick]") {
+  const Config table[] = {
+      // n cin cout groups bias {D}, {H}, {W}
+      layer(1, 1, 1, 1, true, {{1, 1, 1, 0, 0, 1}, {1, 1, 1, 0, 0, 1}, {1, 1, 1, 0, 0, 1}}),
+      layer(2, 3, 5, 1, true, {{3, 3, 1, 0, 0, 1}, {4, 3, 1, 0, 0, 1}, {2, 2, 1, 0, 0, 1}}),
+      // groups, output_padding in every dimension or some
+      layer(2, 4, 6, 2, true, {{3, 3, 2, 1, 1, 1}, {4, 3, 2, 1, 0, 1}, {2, 3, 2, 0, 1, 1}}),
+      layer(1, 6, 9, 3, false, {{2, 2, 3, 0, 2, 1}, {3, 3, 2, 1, 1, 1}, {3, 2, 1, 0, 0, 1}}),
+      // dilation, op < dilation at stride 1, op < stride with dilation
+      layer(2, 2, 3, 1, true, {{3, 3, 1, 1, 0, 2}, {3, 2, 2, 0, 1, 1}, {2, 3, 1, 1, 1, 3}}),
+      layer(1, 4, 4, 1, true, {{3, 3, 1, 0, 1, 2}, {3, 3, 1, 0, 2, 3}, {4, 2, 1, 0, 0, 1}}),
+      layer(2, 4, 6, 2, true, {{3, 3, 2, 1, 1, 3}, {3, 3, 2, 1, 1, 2}, {2, 2, 2, 0, 1, 1}}),
+      // depthwise: strided, stride 1, kernel a multiple of the stride
+      layer(2, 8, 8, 8, true, {{3, 3, 2, 1, 1, 1}, {4, 4, 2, 1, 0, 1}, {5, 3, 1, 1, 0, 1}}),
+      layer(1, 16, 16, 16, true, {{4, 3, 1, 1, 0, 1}, {5, 3, 1, 1, 0, 1}, {6, 3, 1, 1, 0, 1}}),
+      layer(1, 6, 6, 6, true, {{3, 4, 2, 1, 0, 1}, {3, 4, 2, 1, 0, 1}, {3, 4, 2, 1, 0, 1}}),
+      // 1x1x1, and with strides (gaps)
+      layer(1, 16, 8, 1, true, {{3, 1, 1, 0, 0, 1}, {4, 1, 1, 0, 0, 1}, {5, 1, 1, 0, 0, 1}}),
+      layer(2, 5, 7, 1, false, {{2, 1, 2, 0, 1, 1}, {3, 1, 3, 0, 2, 1}, {2, 1, 1, 0, 0, 1}}),
+      // kernel larger than the input; stride larger than the kernel
+      layer(1, 3, 4, 1, true, {{2, 4, 1, 0, 0, 1}, {1, 5, 1, 0, 0, 1}, {2, 3, 1, 0, 0, 1}}),
+      layer(1, 3, 4, 1, true, {{2, 2, 4, 0, 0, 1}, {3, 2, 3, 0, 0, 1}, {2, 1, 5, 0, 0, 1}}),
+      // padding that trims most of the output; padding > d*(k-1)/2 down to one pixel
+      layer(1, 4, 2, 1, true, {{4, 5, 2, 4, 1, 1}, {3, 4, 2, 3, 0, 1}, {3, 3, 1, 2, 0, 1}}),
+      layer(1, 2, 2, 1, true, {{3, 3, 1, 3, 0, 2}, {3, 3, 1, 2, 0, 1}, {2, 2, 1, 1, 0, 1}}),
+      // stride == kernel (a 3-D U-Net's up-sampling); a (1, 3, 3) kernel (video)
+      layer(2, 6, 4, 2, true, {{4, 2, 2, 0, 0, 1}, {4, 2, 2, 0, 0, 1}, {4, 2, 2, 0, 0, 1}}),
+      layer(1, 32, 16, 1, true, {{6, 2, 2, 0, 0, 1}, {6, 2, 2, 0, 0, 1}, {6, 2, 2, 0, 0, 1}}),
+      layer(1, 4, 6, 1, true, {{4, 1, 1, 0, 0, 1}, {5, 3, 2, 1, 1, 1}, {5, 3, 2, 1, 1, 1}}),
+      // long K; DCGAN-like k4 s2 p1 with out >= 64; groups of 32
+      layer(1, 256, 4, 1, false, {{2, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}, {2, 2, 2, 0, 0, 1}}),
+      layer(1, 16, 64, 1, true, {{3, 4, 2, 1, 0, 1}, {3, 4, 2, 1, 0, 1}, {4, 4, 2, 1, 0, 1}}),
+      layer(1, 64, 64, 2, false, {{2, 4, 2, 1, 1, 1}, {3, 4, 2, 1, 0, 1}, {3, 4, 2, 1, 0, 1}}),
+      layer(1, 64, 32, 1, true, {{4, 4, 2, 1, 0, 1}, {8, 4, 2, 1, 0, 1}, {8, 4, 2, 1, 0, 1}}),
+      // stride 3 (head, whole steps, tail); a wide W at stride 2; 9x9x9 kernel at stride 3
+      layer(1, 4, 6, 1, true, {{3, 5, 3, 2, 1, 1}, {3, 4, 3, 1, 2, 1}, {4, 3, 3, 0, 0, 1}}),
+      layer(1, 3, 8, 1, true, {{2, 3, 2, 1, 1, 1}, {2, 3, 2, 1, 1, 1}, {20, 3, 2, 1, 0, 1}}),
+      layer(1, 2, 1, 1, true, {{2, 9, 3, 4, 2, 1}, {3, 9, 3, 4, 0, 1}, {2, 9, 3, 4, 1, 1}}),
+      // one input pixel whose window is the output, with batch and groups
+      layer(2, 6, 8, 2, true, {{1, 2, 1, 0, 0, 1}, {1, 3, 1, 0, 0, 1}, {1, 4, 1, 0, 0, 1}}),
+      // unequal strides and kernels in every dimension
+      layer(2, 3, 6, 3, true, {{2, 2, 3, 0, 1, 1}, {4, 3, 1, 2, 0, 1}, {3, 5, 2, 1, 1, 2}}),
+      // Sub-pixel's paths (lowering/subpixel/plan.cpp) at 3-D: one tap at offset 0 in H and W
+      // (B read in place, phases zipped into 32-wide rows), and the same with 40 planes
+      // 16 KB apart (crowding the cache sets: copied first); stride 1 in H and W (the GEMM
+      // writes output rows); one-pixel-wide rows (im2col or a GEMM per row); depth slices
+      // at the edges missing some depth taps, dilated depth taps, a long depth; few output
+      // rows and out >= 64 (output channels split into blocks); weights streamed per item.
+      layer(2, 8, 4, 1, true, {{3, 3, 2, 1, 1, 1}, {4, 2, 2, 0, 0, 1}, {32, 2, 2, 0, 0, 1}}),
+      layer(1, 40, 4, 1, true, {{4, 1, 1, 0, 0, 1}, {32, 2, 2, 0, 0, 1}, {32, 2, 2, 0, 0, 1}}),
+      layer(2, 4, 6, 1, true, {{3, 3, 2, 1, 1, 1}, {5, 3, 1, 1, 0, 1}, {6, 3, 1, 1, 0, 1}}),
+      layer(1, 4, 8, 1, true, {{2, 3, 2, 1, 0, 1}, {16, 3, 2, 1, 1, 1}, {1, 3, 2, 1, 0, 1}}),
+      layer(1, 4, 4, 1, true, {{3, 5, 2, 2, 1, 1}, {3, 3, 2, 1, 1, 1}, {4, 3, 2, 1, 1, 1}}),
+      layer(1, 3, 3, 1, false, {{3, 3, 2, 1, 0, 2}, {3, 2, 2, 0, 0, 1}, {3, 2, 2, 0, 0, 1}}),
+      layer(1, 4, 4, 1, true, {{16, 3, 2, 1, 1, 1}, {2, 3, 2, 1, 0, 1}, {2, 3, 2, 1, 0, 1}}),
+      layer(1, 8, 64, 1, true, {{1, 1, 1, 0, 0, 1}, {1, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}}),
+      layer(1, 128, 160, 1, true, {{1, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}, {2, 4, 2, 1, 0, 1}}),
+      // batch and groups with 2 threads: each thread's items cover whole (batch item,
+      // group)s (a bordered slab per thread) or not
+      layer(3, 4, 4, 2, true, {{3, 3, 2, 1, 1, 1}, {4, 3, 2, 1, 1, 1}, {5, 3, 2, 1, 0, 1}}),
+  };
+  for (const Config& c : table) check_against_oracle(c);
+  report("3-D table");
+}
+
+TEST_CASE("output_size: every legal size at every rank equals output_padding, bit for bit",
+          "[values][quick]") {
+  // Stride 3 in one dimension and 2 in the others: 3 or 2 legal sizes each.
+  const Config layers[] = {
+      layer(2, 4, 6, 2, true, {{5, 3, 3, 1, 0, 1}}),
+      layer(1, 4, 4, 1, true, {{3, 3, 2, 1, 0, 1}, {4, 2, 3, 0, 0, 2}}),
+      layer(2, 4, 4, 1, true, {{3, 3, 3, 1, 0, 1}, {2, 2, 2, 0, 0, 1}, {3, 3, 2, 1, 0, 2}}),
+  };
+  for (const Config& base : layers) {
+    const auto x = test::random_vector(base.input_elems(), 1);
+    const auto w = test::random_vector(base.weight_elems(), 2);
+    const auto b = test::random_vector(base.cout, 3);
+    // Every combination of output_padding in [0, stride) per dimension.
+    int64_t combinations = 1;
+    for (int i = 0; i < base.rank; ++i) combinations *= base.axis(i).s;
+    for (int64_t k = 0; k < combinations; ++k) {
+      Config op = base;
+      std::vector<int64_t> size;
+      for (int64_t i = 0, rest = k; i < base.rank; ++i) {
+        Axis a = base.axis(static_cast<int>(i));
+        a.op = rest % a.s;
+        rest /= a.s;
+        op.set_axis(static_cast<int>(i), a);
+        size.push_back(a.out());
+      }
+      INFO(op.str());
+      // The request replaces the layer's output_padding, even a bad one.
+      Config bad_op = base;
+      for (int i = 0; i < base.rank; ++i) {
+        Axis a = base.axis(i);
+        a.op = a.s + a.d;  // not below stride or dilation
+        bad_op.set_axis(i, a);
+      }
+      const Result requested = run(bad_op, CONVT_ALGORITHM_AUTO, x, w, b, size.data());
+      REQUIRE(requested.status == CONVT_OK);
+      CHECK(std::vector<int64_t>(requested.shape.begin() + 2, requested.shape.end()) == size);
+      const Result explicit_op = run(op, CONVT_ALGORITHM_AUTO, x, w, b);
+      REQUIRE(explicit_op.status == CONVT_OK);
+      CHECK(requested.out == explicit_op.out);
+      check_against_oracle(base, size.data());
+    }
   }
+  report("output_size");
 }
 
 TEST_CASE("a caller workspace of exactly the reported size works, one byte less fails",
           "[values][quick]") {
-  Config c;
-  c.n = 2, c.cin = 8, c.cout = 12, c.h = 9, c.w = 7, c.kh = c.kw = 3, c.sh = c.sw = 2;
-  const auto x = test::random_vector(c.input_elems(), 1);
-  const auto w = test::random_vector(c.weight_elems(), 2);
-  const auto b = test::random_vector(c.cout, 3);
-  // Sub-pixel on 1 and 2 threads borders the input per thread (2 batch items), on 3 per
-  // work item.
-  for (int32_t algo : {CONVT_ALGORITHM_GEMM_COL2IM, CONVT_ALGORITHM_SUBPIXEL})
-    for (int32_t threads : test::thread_counts({1, 2, 3})) {
-      INFO(convt_algorithm_name(algo) << ", " << threads << " threads");
-      convt_params p = c.params(algo, threads);
-      convt_handle* h = nullptr;
-      REQUIRE(convt_create(&p, w.data(), b.data(), &h) == CONVT_OK);
-      const int64_t in_shape[4] = {c.n, c.cin, c.h, c.w};
-      size_t ws = 0;
-      REQUIRE(convt_workspace_size(h, in_shape, nullptr, &ws) == CONVT_OK);
-      REQUIRE(ws > 0);
-      REQUIRE(ws % sizeof(float) == 0);
-      // Exactly ws bytes on the heap: the sanitizer builds catch any access past them.
-      std::unique_ptr<float[]> scratch(new float[ws / sizeof(float)]);
-      std::vector<float> out(static_cast<size_t>(c.output_elems()), 7.0f), ref = out;
-      CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.get(),
-                      ws - 1) == CONVT_ERROR_INVALID_ARGUMENT);
-      CHECK(std::string(convt_last_error()).find("workspace") != std::string::npos);
-      CHECK(out == ref);  // nothing written on failure
-      REQUIRE(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(), scratch.get(),
-                        ws) == CONVT_OK);
-      REQUIRE(convt_run(h, in_shape, x.data(), nullptr, ref.data(), ref.size(), nullptr, 0) ==
-              CONVT_OK);
-      CHECK(out == ref);
-      // Any address will do: the run starts at the buffer's first 64-byte boundary, within
-      // the reported size (each buffer exactly ws bytes past `off`, for the sanitizers).
-      for (size_t off : {1, 4, 16, 63}) {
-        INFO("workspace " << off << " bytes past an allocation");
-        std::unique_ptr<unsigned char[]> raw(new unsigned char[ws + off]);
-        std::fill(out.begin(), out.end(), 7.0f);
-        REQUIRE(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size(),
-                          raw.get() + off, ws) == CONVT_OK);
+  const Config layers[] = {
+      layer(2, 8, 12, 1, true, {{9, 3, 2, 0, 0, 1}, {7, 3, 2, 0, 0, 1}}),
+      layer(2, 8, 12, 1, true, {{23, 3, 2, 0, 0, 1}}),
+      layer(2, 8, 12, 1, true, {{3, 3, 2, 0, 0, 1}, {4, 3, 2, 0, 0, 1}, {3, 3, 2, 1, 1, 1}}),
+  };
+  for (const Config& c : layers) {
+    const auto x = test::random_vector(c.input_elems(), 1);
+    const auto w = test::random_vector(c.weight_elems(), 2);
+    const auto b = test::random_vector(c.cout, 3);
+    const std::vector<int64_t> in_shape = c.input_shape();
+    // Sub-pixel on 1 and 2 threads borders the input per thread (2 batch items), on 3 per
+    // work item.
+    for (int32_t algo : {CONVT_ALGORITHM_GEMM_COL2IM, CONVT_ALGORITHM_SUBPIXEL})
+      for (int32_t threads : test::thread_counts({1, 2, 3})) {
+        INFO(c.str() << ", " << convt_algorithm_name(algo) << ", " << threads << " threads");
+        convt_params p = c.params(algo, threads);
+        convt_handle* h = nullptr;
+        const convt_status cs = convt_create(&p, w.data(), b.data(), &h);
+        if (test::not_applicable(cs)) continue;
+        REQUIRE(cs == CONVT_OK);
+        size_t ws = 0;
+        REQUIRE(convt_workspace_size(h, in_shape.data(), nullptr, &ws) == CONVT_OK);
+        REQUIRE(ws > 0);
+        REQUIRE(ws % sizeof(float) == 0);
+        // Exactly ws bytes on the heap: the sanitizer builds catch any access past them.
+        std::unique_ptr<float[]> scratch(new float[ws / sizeof(float)]);
+        std::vector<float> out(static_cast<size_t>(c.output_elems()), 7.0f), ref = out;
+        CHECK(convt_run(h, in_shape.data(), x.data(), nullptr, out.data(), out.size(),
+                        scratch.get(), ws - 1) == CONVT_ERROR_INVALID_ARGUMENT);
+        CHECK(std::string(convt_last_error()).find("workspace") != std::string::npos);
+        CHECK(out == ref);  // nothing written on failure
+        REQUIRE(convt_run(h, in_shape.data(), x.data(), nullptr, out.data(), out.size(),
+                          scratch.get(), ws) == CONVT_OK);
+        REQUIRE(convt_run(h, in_shape.data(), x.data(), nullptr, ref.data(), ref.size(), nullptr,
+                          0) == CONVT_OK);
         CHECK(out == ref);
+        // Any address will do: the run starts at the buffer's first 64-byte boundary, within
+        // the reported size (each buffer exactly ws bytes past `off`, for the sanitizers).
+        for (size_t off : {1, 4, 16, 63}) {
+          INFO("workspace " << off << " bytes past an allocation");
+          std::unique_ptr<unsigned char[]> raw(new unsigned char[ws + off]);
+          std::fill(out.begin(), out.end(), 7.0f);
+          REQUIRE(convt_run(h, in_shape.data(), x.data(), nullptr, out.data(), out.size(),
+                            raw.get() + off, ws) == CONVT_OK);
+          CHECK(out == ref);
+        }
+        CHECK(convt_run(h, in_shape.data(), x.data(), nullptr, out.data(), out.size() - 1,
+                        nullptr, 0) == CONVT_ERROR_INVALID_ARGUMENT);
+        convt_destroy(h);
       }
-      CHECK(convt_run(h, in_shape, x.data(), nullptr, out.data(), out.size() - 1, nullptr, 0) ==
-            CONVT_ERROR_INVALID_ARGUMENT);
-      convt_destroy(h);
-    }
+  }
 }

@@ -7,7 +7,7 @@ seconds=${1:-60}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCONVT_BUILD_FUZZ=ON -DCONVT_BUILD_TESTS=OFF -DCONVT_BUILD_BENCH=OFF \
   -DCONVT_SANITIZE=address,undefined >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target convt-fuzz
+nice cmake --build build-fuzz -j"$(nproc)" --target convt-fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # New inputs go to $work; the committed corpus is read, not changed. Findings land in $work

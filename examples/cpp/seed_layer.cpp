@@ -1,7 +1,10 @@
-// The seed layer from C++ with the RAII wrapper convt/convt.hpp:
-// ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2)) on a (2, 16, 50, 100) batch.
-// Checks the output shape, the planner's choice against the REFERENCE algorithm, the golden
-// values, and that a bad call throws convt::Error carrying convt_last_error().
+// The seed layers from C++ with the RAII wrapper convt/convt.hpp:
+//   ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2)) on a (2, 16, 50, 100) batch,
+//   ConvTranspose1d(16, 33, 5, stride=3, padding=2, dilation=2) on (2, 16, 100), and
+//   ConvTranspose3d(16, 33, (3, 5, 2), stride=(2, 1, 3), padding=(1, 2, 0)) on (2, 16, 6, 10, 12).
+// Checks each one's output shape, the planner's choice against the REFERENCE algorithm, the
+// golden values, an output_size run, and that a bad call throws convt::Error carrying
+// convt_last_error().
 #include <convt/convt.hpp>
 
 #include <cmath>
@@ -16,13 +19,20 @@ namespace {
 // Golden values made with PyTorch 1.13 (Debian python3-torch) by examples/golden.py:
 //   /usr/bin/python3 examples/golden.py
 // They are exact (multiples of 1/128, exact float32 sums; squares summed exactly in double).
-constexpr int64_t N = 2, CIN = 16, COUT = 33, H = 50, W = 100;
-constexpr convt::Shape kOutShape{2, 33, 93, 100};
-struct Golden { size_t index; float value; };
-constexpr Golden kGolden[] = {{0, -0.1796875f}, {613799, 0.3125f}, {469650, 0.046875f},
-                              {47520, 0.6875f}};
-constexpr double kGoldenSumSquares = 87082.0693359375;
+constexpr int64_t N = 2, CIN = 16, COUT = 33;
 constexpr double kTolerance = 1e-4;  // |AUTO - REFERENCE| per element
+
+struct Golden { size_t index; float value; };
+struct Seed {
+  const char* name;
+  convt::Params params;
+  convt::Shape input, output;
+  Golden entries[4];
+  double sum_squares;
+  convt::Dims output_size;  // a valid request other than the default size
+  convt::Shape requested_output;
+  double requested_sum_squares;
+};
 
 int failures = 0;
 void expect(bool ok, const std::string& what) {
@@ -32,57 +42,97 @@ void expect(bool ok, const std::string& what) {
   }
 }
 
-convt::Params seed_params() {
-  return convt::Params(CIN, COUT, {3, 5}).stride(2, 1).padding(4, 2);
+std::string str(const convt::Shape& s) {
+  std::string out;
+  for (int64_t v : s) out += (out.empty() ? "" : "x") + std::to_string(v);
+  return out;
+}
+
+std::vector<float> pattern(size_t n, int64_t mul, int64_t mod, int64_t off, float scale) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>((int64_t(i) * mul) % mod - off) / scale;
+  return v;
+}
+
+double sum_of_squares(const std::vector<float>& v) {
+  double s = 0;
+  for (float y : v) s += double(y) * double(y);
+  return s;
+}
+
+void check_seed(const Seed& seed) {
+  const int64_t rank = seed.params.spatial_dims();
+  size_t weight_size = CIN * COUT;
+  for (int i = 0; i < rank; ++i) weight_size *= size_t(seed.params.c().kernel_size[i]);
+  const std::vector<float> x = pattern(seed.input.numel(), 7, 13, 6, 8);
+  const std::vector<float> w = pattern(weight_size, 5, 11, 5, 16);
+  const std::vector<float> b = pattern(COUT, 1, 3, 1, 4);
+
+  convt::Params reference = seed.params;
+  reference.algorithm(CONVT_ALGORITHM_REFERENCE);
+  const convt::Layer fast(seed.params, w.data(), b.data());
+  const convt::Layer slow(reference, w.data(), b.data());
+  const convt::Shape out = fast.output_shape(seed.input);
+  expect(out == seed.output, std::string(seed.name) + " output shape " + str(out));
+  std::vector<float> y(out.numel()), ref(out.numel());
+  fast.run(seed.input, x.data(), y.data(), y.size());
+  slow.run(seed.input, x.data(), ref.data(), ref.size());
+
+  double max_diff = 0;
+  for (size_t i = 0; i < y.size(); ++i)
+    max_diff = std::fmax(max_diff, std::fabs(double(y[i]) - double(ref[i])));
+  for (const Golden& g : seed.entries)
+    expect(ref[g.index] == g.value, std::string(seed.name) + " reference output[" +
+                                        std::to_string(g.index) + "] = " +
+                                        std::to_string(g.value) + ", got " +
+                                        std::to_string(ref[g.index]));
+  const double sum_squares = sum_of_squares(ref);
+  expect(sum_squares == seed.sum_squares,
+         std::string(seed.name) + " sum of squares " + std::to_string(sum_squares));
+  expect(max_diff <= kTolerance,
+         std::string(seed.name) + " |auto - reference| " + std::to_string(max_diff));
+  std::printf("convt %s (C++), %s: output %s via %s, sum of squares %.10g, "
+              "max |auto - reference| %.3g\n",
+              convt::version().c_str(), seed.name, str(out).c_str(),
+              convt_algorithm_name(fast.selected_algorithm(seed.input)), sum_squares, max_diff);
+
+  // output_size, as PyTorch's forward(input, output_size).
+  const convt::Shape requested = slow.output_shape(seed.input, seed.output_size);
+  expect(requested == seed.requested_output,
+         std::string(seed.name) + " output_size: shape " + str(requested));
+  std::vector<float> y_requested(requested.numel());
+  slow.run(seed.input, x.data(), y_requested.data(), y_requested.size(), seed.output_size);
+  expect(sum_of_squares(y_requested) == seed.requested_sum_squares,
+         std::string(seed.name) + " output_size: sum of squares " +
+             std::to_string(sum_of_squares(y_requested)));
 }
 
 }  // namespace
 
 int main() {
-  std::vector<float> x(N * CIN * H * W), w(CIN * COUT * 3 * 5), b(COUT);
-  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((int64_t(i) * 7) % 13 - 6) / 8;
-  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>((int64_t(i) * 5) % 11 - 5) / 16;
-  for (size_t c = 0; c < b.size(); ++c) b[c] = static_cast<float>(int64_t(c) % 3 - 1) / 4;
-
   try {
-    const convt::Layer fast(seed_params(), w.data(), b.data());
-    const convt::Layer slow(seed_params().algorithm(CONVT_ALGORITHM_REFERENCE), w.data(),
-                            b.data());
-    const convt::Shape in{N, CIN, H, W};
-    const convt::Shape out = fast.output_shape(in);
-    expect(out == kOutShape, "output shape (2, 33, 93, 100)");
-    const size_t n = static_cast<size_t>(out[0] * out[1] * out[2] * out[3]);
-    std::vector<float> y(n), ref(n);
-    fast.run(in, x.data(), y.data(), y.size());
-    slow.run(in, x.data(), ref.data(), ref.size());
-
-    double max_diff = 0, sum_squares = 0;
-    for (size_t i = 0; i < n; ++i) {
-      max_diff = std::fmax(max_diff, std::fabs(double(y[i]) - double(ref[i])));
-      sum_squares += double(ref[i]) * double(ref[i]);
-    }
-    for (const Golden& g : kGolden)
-      expect(ref[g.index] == g.value, "reference output[" + std::to_string(g.index) + "] = " +
-                                          std::to_string(g.value) + ", got " +
-                                          std::to_string(ref[g.index]));
-    expect(sum_squares == kGoldenSumSquares,
-           "sum of squares " + std::to_string(sum_squares));
-    expect(max_diff <= kTolerance, "|auto - reference| " + std::to_string(max_diff));
-    std::printf("convt %s (C++): output %lldx%lldx%lldx%lld via %s, sum of squares %.10g, "
-                "max |auto - reference| %.3g\n",
-                convt::version().c_str(), (long long)out[0], (long long)out[1],
-                (long long)out[2], (long long)out[3],
-                convt_algorithm_name(fast.selected_algorithm(in)), sum_squares, max_diff);
-
-    // output_size: one more row.
-    const convt::Size2 size94{94, 100};
-    expect(fast.output_shape(in, &size94) == convt::Shape{2, 33, 94, 100}, "output_size 94x100");
+    const Seed seeds[] = {
+        {"2-D", convt::Params(CIN, COUT, {3, 5}).stride(2, 1).padding(4, 2),
+         {N, CIN, 50, 100}, {2, 33, 93, 100},
+         {{0, -0.1796875f}, {613799, 0.3125f}, {469650, 0.046875f}, {47520, 0.6875f}},
+         87082.0693359375, {94, 100}, {2, 33, 94, 100}, 87695.34753417969},
+        {"1-D", convt::Params(CIN, COUT, {5}).stride(3).padding(2).dilation(2),
+         {N, CIN, 100}, {2, 33, 302},
+         {{1, -0.1328125f}, {19931, -0.03125f}, {15250, 0.4375f}, {1587, 0.34375f}},
+         1542.5257568359375, {304}, {2, 33, 304}, 1552.5576171875},
+        {"3-D", convt::Params(CIN, COUT, {3, 5, 2}).stride(2, 1, 3).padding(1, 2, 0),
+         {N, CIN, 6, 10, 12}, {2, 33, 11, 10, 35},
+         {{0, -0.171875f}, {254099, 0.328125f}, {194407, 0.25f}, {20565, 0.25f}},
+         16752.239990234375, {12, 10, 37}, {2, 33, 12, 10, 37}, 18785.483642578125},
+    };
+    for (const Seed& seed : seeds) check_seed(seed);
   } catch (const convt::Error& e) {
     std::fprintf(stderr, "unexpected convt::Error: %s\n", e.what());
     return 1;
   }
 
   // Errors: convt::Error with the status and the library's message.
+  const std::vector<float> w(4 * 4 * 3 * 3 * 3, 0.5f);
   try {
     convt::Layer bad(convt::Params(4, 4, 3).stride(2).output_padding(2), w.data());
     bad.output_shape({1, 4, 5, 5});
@@ -92,8 +142,17 @@ int main() {
     expect(std::string(e.what()).find("output padding must be smaller") != std::string::npos,
            std::string("message: ") + e.what());
   }
+  // A shape of the wrong rank never reaches the library.
+  try {
+    convt::Layer cube(convt::Params(4, 4, 3, /*spatial_dims=*/3), w.data());
+    cube.output_shape({1, 4, 5, 5});
+    expect(false, "a 4-entry shape for a 3-D layer must throw");
+  } catch (const convt::Error& e) {
+    expect(std::string(e.what()).find("but a 3-D layer takes 5") != std::string::npos,
+           std::string("message: ") + e.what());
+  }
   // A moved-from layer owns nothing; the moved-to one works.
-  convt::Layer a(seed_params(), w.data(), b.data());
+  convt::Layer a(convt::Params(4, 4, 3), w.data());
   convt::Layer moved(std::move(a));
   expect(a.get() == nullptr && moved.get() != nullptr, "move transfers the handle");
 

@@ -1,5 +1,6 @@
-// Package convt is a Go binding (cgo) of libconvt: 2-D transposed convolution with the
-// semantics of PyTorch's torch.nn.ConvTranspose2d, behind a stable C ABI.
+// Package convt is a Go binding (cgo) of libconvt: transposed convolution of 1, 2 or 3
+// spatial dimensions with the semantics of PyTorch's torch.nn.ConvTranspose1d/2d/3d, behind
+// a stable C ABI.
 //
 // Build flags come from pkg-config (`#cgo pkg-config: convt`): set PKG_CONFIG_PATH to the
 // installation's pkgconfig directory when it is not a system one.
@@ -7,11 +8,21 @@
 //	layer, err := convt.NewLayer(convt.NewParams(16, 33, 3, 5).Stride(2, 1).Padding(4, 2), w, b)
 //	if err != nil { ... }
 //	defer layer.Close()
-//	shape, y, err := layer.Forward([4]int64{20, 16, 50, 100}, x, nil)
+//	shape, y, err := layer.Forward([]int64{20, 16, 50, 100}, x, nil)
 //
-// Errors are *Error values carrying the status and convt_last_error(). The message is
-// per OS thread in the library, so every call that can fail runs with its goroutine locked
-// to its OS thread (runtime.LockOSThread) until the message has been read.
+//	convt.NewParams(16, 33, 5).Stride(3)             // ConvTranspose1d: shapes (N, C, L)
+//	convt.NewParams(16, 33, 3, 5, 2).Stride(2, 1, 3) // ConvTranspose3d: (N, C, D, H, W)
+//	convt.NewParams3D(16, 33, 3)                     // ConvTranspose3d(16, 33, 3)
+//
+// Spatial values are in PyTorch's order, (L), (H, W) or (D, H, W). A setter given one value
+// sets every dimension; given several it needs one per dimension. Shapes are slices of
+// 2 + rank entries, output sizes slices of rank entries (nil for none).
+//
+// Errors are *Error values carrying the status and convt_last_error(), or this package's
+// own message (ErrorInvalidArgument) for a list whose length does not fit the rank, found
+// before the library is called. The message is per OS thread in the library, so every call
+// that can fail runs with its goroutine locked to its OS thread (runtime.LockOSThread)
+// until the message has been read.
 package convt
 
 /*
@@ -23,6 +34,7 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"unsafe"
 )
@@ -85,64 +97,140 @@ func invalid(function, format string, args ...interface{}) error {
 	return &Error{Function: function, Status: ErrorInvalidArgument, Message: fmt.Sprintf(format, args...)}
 }
 
-// Params are the layer's parameters, PyTorch's defaults until set; setters take (H, W).
-type Params struct{ p C.convt_params }
+// MaxSpatialDims is the largest rank the library takes (ConvTranspose3d).
+const MaxSpatialDims = 3
 
-// NewParams: ConvTranspose2d(inChannels, outChannels, (kH, kW)) with PyTorch's defaults.
-func NewParams(inChannels, outChannels, kH, kW int64) *Params {
+// Params are the layer's parameters, PyTorch's defaults until set. The rank (spatial_dims)
+// is fixed by the constructor. A list of the wrong length, or a rank outside 1..3, is kept
+// and returned by NewLayer (the setters stay chainable); the library validates the values
+// themselves there too.
+type Params struct {
+	p       C.convt_params
+	problem string // the first misuse, reported by NewLayer
+}
+
+// NewParams is ConvTranspose{1,2,3}d(inChannels, outChannels, kernelSize) with one kernel
+// size per dimension: their count is the rank (NewParams(16, 33, 3, 5) is 2-D).
+func NewParams(inChannels, outChannels int64, kernelSize ...int64) *Params {
+	return newParams(len(kernelSize), inChannels, outChannels, kernelSize)
+}
+
+// NewParams1D is ConvTranspose1d(inChannels, outChannels, kernelSize): shapes (N, C, L).
+func NewParams1D(inChannels, outChannels int64, kernelSize ...int64) *Params {
+	return newParams(1, inChannels, outChannels, kernelSize)
+}
+
+// NewParams2D is ConvTranspose2d(inChannels, outChannels, kernelSize): one size for both
+// dimensions, or (kH, kW). Shapes (N, C, H, W).
+func NewParams2D(inChannels, outChannels int64, kernelSize ...int64) *Params {
+	return newParams(2, inChannels, outChannels, kernelSize)
+}
+
+// NewParams3D is ConvTranspose3d(inChannels, outChannels, kernelSize): one size for every
+// dimension, or (kD, kH, kW). Shapes (N, C, D, H, W).
+func NewParams3D(inChannels, outChannels int64, kernelSize ...int64) *Params {
+	return newParams(3, inChannels, outChannels, kernelSize)
+}
+
+func newParams(rank int, inChannels, outChannels int64, kernelSize []int64) *Params {
 	ps := &Params{}
 	C.convt_params_init(&ps.p, C.sizeof_convt_params)
 	ps.p.in_channels = C.int64_t(inChannels)
 	ps.p.out_channels = C.int64_t(outChannels)
-	ps.p.kernel_size[0], ps.p.kernel_size[1] = C.int64_t(kH), C.int64_t(kW)
+	if rank < 1 || rank > MaxSpatialDims {
+		ps.note(fmt.Sprintf("spatial_dims must be 1, 2 or 3 (one to three kernel sizes), but got spatial_dims: %d", rank))
+		return ps
+	}
+	ps.p.spatial_dims = C.int32_t(rank)
+	return ps.set("kernel_size", &ps.p.kernel_size, kernelSize)
+}
+
+func (ps *Params) note(problem string) {
+	if ps.problem == "" {
+		ps.problem = problem
+	}
+}
+
+// set writes v (one value for every dimension, or one per dimension) into field.
+func (ps *Params) set(name string, field *[3]C.int64_t, v []int64) *Params {
+	rank := ps.SpatialDims()
+	switch {
+	case len(v) == 1:
+		for i := 0; i < rank; i++ {
+			field[i] = C.int64_t(v[0])
+		}
+	case len(v) == rank:
+		for i := range v {
+			field[i] = C.int64_t(v[i])
+		}
+	default:
+		ps.note(fmt.Sprintf("%s has %d entries, but a %d-D layer takes %d (or one value for all)",
+			name, len(v), rank, rank))
+	}
 	return ps
 }
 
-func (ps *Params) Stride(h, w int64) *Params {
-	ps.p.stride[0], ps.p.stride[1] = C.int64_t(h), C.int64_t(w)
-	return ps
+// Stride, Padding, OutputPadding and Dilation take one value for every dimension or one per
+// dimension.
+func (ps *Params) Stride(v ...int64) *Params  { return ps.set("stride", &ps.p.stride, v) }
+func (ps *Params) Padding(v ...int64) *Params { return ps.set("padding", &ps.p.padding, v) }
+func (ps *Params) OutputPadding(v ...int64) *Params {
+	return ps.set("output_padding", &ps.p.output_padding, v)
 }
-func (ps *Params) Padding(h, w int64) *Params {
-	ps.p.padding[0], ps.p.padding[1] = C.int64_t(h), C.int64_t(w)
-	return ps
+func (ps *Params) Dilation(v ...int64) *Params { return ps.set("dilation", &ps.p.dilation, v) }
+func (ps *Params) Groups(g int64) *Params      { ps.p.groups = C.int64_t(g); return ps }
+func (ps *Params) Algorithm(a int32) *Params   { ps.p.algorithm = C.int32_t(a); return ps }
+func (ps *Params) NumThreads(n int32) *Params  { ps.p.num_threads = C.int32_t(n); return ps }
+func (ps *Params) StructSize() int             { return int(ps.p.struct_size) }
+func (ps *Params) InChannels() int64           { return int64(ps.p.in_channels) }
+func (ps *Params) OutChannels() int64          { return int64(ps.p.out_channels) }
+
+// SpatialDims is the rank: 1, 2 or 3.
+func (ps *Params) SpatialDims() int { return int(ps.p.spatial_dims) }
+
+// KernelSize is the kernel's size per dimension.
+func (ps *Params) KernelSize() []int64 { return fromC(ps.p.kernel_size[:ps.SpatialDims()]) }
+
+func fromC(v []C.int64_t) []int64 {
+	out := make([]int64, len(v))
+	for i := range v {
+		out[i] = int64(v[i])
+	}
+	return out
 }
-func (ps *Params) OutputPadding(h, w int64) *Params {
-	ps.p.output_padding[0], ps.p.output_padding[1] = C.int64_t(h), C.int64_t(w)
-	return ps
-}
-func (ps *Params) Dilation(h, w int64) *Params {
-	ps.p.dilation[0], ps.p.dilation[1] = C.int64_t(h), C.int64_t(w)
-	return ps
-}
-func (ps *Params) Groups(g int64) *Params     { ps.p.groups = C.int64_t(g); return ps }
-func (ps *Params) Algorithm(a int32) *Params  { ps.p.algorithm = C.int32_t(a); return ps }
-func (ps *Params) NumThreads(n int32) *Params { ps.p.num_threads = C.int32_t(n); return ps }
-func (ps *Params) StructSize() int            { return int(ps.p.struct_size) }
-func (ps *Params) InChannels() int64          { return int64(ps.p.in_channels) }
-func (ps *Params) OutChannels() int64         { return int64(ps.p.out_channels) }
 
 // weightLen is the weight's float count, or -1 when the numbers allow no weight at all
 // (the library then rejects the parameters before it reads any weight).
 func (ps *Params) weightLen() int64 {
 	p := &ps.p
-	if p.groups < 1 || p.out_channels%p.groups != 0 || p.in_channels < 1 || p.out_channels < 1 ||
-		p.kernel_size[0] < 1 || p.kernel_size[1] < 1 {
+	if p.groups < 1 || p.out_channels%p.groups != 0 || p.in_channels < 1 || p.out_channels < 1 {
 		return -1
 	}
-	return int64(p.in_channels) * int64(p.out_channels/p.groups) * int64(p.kernel_size[0]) *
-		int64(p.kernel_size[1])
+	n := int64(p.in_channels) * int64(p.out_channels/p.groups)
+	for _, k := range p.kernel_size[:ps.SpatialDims()] {
+		if k < 1 {
+			return -1
+		}
+		n *= int64(k)
+	}
+	return n
 }
 
 // Layer owns a convt_handle; Close releases it (a finalizer does, if Close is forgotten).
 // Run, Forward, OutputShape may be called from several goroutines at once; Close must not
-// race with them.
+// race with them. Shapes passed to it have 2 + SpatialDims() entries, output sizes
+// SpatialDims() entries (or nil); other lengths are an *Error before the library is called.
 type Layer struct {
-	h *C.convt_handle
+	h    *C.convt_handle
+	rank int
 }
 
-// NewLayer validates the parameters and copies weight ((in, out/groups, kH, kW) floats)
+// NewLayer validates the parameters and copies weight ((in, out/groups, kernel...) floats)
 // and bias (out_channels floats, or nil for none) into the layer.
 func NewLayer(ps *Params, weight, bias []float32) (*Layer, error) {
+	if ps.problem != "" {
+		return nil, invalid("convt_create", "%s", ps.problem)
+	}
 	if n := ps.weightLen(); n >= 0 && int64(len(weight)) < n {
 		return nil, invalid("convt_create", "weight has %d floats, the layer needs %d", len(weight), n)
 	}
@@ -160,7 +248,7 @@ func NewLayer(ps *Params, weight, bias []float32) (*Layer, error) {
 	if err := call("convt_create", func() C.convt_status { return C.convt_create(&ps.p, w, b, &h) }); err != nil {
 		return nil, err
 	}
-	l := &Layer{h: h}
+	l := &Layer{h: h, rank: ps.SpatialDims()}
 	runtime.SetFinalizer(l, (*Layer).Close) // a safety net; call Close
 	return l, nil
 }
@@ -174,32 +262,57 @@ func (l *Layer) Close() {
 	runtime.SetFinalizer(l, nil)
 }
 
-// sizePtr: nil, or a pointer to the requested (H_out, W_out). Go memory without Go pointers
-// in it may be passed to C for the duration of a call (the cgo pointer rules).
-func sizePtr(outputSize *[2]int64) *C.int64_t {
-	if outputSize == nil {
-		return nil
+// SpatialDims is the rank of the parameters the layer was made from: 1, 2 or 3.
+func (l *Layer) SpatialDims() int { return l.rank }
+
+var shapeNames = [...]string{"(N, C, L)", "(N, C, H, W)", "(N, C, D, H, W)"}
+
+// request checks the lengths of the input shape and the output size against the rank and
+// returns the C pointers for them (the output size's nil for none). Go memory without Go
+// pointers in it may be passed to C for the duration of a call (the cgo pointer rules).
+func (l *Layer) request(function string, input, outputSize []int64) (*C.int64_t, *C.int64_t, error) {
+	if len(input) != 2+l.rank {
+		return nil, nil, invalid(function, "input shape %v has %d entries, but a %d-D layer takes %d: %s",
+			input, len(input), l.rank, 2+l.rank, shapeNames[l.rank-1])
 	}
-	return (*C.int64_t)(unsafe.Pointer(&outputSize[0]))
+	in := (*C.int64_t)(unsafe.Pointer(&input[0]))
+	if outputSize == nil {
+		return in, nil, nil
+	}
+	if len(outputSize) != l.rank {
+		return nil, nil, invalid(function, "output_size %v has %d entries, but a %d-D layer takes %d",
+			outputSize, len(outputSize), l.rank, l.rank)
+	}
+	return in, (*C.int64_t)(unsafe.Pointer(&outputSize[0])), nil
 }
 
-// OutputShape is (N, out_channels, H_out, W_out) for an (N, C, H, W) input; outputSize is
-// nil or the requested (H_out, W_out), as PyTorch's forward(input, output_size).
-func (l *Layer) OutputShape(input [4]int64, outputSize *[2]int64) ([4]int64, error) {
-	var out [4]int64
-	err := call("convt_output_shape", func() C.convt_status {
-		return C.convt_output_shape(l.h, (*C.int64_t)(unsafe.Pointer(&input[0])), sizePtr(outputSize),
-			(*C.int64_t)(unsafe.Pointer(&out[0])))
+// OutputShape is (N, out_channels, out spatial...) for an (N, C, spatial...) input;
+// outputSize is nil or the requested spatial sizes, as PyTorch's forward(input, output_size).
+func (l *Layer) OutputShape(input, outputSize []int64) ([]int64, error) {
+	in, size, err := l.request("convt_output_shape", input, outputSize)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(input))
+	err = call("convt_output_shape", func() C.convt_status {
+		return C.convt_output_shape(l.h, in, size, (*C.int64_t)(unsafe.Pointer(&out[0])))
 	})
 	runtime.KeepAlive(l) // no finalizer may destroy the handle during the call
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SelectedAlgorithm is the name of the algorithm a run of this shape uses.
-func (l *Layer) SelectedAlgorithm(input [4]int64, outputSize *[2]int64) (string, error) {
+func (l *Layer) SelectedAlgorithm(input, outputSize []int64) (string, error) {
+	in, size, err := l.request("convt_selected_algorithm", input, outputSize)
+	if err != nil {
+		return "", err
+	}
 	var a C.int32_t
-	err := call("convt_selected_algorithm", func() C.convt_status {
-		return C.convt_selected_algorithm(l.h, (*C.int64_t)(unsafe.Pointer(&input[0])), sizePtr(outputSize), &a)
+	err = call("convt_selected_algorithm", func() C.convt_status {
+		return C.convt_selected_algorithm(l.h, in, size, &a)
 	})
 	runtime.KeepAlive(l)
 	if err != nil {
@@ -208,17 +321,26 @@ func (l *Layer) SelectedAlgorithm(input [4]int64, outputSize *[2]int64) (string,
 	return C.GoString(C.convt_algorithm_name(a)), nil
 }
 
-// Run computes the layer into output (at least the output shape's product of floats).
-func (l *Layer) Run(inputShape [4]int64, input []float32, outputSize *[2]int64, output []float32) error {
-	need := int64(1)
-	for _, d := range inputShape {
-		if d < 0 {
-			need = -1 // the library rejects the shape before reading anything
-			break
+// count is the product of shape's entries, or -1 for a negative entry or an overflow.
+func count(shape []int64) int64 {
+	n := int64(1)
+	for _, d := range shape {
+		if d < 0 || (d > 0 && n > math.MaxInt64/d) {
+			return -1
 		}
-		need *= d
+		n *= d
 	}
-	if need > 0 && int64(len(input)) < need {
+	return n
+}
+
+// Run computes the layer into output (at least the output shape's product of floats).
+func (l *Layer) Run(inputShape []int64, input []float32, outputSize []int64, output []float32) error {
+	in, size, err := l.request("convt_run", inputShape, outputSize)
+	if err != nil {
+		return err
+	}
+	// A negative count: the library rejects the shape before reading anything.
+	if need := count(inputShape); need > 0 && int64(len(input)) < need {
 		return invalid("convt_run", "input has %d floats, its shape %v needs %d", len(input), inputShape, need)
 	}
 	var x, y *C.float
@@ -228,21 +350,25 @@ func (l *Layer) Run(inputShape [4]int64, input []float32, outputSize *[2]int64, 
 	if len(output) > 0 {
 		y = (*C.float)(unsafe.Pointer(&output[0]))
 	}
-	err := call("convt_run", func() C.convt_status {
-		return C.convt_run(l.h, (*C.int64_t)(unsafe.Pointer(&inputShape[0])), x, sizePtr(outputSize), y,
-			C.size_t(len(output)), nil, 0)
+	err = call("convt_run", func() C.convt_status {
+		return C.convt_run(l.h, in, x, size, y, C.size_t(len(output)), nil, 0)
 	})
 	runtime.KeepAlive(l)
 	return err
 }
 
 // Forward runs the layer into a new slice: (output shape, values).
-func (l *Layer) Forward(inputShape [4]int64, input []float32, outputSize *[2]int64) ([4]int64, []float32, error) {
+func (l *Layer) Forward(inputShape []int64, input []float32, outputSize []int64) ([]int64, []float32, error) {
 	shape, err := l.OutputShape(inputShape, outputSize)
 	if err != nil {
 		return shape, nil, err
 	}
-	out := make([]float32, shape[0]*shape[1]*shape[2]*shape[3])
+	n := count(shape)
+	if n < 0 || n > math.MaxInt {
+		return shape, nil, &Error{Function: "convt_run", Status: ErrorSizeOverflow,
+			Message: fmt.Sprintf("output shape %v is too large", shape)}
+	}
+	out := make([]float32, n)
 	if err := l.Run(inputShape, input, outputSize, out); err != nil {
 		return shape, nil, err
 	}

@@ -11,44 +11,55 @@ import (
 	"testing"
 )
 
-// The seed layer ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2)) on a
-// (2, 16, 50, 100) batch, with data every example reproduces exactly, over each tensor's
-// flat row-major index i:
+// The seed layers, one per rank, on a batch of 2 with 16 input and 33 output channels, with
+// data every example reproduces exactly, over each tensor's flat row-major index i:
 //
 //	x[i] = ((i*7) % 13 - 6)/8,  w[i] = ((i*5) % 11 - 5)/16,  bias[c] = (c%3 - 1)/4.
 //
 // Golden values made with PyTorch 1.13 (Debian python3-torch) by examples/golden.py
 // (/usr/bin/python3 examples/golden.py). They are exact (multiples of 1/128, exact float32
 // sums; squares summed exactly in float64).
-var (
-	inShape  = [4]int64{2, 16, 50, 100}
-	outShape = [4]int64{2, 33, 93, 100}
-	golden   = map[int]float32{0: -0.1796875, 613799: 0.3125, 469650: 0.046875, 47520: 0.6875}
-)
-
-const (
-	goldenSumSquares   = 87082.0693359375
-	goldenSumSquares94 = 87695.34753417969 // output_size (94, 100)
-	tolerance          = 1e-4              // |AUTO - REFERENCE| per element
-)
-
-func data() (x, w, b []float32) {
-	x = make([]float32, 2*16*50*100)
-	for i := range x {
-		x[i] = float32((i*7)%13-6) / 8
-	}
-	w = make([]float32, 16*33*3*5)
-	for i := range w {
-		w[i] = float32((i*5)%11-5) / 16
-	}
-	b = make([]float32, 33)
-	for c := range b {
-		b[c] = float32(c%3-1) / 4
-	}
-	return
+type seed struct {
+	name                string
+	params              func() *Params
+	in, out             []int64
+	golden              map[int]float32
+	sumSquares          float64
+	outputSize          []int64 // a valid request other than the default size
+	requestedOut        []int64
+	requestedSumSquares float64
 }
 
-func seedParams() *Params { return NewParams(16, 33, 3, 5).Stride(2, 1).Padding(4, 2) }
+var seeds = []seed{
+	{"2-D", func() *Params { return NewParams(16, 33, 3, 5).Stride(2, 1).Padding(4, 2) },
+		[]int64{2, 16, 50, 100}, []int64{2, 33, 93, 100},
+		map[int]float32{0: -0.1796875, 613799: 0.3125, 469650: 0.046875, 47520: 0.6875},
+		87082.0693359375, []int64{94, 100}, []int64{2, 33, 94, 100}, 87695.34753417969},
+	{"1-D", func() *Params { return NewParams1D(16, 33, 5).Stride(3).Padding(2).Dilation(2) },
+		[]int64{2, 16, 100}, []int64{2, 33, 302},
+		map[int]float32{1: -0.1328125, 19931: -0.03125, 15250: 0.4375, 1587: 0.34375},
+		1542.5257568359375, []int64{304}, []int64{2, 33, 304}, 1552.5576171875},
+	{"3-D", func() *Params { return NewParams(16, 33, 3, 5, 2).Stride(2, 1, 3).Padding(1, 2, 0) },
+		[]int64{2, 16, 6, 10, 12}, []int64{2, 33, 11, 10, 35},
+		map[int]float32{0: -0.171875, 254099: 0.328125, 194407: 0.25, 20565: 0.25},
+		16752.239990234375, []int64{12, 10, 37}, []int64{2, 33, 12, 10, 37}, 18785.483642578125},
+}
+
+const tolerance = 1e-4 // |AUTO - REFERENCE| per element
+
+func pattern(n int64, mul, mod, off int64, scale float32) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32((int64(i)*mul)%mod-off) / scale
+	}
+	return v
+}
+
+// data is the seed's input, weight and bias.
+func (s *seed) data() (x, w, b []float32) {
+	return pattern(count(s.in), 7, 13, 6, 8), pattern(16*33*count(s.params().KernelSize()), 5, 11, 5, 16),
+		pattern(33, 1, 3, 1, 4)
+}
 
 func sumSquares(v []float32) float64 {
 	s := 0.0
@@ -56,6 +67,18 @@ func sumSquares(v []float32) float64 {
 		s += float64(y) * float64(y)
 	}
 	return s
+}
+
+func equal(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func TestParamsSize(t *testing.T) {
@@ -67,69 +90,104 @@ func TestParamsSize(t *testing.T) {
 	}
 }
 
-func TestSeedLayer(t *testing.T) {
-	x, w, b := data()
-	fast, err := NewLayer(seedParams(), w, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fast.Close()
-	slow, err := NewLayer(seedParams().Algorithm(AlgorithmReference), w, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Close()
-
-	shape, y, err := fast.Forward(inShape, x, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	refShape, ref, err := slow.Forward(inShape, x, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if shape != outShape || refShape != outShape {
-		t.Fatalf("output shapes %v, %v; want %v", shape, refShape, outShape)
-	}
-	for i, v := range golden {
-		if ref[i] != v {
-			t.Errorf("reference output[%d] = %v, want %v", i, ref[i], v)
+func TestRank(t *testing.T) {
+	for _, c := range []struct {
+		ps   *Params
+		rank int
+		k    []int64
+	}{
+		{NewParams(2, 3, 5), 1, []int64{5}},
+		{NewParams(2, 3, 3, 5), 2, []int64{3, 5}},
+		{NewParams(2, 3, 3, 5, 2), 3, []int64{3, 5, 2}},
+		{NewParams1D(2, 3, 4), 1, []int64{4}},
+		{NewParams2D(2, 3, 4), 2, []int64{4, 4}},
+		{NewParams3D(2, 3, 4), 3, []int64{4, 4, 4}},
+		{NewParams3D(2, 3, 1, 2, 3), 3, []int64{1, 2, 3}},
+	} {
+		if c.ps.SpatialDims() != c.rank || !equal(c.ps.KernelSize(), c.k) || c.ps.problem != "" {
+			t.Errorf("rank %d kernel %v (problem %q), want rank %d kernel %v",
+				c.ps.SpatialDims(), c.ps.KernelSize(), c.ps.problem, c.rank, c.k)
 		}
 	}
-	if s := sumSquares(ref); s != goldenSumSquares {
-		t.Errorf("sum of squares %v, want %v", s, goldenSumSquares)
+	// One value fills the rank's entries only.
+	ps := NewParams1D(2, 3, 5).Stride(3)
+	if ps.p.stride[0] != 3 || ps.p.stride[1] != 1 || ps.p.stride[2] != 1 {
+		t.Errorf("1-D stride 3 wrote %v", ps.p.stride)
 	}
-	maxDiff := 0.0
-	for i := range y {
-		maxDiff = math.Max(maxDiff, math.Abs(float64(y[i])-float64(ref[i])))
-	}
-	if maxDiff > tolerance {
-		t.Errorf("max |auto - reference| = %g", maxDiff)
-	}
-	algo, err := fast.SelectedAlgorithm(inShape, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("convt %s (Go): output %v via %s, max |auto - reference| %g", Version(), shape, algo, maxDiff)
+}
 
-	size := [2]int64{94, 100}
-	s94, y94, err := slow.Forward(inShape, x, &size)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s94 != [4]int64{2, 33, 94, 100} || sumSquares(y94) != goldenSumSquares94 {
-		t.Errorf("output_size (94, 100): shape %v, sum of squares %v", s94, sumSquares(y94))
+func TestSeedLayers(t *testing.T) {
+	for _, s := range seeds {
+		s := s
+		t.Run(s.name, func(t *testing.T) {
+			x, w, b := s.data()
+			fast, err := NewLayer(s.params(), w, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fast.Close()
+			slow, err := NewLayer(s.params().Algorithm(AlgorithmReference), w, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer slow.Close()
+			if fast.SpatialDims() != len(s.in)-2 {
+				t.Fatalf("SpatialDims() = %d", fast.SpatialDims())
+			}
+
+			shape, y, err := fast.Forward(s.in, x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			refShape, ref, err := slow.Forward(s.in, x, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equal(shape, s.out) || !equal(refShape, s.out) {
+				t.Fatalf("output shapes %v, %v; want %v", shape, refShape, s.out)
+			}
+			for i, v := range s.golden {
+				if ref[i] != v {
+					t.Errorf("reference output[%d] = %v, want %v", i, ref[i], v)
+				}
+			}
+			if got := sumSquares(ref); got != s.sumSquares {
+				t.Errorf("sum of squares %v, want %v", got, s.sumSquares)
+			}
+			maxDiff := 0.0
+			for i := range y {
+				maxDiff = math.Max(maxDiff, math.Abs(float64(y[i])-float64(ref[i])))
+			}
+			if maxDiff > tolerance {
+				t.Errorf("max |auto - reference| = %g", maxDiff)
+			}
+			algo, err := fast.SelectedAlgorithm(s.in, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("convt %s (Go), %s: output %v via %s, max |auto - reference| %g",
+				Version(), s.name, shape, algo, maxDiff)
+
+			// output_size, as PyTorch's forward(input, output_size).
+			requested, yr, err := slow.Forward(s.in, x, s.outputSize)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !equal(requested, s.requestedOut) || sumSquares(yr) != s.requestedSumSquares {
+				t.Errorf("output_size %v: shape %v, sum of squares %v", s.outputSize, requested, sumSquares(yr))
+			}
+		})
 	}
 }
 
 func TestErrors(t *testing.T) {
-	w := make([]float32, 4*4*3*3)
-	l, err := NewLayer(NewParams(4, 4, 3, 3).Stride(2, 2).OutputPadding(2, 2), w, nil)
+	w := make([]float32, 4*4*3*3*3)
+	l, err := NewLayer(NewParams2D(4, 4, 3).Stride(2).OutputPadding(2), w, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	_, err = l.OutputShape([4]int64{1, 4, 5, 5}, nil)
+	_, err = l.OutputShape([]int64{1, 4, 5, 5}, nil)
 	var ce *Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("want *convt.Error, got %v", err)
@@ -150,6 +208,71 @@ func TestErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "weight has 10 floats") {
 		t.Fatalf("short weight: %v", err)
 	}
+	if _, err := NewLayer(NewParams3D(4, 4, 3), w[:4*4*9], nil); err == nil ||
+		!strings.Contains(err.Error(), "the layer needs 432") {
+		t.Fatalf("short 3-D weight: %v", err)
+	}
+}
+
+// Lists whose length does not fit the rank: kept by Params for NewLayer, checked by Layer
+// before the library is called; and the library's own messages, per rank as PyTorch's.
+func TestRankErrors(t *testing.T) {
+	w := make([]float32, 4*4*3*3*3)
+	for _, c := range []struct {
+		ps   *Params
+		want string
+	}{
+		{NewParams3D(4, 4, 3).Stride(2, 1), "stride has 2 entries, but a 3-D layer takes 3 (or one value for all)"},
+		{NewParams(4, 4, 3, 3).Padding(1, 1, 1), "padding has 3 entries, but a 2-D layer takes 2"},
+		{NewParams1D(4, 4, 3, 3), "kernel_size has 2 entries, but a 1-D layer takes 1"},
+		{NewParams(4, 4), "spatial_dims must be 1, 2 or 3 (one to three kernel sizes), but got spatial_dims: 0"},
+		{NewParams(4, 4, 1, 1, 1, 1), "but got spatial_dims: 4"},
+	} {
+		_, err := NewLayer(c.ps, w, nil)
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Status != ErrorInvalidArgument || !strings.Contains(ce.Message, c.want) {
+			t.Errorf("NewLayer: %v, want %q", err, c.want)
+		}
+	}
+
+	cube, err := NewLayer(NewParams3D(4, 4, 3).Stride(2, 1, 1), w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cube.Close()
+	x := make([]float32, 4*5*5*5)
+	for _, c := range []struct {
+		in, size []int64
+		want     string
+	}{
+		{[]int64{1, 4, 5, 5}, nil, "has 4 entries, but a 3-D layer takes 5: (N, C, D, H, W)"},
+		{[]int64{1, 4, 5, 5, 5}, []int64{7, 7}, "output_size [7 7] has 2 entries, but a 3-D layer takes 3"},
+		{[]int64{1, 4, 5, 5, 5}, []int64{13, 7, 7},
+			"requested an output size of [13, 7, 7], but valid sizes range from [11, 7, 7] to [12, 7, 7]"},
+	} {
+		_, err := cube.OutputShape(c.in, c.size)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("OutputShape(%v, %v): %v, want %q", c.in, c.size, err, c.want)
+		}
+		if err := cube.Run(c.in, x, c.size, make([]float32, 4*12*7*7)); err == nil ||
+			!strings.Contains(err.Error(), c.want) {
+			t.Errorf("Run(%v, %v): %v, want %q", c.in, c.size, err, c.want)
+		}
+	}
+	if shape, err := cube.OutputShape([]int64{1, 4, 5, 5, 5}, []int64{12, 7, 7}); err != nil ||
+		!equal(shape, []int64{1, 4, 12, 7, 7}) {
+		t.Errorf("output_size (12, 7, 7): %v, %v", shape, err)
+	}
+
+	line, err := NewLayer(NewParams1D(4, 4, 3).Stride(2).OutputPadding(2), w, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer line.Close()
+	if _, err := line.OutputShape([]int64{1, 4, 5}, nil); err == nil ||
+		!strings.Contains(err.Error(), "output_padding_width: 2 stride_width: 2") {
+		t.Errorf("1-D output padding: %v", err)
+	}
 }
 
 // Each goroutine's error carries its own message, although the library keeps the message
@@ -164,14 +287,14 @@ func TestErrorMessagePerGoroutine(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			op := int64(2 + g%3) // >= stride 2: invalid, named in the message
-			l, err := NewLayer(NewParams(4, 4, 3, 3).Stride(2, 2).OutputPadding(op, 0), w, nil)
+			l, err := NewLayer(NewParams(4, 4, 3, 3).Stride(2).OutputPadding(op, 0), w, nil)
 			if err != nil {
 				errs <- err
 				return
 			}
 			defer l.Close()
 			for i := 0; i < 200; i++ {
-				_, err := l.OutputShape([4]int64{1, 4, 5, 5}, nil)
+				_, err := l.OutputShape([]int64{1, 4, 5, 5}, nil)
 				want := fmt.Sprintf("output_padding_height: %d", op)
 				if err == nil || !strings.Contains(err.Error(), want) {
 					errs <- fmt.Errorf("goroutine %d: %v (want %q)", g, err, want)
@@ -188,13 +311,13 @@ func TestErrorMessagePerGoroutine(t *testing.T) {
 }
 
 func TestConcurrentRuns(t *testing.T) {
-	x, w, b := data()
-	l, err := NewLayer(seedParams(), w, b)
+	x, w, b := seeds[0].data()
+	l, err := NewLayer(seeds[0].params(), w, b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	one := [4]int64{1, 16, 50, 100}
+	one := []int64{1, 16, 50, 100}
 	x1 := x[:16*50*100]
 	_, want, err := l.Forward(one, x1, nil)
 	if err != nil {

@@ -1,12 +1,16 @@
-# Convt: 2-D transposed convolution (PyTorch's ConvTranspose2d) from Julia through libconvt's
-# C ABI with ccall. UNTESTED (see README.md).
+# Convt: transposed convolution of 1, 2 or 3 spatial dimensions (PyTorch's
+# ConvTranspose1d/2d/3d) from Julia through libconvt's C ABI with ccall. UNTESTED (see
+# README.md).
 #
-# Memory layout: convt is row-major NCHW; a Julia Array{Float32,4} of size (W, H, C, N) has
-# the same memory layout. The weight, (in, out/groups, kH, kW) in PyTorch, is a Julia array
-# of size (kW, kH, out/groups, in).
+# Memory layout: convt is row-major, channels first; a Julia array with the dimensions in
+# reverse order has the same memory layout: (L, C, N) for 1-D, (W, H, C, N) for 2-D,
+# (W, H, D, C, N) for 3-D. The weight, (in, out/groups, kernel...) in PyTorch, is a Julia
+# array of size (reverse(kernel)..., out/groups, in). Parameters and output_size stay in
+# PyTorch's order: (L), (H, W), (D, H, W).
 module Convt
 
-export ConvtParams, ConvtError, Layer, forward, output_shape, selected_algorithm, version,
+export ConvtParams, ConvtError, Layer, forward, output_shape, selected_algorithm, spatial_dims,
+       version,
        ALGORITHM_AUTO, ALGORITHM_GEMM_COL2IM, ALGORITHM_REFERENCE, ALGORITHM_SUBPIXEL,
        ALGORITHM_DEPTHWISE, ALGORITHM_POINTWISE
 
@@ -69,26 +73,42 @@ function checked(func::String, status::Int32)
 end
 
 """
-    ConvtParams(in_channels, out_channels, kernel_size; stride=1, padding=0,
-                output_padding=0, dilation=1, groups=1, algorithm=ALGORITHM_AUTO,
-                num_threads=0)
+    ConvtParams(in_channels, out_channels, kernel_size; spatial_dims=nothing, stride=1,
+                padding=0, output_padding=0, dilation=1, groups=1,
+                algorithm=ALGORITHM_AUTO, num_threads=0)
 
-torch.nn.ConvTranspose2d's parameters; spatial ones are an Int or an (H, W) tuple.
+torch.nn.ConvTranspose{1,2,3}d's parameters. The rank is the length of a kernel_size tuple
+((5,), (3, 5) or (3, 5, 2)), or `spatial_dims` (default 2) for an Int kernel_size. Every
+spatial parameter is an Int (every dimension) or a tuple of one Int per dimension, in
+PyTorch's order ((L), (H, W), (D, H, W)); other lengths throw an ArgumentError.
 """
 function ConvtParams(in_channels::Integer, out_channels::Integer, kernel_size;
-                     stride=1, padding=0, output_padding=0, dilation=1, groups=1,
-                     algorithm=ALGORITHM_AUTO, num_threads=0)
+                     spatial_dims=nothing, stride=1, padding=0, output_padding=0, dilation=1,
+                     groups=1, algorithm=ALGORITHM_AUTO, num_threads=0)
+    rank = kernel_size isa Integer ? (spatial_dims === nothing ? 2 : Int(spatial_dims)) :
+                                     length(kernel_size)
+    1 <= rank <= 3 || throw(ArgumentError(
+        "spatial_dims must be 1, 2 or 3 (one to three kernel sizes), but got spatial_dims: $rank"))
+    spatial_dims === nothing || spatial_dims == rank || throw(ArgumentError(
+        "kernel_size $kernel_size has $rank entries, but spatial_dims is $spatial_dims"))
+    # The first `rank` entries of a 3-entry C array; the others are ignored by the library.
+    function dims(name, v)
+        v isa Integer && return ntuple(i -> i <= rank ? Int64(v) : Int64(0), 3)
+        length(v) == rank || throw(ArgumentError(
+            "$name has $(length(v)) entries, but a $rank-D layer takes $rank (or one value for all)"))
+        return ntuple(i -> i <= rank ? Int64(v[i]) : Int64(0), 3)
+    end
     z = (Int64(0), Int64(0), Int64(0))
     p = ConvtParams(0, 0, 0, 0, 0, z, z, z, z, z, 0, 0)
     ccall((:convt_params_init, libconvt), Cvoid, (Ref{ConvtParams}, Csize_t), p, sizeof(ConvtParams))
-    hw(v) = v isa Integer ? (Int64(v), Int64(v), Int64(0)) : (Int64(v[1]), Int64(v[2]), Int64(0))
+    p.spatial_dims = rank
     p.in_channels = in_channels
     p.out_channels = out_channels
-    p.kernel_size = hw(kernel_size)
-    p.stride = hw(stride)
-    p.padding = hw(padding)
-    p.output_padding = hw(output_padding)
-    p.dilation = hw(dilation)
+    p.kernel_size = dims("kernel_size", kernel_size)
+    p.stride = dims("stride", stride)
+    p.padding = dims("padding", padding)
+    p.output_padding = dims("output_padding", output_padding)
+    p.dilation = dims("dilation", dilation)
     p.groups = groups
     p.algorithm = algorithm
     p.num_threads = num_threads
@@ -99,9 +119,9 @@ end
     Layer(params, weight, bias=nothing)
 
 A layer owning a convt_handle (freed by a finalizer, or now with `close(layer)`). weight is
-a Float32 array of size (kW, kH, out/groups, in) (PyTorch's (in, out/groups, kH, kW) in
-Julia's column-major order); bias a Vector{Float32} of out_channels, or nothing. Both are
-copied by the library.
+a Float32 array of size (reverse(kernel)..., out/groups, in) (PyTorch's
+(in, out/groups, kernel...) in Julia's column-major order), e.g. (kW, kH, out/groups, in)
+in 2-D; bias a Vector{Float32} of out_channels, or nothing. Both are copied by the library.
 """
 mutable struct Layer
     handle::Ptr{Cvoid}
@@ -110,7 +130,7 @@ mutable struct Layer
     function Layer(p::ConvtParams, weight::AbstractArray{Float32},
                    bias::Union{Nothing,AbstractVector{Float32}}=nothing)
         need = p.in_channels * (p.groups > 0 ? div(p.out_channels, p.groups) : 0) *
-               p.kernel_size[1] * p.kernel_size[2]
+               prod(p.kernel_size[1:p.spatial_dims])
         w = Array{Float32}(weight)  # contiguous
         length(w) >= need || throw(ConvtError("convt_create", ERROR_INVALID_ARGUMENT,
                                               "weight has $(length(w)) floats, the layer needs $need"))
@@ -140,26 +160,43 @@ function Base.close(l::Layer)
     return nothing
 end
 
-# Shapes at the C API are (N, C, H, W); in Julia they are given reversed, (W, H, C, N).
-c_shape(jl::NTuple{4,<:Integer}) = Int64[jl[4], jl[3], jl[2], jl[1]]
-jl_shape(c::Vector{Int64}) = (Int(c[4]), Int(c[3]), Int(c[2]), Int(c[1]))
-c_size(::Nothing) = Ptr{Int64}(C_NULL)
+spatial_dims(l::Layer) = Int(l.params.spatial_dims)
+
+# Shapes at the C API are (N, C, spatial...); in Julia they are given reversed,
+# (spatial reversed..., C, N).
+function c_shape(l::Layer, jl::Tuple)
+    r = spatial_dims(l)
+    length(jl) == r + 2 || throw(ArgumentError(
+        "a $r-D layer takes arrays of $(r + 2) dimensions, got size $jl"))
+    return Int64[reverse(jl)...]
+end
+jl_shape(c::Vector{Int64}) = Tuple(Int.(reverse(c)))
+
+# output_size in PyTorch's order ((L), (H, W) or (D, H, W)), or nothing.
+function c_size(l::Layer, output_size)
+    output_size === nothing && return nothing
+    r = spatial_dims(l)
+    length(output_size) == r || throw(ArgumentError(
+        "output_size has $(length(output_size)) entries, but a $r-D layer takes $r"))
+    return Int64[output_size...]
+end
+size_ptr(req) = req === nothing ? Ptr{Int64}(C_NULL) : pointer(req)
 
 """
-    output_shape(layer, (W, H, C, N); output_size=nothing) -> (W_out, H_out, C_out, N)
+    output_shape(layer, size(x); output_size=nothing) -> size(y)
 
-output_size, as PyTorch's forward(input, output_size), is (H_out, W_out) or nothing.
+Sizes in Julia's order, (W, H, C, N) in 2-D. output_size, as PyTorch's
+forward(input, output_size), is in PyTorch's order ((L), (H, W) or (D, H, W)) or nothing.
 """
-function output_shape(l::Layer, input::NTuple{4,<:Integer}; output_size=nothing)
+function output_shape(l::Layer, input::Tuple; output_size=nothing)
     l.handle == C_NULL && throw(ArgumentError("layer is closed"))
-    inp = c_shape(input)
-    req = output_size === nothing ? nothing : Int64[output_size[1], output_size[2]]
-    out = zeros(Int64, 4)
+    inp = c_shape(l, input)
+    req = c_size(l, output_size)
+    out = zeros(Int64, length(inp))
     GC.@preserve inp req out begin
         st = ccall((:convt_output_shape, libconvt), Int32,
                    (Ptr{Cvoid}, Ptr{Int64}, Ptr{Int64}, Ptr{Int64}),
-                   l.handle, pointer(inp), req === nothing ? c_size(nothing) : pointer(req),
-                   pointer(out))
+                   l.handle, pointer(inp), size_ptr(req), pointer(out))
         checked("convt_output_shape", st)
     end
     return jl_shape(out)
@@ -168,22 +205,21 @@ end
 """
     forward(layer, x; output_size=nothing) -> y
 
-x is a Float32 array of size (W, H, C, N) (row-major NCHW memory); y has size
-(W_out, H_out, C_out, N).
+x is a Float32 array of spatial_dims + 2 dimensions in reversed order, (L, C, N),
+(W, H, C, N) or (W, H, D, C, N) (convt's row-major memory); y is in the same order.
 """
-function forward(l::Layer, x::AbstractArray{Float32,4}; output_size=nothing)
+function forward(l::Layer, x::AbstractArray{Float32}; output_size=nothing)
     l.handle == C_NULL && throw(ArgumentError("layer is closed"))
-    xs = Array{Float32,4}(x)
+    xs = Array{Float32}(x)
     oshape = output_shape(l, size(xs); output_size=output_size)
-    y = Array{Float32,4}(undef, oshape...)
-    inp = c_shape(size(xs))
-    req = output_size === nothing ? nothing : Int64[output_size[1], output_size[2]]
+    y = Array{Float32}(undef, oshape...)
+    inp = c_shape(l, size(xs))
+    req = c_size(l, output_size)
     GC.@preserve xs y inp req begin
         st = ccall((:convt_run, libconvt), Int32,
                    (Ptr{Cvoid}, Ptr{Int64}, Ptr{Float32}, Ptr{Int64}, Ptr{Float32}, Csize_t,
                     Ptr{Cvoid}, Csize_t),
-                   l.handle, pointer(inp), pointer(xs),
-                   req === nothing ? c_size(nothing) : pointer(req),
+                   l.handle, pointer(inp), pointer(xs), size_ptr(req),
                    pointer(y), length(y), C_NULL, 0)
         checked("convt_run", st)
     end
@@ -191,10 +227,10 @@ function forward(l::Layer, x::AbstractArray{Float32,4}; output_size=nothing)
 end
 
 """
-    selected_algorithm(layer, (W, H, C, N)) -> "gemm_col2im", "reference", ...
+    selected_algorithm(layer, size(x)) -> "gemm_col2im", "reference", ...
 """
-function selected_algorithm(l::Layer, input::NTuple{4,<:Integer})
-    inp = c_shape(input)
+function selected_algorithm(l::Layer, input::Tuple)
+    inp = c_shape(l, input)
     a = Ref{Int32}(0)
     GC.@preserve inp begin
         st = ccall((:convt_selected_algorithm, libconvt), Int32,

@@ -1,4 +1,4 @@
-"""convt from Python through ctypes: a torch.nn.ConvTranspose2d-like layer over libconvt.
+"""convt from Python through ctypes: torch.nn.ConvTranspose1d/2d/3d-like layers over libconvt.
 
     import convt
     layer = convt.ConvTranspose2d(16, 33, (3, 5), stride=(2, 1), padding=(4, 2))
@@ -6,8 +6,15 @@
     y = layer(x)                   # x: (N, 16, H, W) or unbatched (16, H, W)
     y = layer(x, output_size=[94, 100])
 
+    convt.ConvTranspose1d(16, 33, 5, stride=3)           # x: (N, 16, L) or (16, L)
+    convt.ConvTranspose3d(16, 33, (3, 5, 2), stride=2)   # x: (N, 16, D, H, W) or (16, D, H, W)
+
+The constructors and forward(x, output_size=None) take what PyTorch's do: an int or a tuple
+of one int per spatial dimension for kernel_size, stride, padding, output_padding and
+dilation; output_size with one entry per spatial dimension (or the full output shape).
+
 numpy is optional. Without it (or with convt.Tensor inputs) tensors are convt.Tensor: flat
-float32 data (array.array('f')) in row-major NCHW order plus a shape.
+float32 data (array.array('f')) in row-major, channels-first order plus a shape.
 
 The library is found, in this order: the CONVT_LIBRARY environment variable (a path),
 `pkg-config --variable=libdir convt` (so PKG_CONFIG_PATH selects an installation),
@@ -15,13 +22,15 @@ ctypes.util.find_library("convt"), then plain "libconvt.so.0".
 
 Errors raise convt.ConvtError (a RuntimeError) with .status and the library's message
 (convt_last_error(), read right after the failing call on the same thread: ctypes calls
-run on the calling Python thread).
+run on the calling Python thread); arguments of the wrong length or kind raise ValueError or
+TypeError before the library is called, as PyTorch's would.
 """
 
 import array
 import ctypes
 import ctypes.util
 import math
+import numbers
 import os
 import random
 import shutil
@@ -32,7 +41,7 @@ try:
 except ImportError:  # numpy is optional
     np = None
 
-__all__ = ["ConvTranspose2d", "ConvtError", "Tensor", "library_path", "version",
+__all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "ConvtError", "Tensor", "library_path", "version",
            "ALGORITHM_AUTO", "ALGORITHM_GEMM_COL2IM", "ALGORITHM_REFERENCE",
            "ALGORITHM_SUBPIXEL", "ALGORITHM_DEPTHWISE", "ALGORITHM_POINTWISE"]
 
@@ -181,13 +190,15 @@ class Tensor:
         return f"convt.Tensor(shape={self.shape})"
 
 
-def _pair(v, name):
-    if isinstance(v, int):
-        return (v, v)
-    v = tuple(int(e) for e in v)
-    if len(v) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints, got {v}")
-    return v
+def _ntuple(v, n, name):
+    """v as a tuple of n ints: an int (every dimension) or a sequence of exactly n ints."""
+    if isinstance(v, numbers.Integral):
+        return (int(v),) * n
+    v = tuple(v)
+    if len(v) != n or not all(isinstance(e, numbers.Integral) for e in v):
+        raise ValueError(f"{name} must be an int or a tuple of {n} int{'s' if n > 1 else ''}, "
+                         f"got {v}")
+    return tuple(int(e) for e in v)
 
 
 def _float_ptr(buf):
@@ -200,10 +211,11 @@ def _float_ptr(buf):
     return ctypes.cast(carr, ctypes.POINTER(ctypes.c_float)), carr
 
 
-class ConvTranspose2d:
-    """torch.nn.ConvTranspose2d's constructor and forward, computed by libconvt.
+class _ConvTransposeNd:
+    """torch.nn.ConvTranspose{1,2,3}d's constructor and forward, computed by libconvt; the
+    subclasses set the number of spatial dimensions.
 
-    weight is (in_channels, out_channels // groups, kH, kW) and bias (out_channels,) or
+    weight is (in_channels, out_channels // groups, kernel...) and bias (out_channels,) or
     None, as PyTorch stores them: numpy float32 arrays when numpy is importable (and
     use_numpy is not False), convt.Tensor otherwise. They are initialised like PyTorch's
     (uniform in +-1/sqrt(fan_in)) from `seed`, and may be changed or replaced at any time:
@@ -211,17 +223,23 @@ class ConvTranspose2d:
     the layer holds no library handle between calls).
     """
 
+    spatial_dims = None  # 1, 2 or 3: set by each subclass
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
                  algorithm=ALGORITHM_AUTO, num_threads=0, seed=None, use_numpy=None):
         if padding_mode != "zeros":
-            raise ValueError('Only "zeros" padding mode is supported for ConvTranspose2d')
+            raise ValueError(f'Only "zeros" padding mode is supported for '
+                             f'{type(self).__name__}')
+        rank = self.spatial_dims
+        if rank is None:
+            raise TypeError("use ConvTranspose1d, ConvTranspose2d or ConvTranspose3d")
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride = _pair(stride, "stride")
-        self.padding = _pair(padding, "padding")
-        self.output_padding = _pair(output_padding, "output_padding")
-        self.dilation = _pair(dilation, "dilation")
+        self.kernel_size = _ntuple(kernel_size, rank, "kernel_size")
+        self.stride = _ntuple(stride, rank, "stride")
+        self.padding = _ntuple(padding, rank, "padding")
+        self.output_padding = _ntuple(output_padding, rank, "output_padding")
+        self.dilation = _ntuple(dilation, rank, "dilation")
         self.groups = int(groups)
         self.algorithm = algorithm
         self.num_threads = num_threads
@@ -239,7 +257,7 @@ class ConvTranspose2d:
                                                      ctypes.byref(probe)))
             _lib.convt_destroy(probe)  # not reached: a NULL weight is never accepted
             raise RuntimeError("convt_create accepted parameters without a weight shape")
-        fan_in = cout_g * self.kernel_size[0] * self.kernel_size[1]
+        fan_in = cout_g * math.prod(self.kernel_size)
         bound = 1.0 / math.sqrt(fan_in)
         rng = random.Random(seed)
         self.weight = self._new([rng.uniform(-bound, bound) for _ in range(math.prod(wshape))],
@@ -257,11 +275,12 @@ class ConvTranspose2d:
     def _params(self):
         p = Params()
         _lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
+        p.spatial_dims = self.spatial_dims
         p.in_channels, p.out_channels = self.in_channels, self.out_channels
         for field, v in (("kernel_size", self.kernel_size), ("stride", self.stride),
                          ("padding", self.padding), ("output_padding", self.output_padding),
                          ("dilation", self.dilation)):
-            getattr(p, field)[0], getattr(p, field)[1] = v
+            getattr(p, field)[:len(v)] = v
         p.groups = self.groups
         p.algorithm = self.algorithm
         p.num_threads = self.num_threads
@@ -291,47 +310,62 @@ class ConvTranspose2d:
                _lib.convt_create(ctypes.byref(self._params()), wp, bp, ctypes.byref(h)))
         return h
 
-    @staticmethod
-    def _request(output_size):
+    def _request(self, output_size, input_dims):
+        """The C array for output_size (None for none), as PyTorch's _output_padding reads
+        it for an input of input_dims dimensions: one entry per spatial dimension, or also
+        the leading non-spatial ones, which are ignored."""
         if output_size is None:
             return None
+        rank = self.spatial_dims
         size = [int(s) for s in output_size]
-        if len(size) == 4:  # PyTorch also takes (N, C, H, W): the last two count
-            size = size[2:]
-        if len(size) != 2:
-            raise ValueError(f"output_size must have 2 or 4 elements (got {len(size)})")
-        return (ctypes.c_int64 * 2)(*size)
+        non_spatial = 2 if input_dims == rank + 2 else 1
+        if len(size) == non_spatial + rank:
+            size = size[non_spatial:]
+        if len(size) != rank:
+            raise ValueError(f"ConvTranspose{rank}D: for {input_dims}D input, output_size must "
+                             f"have {rank} or {non_spatial + rank} elements (got {len(size)})")
+        return (ctypes.c_int64 * rank)(*size)
+
+    def _input_shape(self, shape, function):
+        """(the batched (N, C, spatial...) shape, whether `shape` was unbatched)."""
+        rank = self.spatial_dims
+        shape = tuple(int(s) for s in shape)
+        if len(shape) not in (rank + 1, rank + 2):
+            raise ValueError(f"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input "
+                             f"to {function}, but got input of size: {list(shape)}")
+        unbatched = len(shape) == rank + 1
+        return ((1,) + shape if unbatched else shape), unbatched
 
     def output_shape(self, input_shape, output_size=None):
-        """(N, out_channels, H_out, W_out) for an (N, C, H, W) input shape."""
+        """(N, out_channels, out spatial...) for an (N, C, spatial...) input shape; the
+        unbatched shape (out_channels, out spatial...) for an unbatched one."""
+        in_shape, unbatched = self._input_shape(input_shape, "output_shape")
+        request = self._request(output_size, len(input_shape))
         h = self._handle()
         try:
-            out = (ctypes.c_int64 * 4)()
+            out = (ctypes.c_int64 * len(in_shape))()
             _check("convt_output_shape",
-                   _lib.convt_output_shape(h, (ctypes.c_int64 * 4)(*input_shape),
-                                           self._request(output_size), out))
-            return tuple(out)
+                   _lib.convt_output_shape(h, (ctypes.c_int64 * len(in_shape))(*in_shape),
+                                           request, out))
+            return tuple(out)[1:] if unbatched else tuple(out)
         finally:
             _lib.convt_destroy(h)
 
     def forward(self, x, output_size=None):
-        """conv_transpose2d(x, weight, bias) with this layer's parameters; x is (N, C, H, W)
-        or unbatched (C, H, W). Returns the same kind as x (numpy array or convt.Tensor)."""
+        """conv_transpose{1,2,3}d(x, weight, bias) with this layer's parameters; x is
+        (N, C, spatial...) or unbatched (C, spatial...). Returns the same kind as x (numpy
+        array or convt.Tensor)."""
         is_tensor = isinstance(x, Tensor)
         shape = x.shape if is_tensor else np.shape(x) if np is not None else None
         if shape is None:
             raise TypeError("x must be a convt.Tensor (numpy is not available)")
-        unbatched = len(shape) == 3
-        if len(shape) not in (3, 4):
-            raise ValueError(f"Expected 3D (unbatched) or 4D (batched) input to "
-                             f"conv_transpose2d, but got input of size: {list(shape)}")
-        in_shape = (1,) + tuple(shape) if unbatched else tuple(shape)
+        in_shape, unbatched = self._input_shape(shape, f"conv_transpose{self.spatial_dims}d")
         xbuf = self._buffer(x, shape, "input")
-        request = self._request(output_size)
+        request = self._request(output_size, len(shape))
         h = self._handle()
         try:
-            cin = (ctypes.c_int64 * 4)(*in_shape)
-            out = (ctypes.c_int64 * 4)()
+            cin = (ctypes.c_int64 * len(in_shape))(*in_shape)
+            out = (ctypes.c_int64 * len(in_shape))()
             _check("convt_output_shape", _lib.convt_output_shape(h, cin, request, out))
             out_shape = tuple(out)
             if is_tensor:
@@ -357,19 +391,37 @@ class ConvTranspose2d:
 
     def selected_algorithm(self, input_shape, output_size=None):
         """The algorithm name ("gemm_col2im", "reference", ...) a run of this shape uses."""
+        in_shape, _ = self._input_shape(input_shape, "selected_algorithm")
+        request = self._request(output_size, len(input_shape))
         h = self._handle()
         try:
             a = ctypes.c_int32()
             _check("convt_selected_algorithm",
-                   _lib.convt_selected_algorithm(h, (ctypes.c_int64 * 4)(*input_shape),
-                                                 self._request(output_size), ctypes.byref(a)))
+                   _lib.convt_selected_algorithm(h, (ctypes.c_int64 * len(in_shape))(*in_shape),
+                                                 request, ctypes.byref(a)))
             return _lib.convt_algorithm_name(a.value).decode()
         finally:
             _lib.convt_destroy(h)
 
     def __repr__(self):
-        return (f"ConvTranspose2d({self.in_channels}, {self.out_channels}, "
+        return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
                 f"kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, output_padding={self.output_padding}, "
                 f"dilation={self.dilation}, groups={self.groups}, bias={self.bias is not None})")
 
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """torch.nn.ConvTranspose1d: input (N, C, L) or (C, L), weight (in, out/groups, kL)."""
+    spatial_dims = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """torch.nn.ConvTranspose2d: input (N, C, H, W) or (C, H, W), weight (in, out/groups,
+    kH, kW)."""
+    spatial_dims = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """torch.nn.ConvTranspose3d: input (N, C, D, H, W) or (C, D, H, W), weight (in,
+    out/groups, kD, kH, kW)."""
+    spatial_dims = 3

@@ -101,7 +101,7 @@ __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, c
 // into C.
 template <typename Vec, int MaxR, bool Zip>
 __attribute__((always_inline)) inline void gemm_blocks(
-    int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,
+    int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t a_depth, int64_t h,
     const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc, bool b_padded,
     const float* bias, const Zip2Store* zip) {
   constexpr int64_t L = kLanes<Vec>, NR = 2 * L;
@@ -109,7 +109,7 @@ __attribute__((always_inline)) inline void gemm_blocks(
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
     const int64_t j1 = std::min(n, j0 + nb);
     for (int64_t i0 = 0; i0 < m; i0 += h) {
-      const float* a = a_packed + i0 * k;
+      const float* a = a_packed + i0 * a_depth;
       const int64_t rows = std::min(h, m - i0);
       const float* row_bias = bias ? bias + i0 : nullptr;
       for (int64_t j = j0; j < j1; j += NR) {
@@ -146,17 +146,18 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
 #define CONVT_GEMM_LEVEL(ns, target, Vec)                                                    \
   namespace ns {                                                                            \
   static_assert(kTile.cols == 2 * kLanes<Vec> && kTile.cols <= kPaddedColumns);             \
-  target void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h, \
-                          const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,  \
-                          bool b_padded, const float* bias) {                               \
-    gemm_blocks<Vec, kTile.max_rows, false>(m, n, k, a_packed, h, b_rows, b_col0, c, ldc,   \
-                                            b_padded, bias, nullptr);                       \
+  target void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed,           \
+                          int64_t a_depth, int64_t h, const float* const* b_rows,           \
+                          int64_t b_col0, float* c, int64_t ldc, bool b_padded,             \
+                          const float* bias) {                                              \
+    gemm_blocks<Vec, kTile.max_rows, false>(m, n, k, a_packed, a_depth, h, b_rows, b_col0, c,  \
+                                            ldc, b_padded, bias, nullptr);                  \
   }                                                                                         \
   target void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,       \
-                               int64_t h, const float* const* b_rows, const float* bias,     \
-                               const Zip2Store& out) {                                      \
-    gemm_blocks<Vec, kTile.max_rows, true>(m, n, k, a_packed, h, b_rows, 0, nullptr, 0, true, \
-                                           bias, &out);                                     \
+                               int64_t a_depth, int64_t h, const float* const* b_rows,      \
+                               const float* bias, const Zip2Store& out) {                   \
+    gemm_blocks<Vec, kTile.max_rows, true>(m, n, k, a_packed, a_depth, h, b_rows, 0, nullptr, \
+                                           0, true, bias, &out);                            \
   }                                                                                         \
   }
 

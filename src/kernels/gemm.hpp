@@ -37,8 +37,10 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
 // The kernels (declared per level in kernels.hpp):
 //
 // gemm_packed: C (m x n, row stride ldc) = A x B. A: m rows packed by pack_a in panels of h
-// rows (h <= the level's tile.max_rows, as panel_rows gives), starting at a panel
-// boundary. B's row kk (n floats) starts at b_rows[kk] + b_col0:
+// rows (h <= the level's tile.max_rows, as panel_rows gives) for a depth a_depth >= k,
+// a_packed at a panel boundary plus k0 * h: columns k0 .. k0 + k of that packing (a
+// contiguous part of K: the depth taps whose input exists). B's row kk (n floats) starts
+// at b_rows[kk] + b_col0:
 // the rows may lie anywhere (an im2col, or taps read straight out of a padded input; b_col0
 // picks a window of them without a new table). C is overwritten; k may be 0 (C = 0, or the
 // bias). bias: nullptr, or m values, bias[i] added to every element of C's row i (it starts

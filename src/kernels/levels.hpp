@@ -30,12 +30,13 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
 // The routines every level provides; their contracts are in the headers named.
 #define CONVT_LEVEL_KERNELS                                                                   \
   /* kernels/gemm.hpp */                                                                      \
-  void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,        \
-                   const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc,         \
-                   bool b_padded, const float* bias);                                         \
-  void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t h,   \
-                        const float* const* b_rows, const float* bias, const Zip2Store& out); \
-  /* lowering/subpixel.cpp */                                                                 \
+  void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t a_depth,  \
+                   int64_t h, const float* const* b_rows, int64_t b_col0, float* c,           \
+                   int64_t ldc, bool b_padded, const float* bias);                            \
+  void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,              \
+                        int64_t a_depth, int64_t h, const float* const* b_rows,              \
+                        const float* bias, const Zip2Store& out);                            \
+  /* lowering/subpixel/store.cpp */                                                                 \
   void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,    \
                        int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,   \
                        const int64_t* at0, const int64_t* co_step, const int64_t* q_step,     \
@@ -114,7 +115,7 @@ const KernelLevel& kernels();
 const KernelLevel& kernels_at(Isa isa);
 
 // Whether convt's own GEMM kernel beats OpenBLAS at the level in use: at every measured level
-// but the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs 3-6x below OpenBLAS,
+// but the baseline (SSE2 on x86-64: no FMA, 4 lanes), where it runs well below OpenBLAS,
 // which still dispatches to the CPU's best kernels (docs/performance.md, per level).
 bool own_gemm_kernel_pays(const KernelLevel& level);
 inline bool own_gemm_kernel_pays() { return own_gemm_kernel_pays(kernels()); }

@@ -175,10 +175,10 @@ void GemmCol2im::run(const RunArgs& a, const LoweringPlan& plan, int threads,
       if (own_gemm_kernel_pays()) {
         // out (1 x M) = x (1 x K) * W_g (K x M) on convt's GEMM kernel: A = x (one row is
         // its own packing), B = the weight rows read in place. (OpenBLAS's sgemv ran this
-        // 2-3x slower where its CPU detection fell back to old kernels.)
+        // slower where its CPU detection fell back to old kernels.)
         const float** w_rows = reinterpret_cast<const float**>(own);
         for (int64_t ci = 0; ci < cin_g; ++ci) w_rows[ci] = w_g + ci * m_full;
-        kernels().gemm_packed(1, co_count * taps, cin_g, x_g, 1, w_rows, 0, out, 0,
+        kernels().gemm_packed(1, co_count * taps, cin_g, x_g, cin_g, 1, w_rows, 0, out, 0,
                               /*b_padded=*/false, nullptr);
       } else {
         cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(cin_g),

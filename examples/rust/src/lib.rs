@@ -1,19 +1,33 @@
-//! Safe Rust bindings to libconvt: 2-D transposed convolution (PyTorch's ConvTranspose2d)
-//! behind a stable C ABI. An example crate with no dependencies; `build.rs` gets the link
-//! flags from `pkg-config --libs convt`.
+//! Safe Rust bindings to libconvt: transposed convolution of 1, 2 or 3 spatial dimensions
+//! (PyTorch's ConvTranspose1d/2d/3d) behind a stable C ABI. An example crate with no
+//! dependencies; `build.rs` gets the link flags from `pkg-config --libs convt`.
 //!
 //! ```no_run
 //! use convt::{Layer, Params};
 //! let w = vec![0.0f32; 16 * 33 * 3 * 5];
-//! let layer = Layer::new(&Params::new(16, 33, (3, 5)).stride(2, 1).padding(4, 2), &w, None)?;
+//! let layer = Layer::new(&Params::new(16, 33, (3, 5)).stride((2, 1)).padding((4, 2)), &w, None)?;
 //! let x = vec![0.0f32; 20 * 16 * 50 * 100];
 //! let (shape, y) = layer.forward([20, 16, 50, 100], &x, None)?;
 //! assert_eq!(shape, [20, 33, 93, 100]);
+//!
+//! // ConvTranspose1d(16, 33, 5, stride=3) and ConvTranspose3d(16, 33, 3, stride=(2, 1, 1)):
+//! let w1 = vec![0.0f32; 16 * 33 * 5];
+//! let one = Layer::new(&Params::new_1d(16, 33, 5).stride(3), &w1, None)?;
+//! assert_eq!(one.output_shape([1, 16, 10], None)?, [1, 33, 32]);
+//! let w3 = vec![0.0f32; 16 * 33 * 27];
+//! let three = Layer::new(&Params::new_3d(16, 33, 3).stride([2, 1, 1]), &w3, None)?;
+//! assert_eq!(three.output_shape([1, 16, 4, 4, 4], Some(&[10, 6, 6]))?, [1, 33, 10, 6, 6]);
 //! # Ok::<(), convt::Error>(())
 //! ```
 //!
+//! Spatial values ([`Dims`]) are in PyTorch's order, (L), (H, W) or (D, H, W): one integer
+//! for every dimension, or an array, tuple or slice of one per dimension. Shapes are slices
+//! (or arrays, or anything `AsRef<[i64]>`) of 2 + rank entries, output sizes of rank entries.
+//!
 //! Every failing call returns [`Error`], which carries the status and the library's message
-//! (`convt_last_error()`, read right after the failing call on the same thread).
+//! (`convt_last_error()`, read right after the failing call on the same thread), or this
+//! crate's own message (status `CONVT_ERROR_INVALID_ARGUMENT`) for a list whose length does
+//! not fit the rank, found before the library is called.
 
 use std::ffi::CStr;
 use std::fmt;
@@ -185,79 +199,227 @@ pub enum Algorithm {
     Pointwise = ffi::CONVT_ALGORITHM_POINTWISE,
 }
 
-/// The layer's parameters with PyTorch's defaults; chainable setters take (H, W).
-#[derive(Debug, Clone, Copy)]
-pub struct Params(pub ffi::convt_params);
+/// The largest rank the library takes (ConvTranspose3d).
+pub const MAX_SPATIAL_DIMS: usize = 3;
+
+/// Spatial values of a parameter: one for every dimension (from an integer), or one per
+/// dimension (from an array, a tuple or a slice), in PyTorch's order (L), (H, W), (D, H, W).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    values: [i64; MAX_SPATIAL_DIMS],
+    /// How many values were given per dimension; None for one value for every dimension.
+    count: Option<usize>,
+}
+
+impl Dims {
+    fn per_dimension(values: &[i64]) -> Dims {
+        let mut v = [0; MAX_SPATIAL_DIMS];
+        for (to, from) in v.iter_mut().zip(values) {
+            *to = *from;
+        }
+        Dims {
+            values: v,
+            count: Some(values.len()),
+        }
+    }
+}
+
+impl From<i64> for Dims {
+    fn from(v: i64) -> Dims {
+        Dims {
+            values: [v; MAX_SPATIAL_DIMS],
+            count: None,
+        }
+    }
+}
+impl From<i32> for Dims {
+    fn from(v: i32) -> Dims {
+        Dims::from(v as i64)
+    }
+}
+impl<const N: usize> From<[i64; N]> for Dims {
+    fn from(v: [i64; N]) -> Dims {
+        Dims::per_dimension(&v)
+    }
+}
+impl From<&[i64]> for Dims {
+    fn from(v: &[i64]) -> Dims {
+        Dims::per_dimension(v)
+    }
+}
+impl From<(i64, i64)> for Dims {
+    fn from(v: (i64, i64)) -> Dims {
+        Dims::per_dimension(&[v.0, v.1])
+    }
+}
+impl From<(i64, i64, i64)> for Dims {
+    fn from(v: (i64, i64, i64)) -> Dims {
+        Dims::per_dimension(&[v.0, v.1, v.2])
+    }
+}
+
+/// The layer's parameters with PyTorch's defaults and chainable setters. The rank
+/// (spatial_dims) is fixed by the constructor; a setter given one integer sets every
+/// dimension, given a list it needs one value per dimension. A list of the wrong length,
+/// or a rank outside 1..=3, is remembered and returned as an [`Error`] by [`Layer::new`]
+/// (the setters stay chainable); the library validates the values themselves there too.
+#[derive(Debug, Clone)]
+pub struct Params {
+    raw: ffi::convt_params,
+    problem: Option<String>,
+}
 
 impl Params {
-    pub fn new(in_channels: i64, out_channels: i64, kernel_size: (i64, i64)) -> Params {
+    /// ConvTranspose{1,2,3}d with one kernel size per dimension: their count is the rank
+    /// (`[5]` 1-D, `(3, 5)` 2-D, `[3, 5, 2]` 3-D). A single integer says no rank: use
+    /// [`Params::new_1d`], [`Params::new_2d`] or [`Params::new_3d`] for that.
+    pub fn new(in_channels: i64, out_channels: i64, kernel_size: impl Into<Dims>) -> Params {
+        let kernel = kernel_size.into();
+        match kernel.count {
+            Some(rank) => Params::with_rank(rank as i32, in_channels, out_channels, kernel),
+            None => {
+                let mut p = Params::with_rank(2, in_channels, out_channels, kernel);
+                p.note(format!(
+                    "Params::new takes one kernel size per dimension (got the single size {}); \
+                     use Params::new_1d, new_2d or new_3d for one size in every dimension",
+                    kernel.values[0]
+                ));
+                p
+            }
+        }
+    }
+    /// ConvTranspose1d(in_channels, out_channels, kernel_size): shapes (N, C, L).
+    pub fn new_1d(in_channels: i64, out_channels: i64, kernel_size: impl Into<Dims>) -> Params {
+        Params::with_rank(1, in_channels, out_channels, kernel_size)
+    }
+    /// ConvTranspose2d(in_channels, out_channels, kernel_size): shapes (N, C, H, W).
+    pub fn new_2d(in_channels: i64, out_channels: i64, kernel_size: impl Into<Dims>) -> Params {
+        Params::with_rank(2, in_channels, out_channels, kernel_size)
+    }
+    /// ConvTranspose3d(in_channels, out_channels, kernel_size): shapes (N, C, D, H, W).
+    pub fn new_3d(in_channels: i64, out_channels: i64, kernel_size: impl Into<Dims>) -> Params {
+        Params::with_rank(3, in_channels, out_channels, kernel_size)
+    }
+    /// A layer of `spatial_dims` spatial dimensions (1, 2 or 3).
+    pub fn with_rank(
+        spatial_dims: i32,
+        in_channels: i64,
+        out_channels: i64,
+        kernel_size: impl Into<Dims>,
+    ) -> Params {
         let mut p = ffi::convt_params::default();
         unsafe { ffi::convt_params_init(&mut p, std::mem::size_of::<ffi::convt_params>()) };
         p.in_channels = in_channels;
         p.out_channels = out_channels;
-        p.kernel_size[0] = kernel_size.0;
-        p.kernel_size[1] = kernel_size.1;
-        Params(p)
+        let mut params = Params {
+            raw: p,
+            problem: None,
+        };
+        if (1..=MAX_SPATIAL_DIMS as i32).contains(&spatial_dims) {
+            params.raw.spatial_dims = spatial_dims;
+        } else {
+            params.note(format!(
+                "spatial_dims must be 1, 2 or 3 (one to three kernel sizes), but got \
+                 spatial_dims: {spatial_dims}"
+            ));
+        }
+        params.set("kernel_size", kernel_size.into(), |p| &mut p.kernel_size)
     }
-    pub fn stride(mut self, h: i64, w: i64) -> Params {
-        self.0.stride[..2].copy_from_slice(&[h, w]);
-        self
+
+    pub fn stride(self, stride: impl Into<Dims>) -> Params {
+        self.set("stride", stride.into(), |p| &mut p.stride)
     }
-    pub fn padding(mut self, h: i64, w: i64) -> Params {
-        self.0.padding[..2].copy_from_slice(&[h, w]);
-        self
+    pub fn padding(self, padding: impl Into<Dims>) -> Params {
+        self.set("padding", padding.into(), |p| &mut p.padding)
     }
-    pub fn output_padding(mut self, h: i64, w: i64) -> Params {
-        self.0.output_padding[..2].copy_from_slice(&[h, w]);
-        self
+    pub fn output_padding(self, output_padding: impl Into<Dims>) -> Params {
+        self.set("output_padding", output_padding.into(), |p| {
+            &mut p.output_padding
+        })
     }
-    pub fn dilation(mut self, h: i64, w: i64) -> Params {
-        self.0.dilation[..2].copy_from_slice(&[h, w]);
-        self
+    pub fn dilation(self, dilation: impl Into<Dims>) -> Params {
+        self.set("dilation", dilation.into(), |p| &mut p.dilation)
     }
     pub fn groups(mut self, groups: i64) -> Params {
-        self.0.groups = groups;
+        self.raw.groups = groups;
         self
     }
     pub fn algorithm(mut self, algorithm: Algorithm) -> Params {
-        self.0.algorithm = algorithm as i32;
+        self.raw.algorithm = algorithm as i32;
         self
     }
     pub fn num_threads(mut self, n: i32) -> Params {
-        self.0.num_threads = n;
+        self.raw.num_threads = n;
         self
     }
 
-    /// Floats in the weight (in, out/groups, kH, kW), when the numbers allow one at all
+    /// 1, 2 or 3.
+    pub fn spatial_dims(&self) -> usize {
+        self.raw.spatial_dims as usize
+    }
+    /// The `convt_params` handed to the library.
+    pub fn raw(&self) -> &ffi::convt_params {
+        &self.raw
+    }
+    /// For fields this crate has no setter for; the rank is not to be changed here.
+    pub fn raw_mut(&mut self) -> &mut ffi::convt_params {
+        &mut self.raw
+    }
+
+    /// Keeps the first problem: the one the caller made first.
+    fn note(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
+    fn set(
+        mut self,
+        name: &str,
+        v: Dims,
+        field: impl Fn(&mut ffi::convt_params) -> &mut [i64; 3],
+    ) -> Params {
+        let rank = self.spatial_dims();
+        match v.count {
+            Some(n) if n != rank => {
+                let entries = if n == 1 { "entry" } else { "entries" };
+                self.note(format!(
+                    "{name} has {n} {entries}, but a {rank}-D layer takes {rank} \
+                     (or one value for all)"
+                ));
+            }
+            _ => field(&mut self.raw)[..rank].copy_from_slice(&v.values[..rank]),
+        }
+        self
+    }
+
+    /// Floats in the weight (in, out/groups, kernel...), when the numbers allow one at all
     /// (otherwise the library rejects the parameters before it reads any weight).
     fn weight_len(&self) -> Option<usize> {
-        let p = &self.0;
+        let p = &self.raw;
         if p.groups < 1 || p.out_channels % p.groups != 0 {
             return None;
         }
-        [
-            p.in_channels,
-            p.out_channels / p.groups,
-            p.kernel_size[0],
-            p.kernel_size[1],
-        ]
-        .iter()
-        .try_fold(1usize, |acc, &d| {
-            usize::try_from(d).ok().filter(|&d| d > 0)?.checked_mul(acc)
-        })
+        [p.in_channels, p.out_channels / p.groups]
+            .iter()
+            .chain(&p.kernel_size[..self.spatial_dims()])
+            .try_fold(1usize, |acc, &d| {
+                usize::try_from(d).ok().filter(|&d| d > 0)?.checked_mul(acc)
+            })
     }
 }
 
-fn count(shape: &[i64; 4]) -> Option<usize> {
+fn count(shape: &[i64]) -> Option<usize> {
     shape
         .iter()
         .try_fold(1usize, |acc, &d| usize::try_from(d).ok()?.checked_mul(acc))
 }
 
-/// One layer: owns a `convt_handle`, destroyed on drop.
+/// One layer: owns a `convt_handle`, destroyed on drop. Shapes passed to it have
+/// 2 + spatial_dims() entries, output sizes spatial_dims() entries; other lengths are an
+/// [`Error`] before the library is called.
 #[derive(Debug)]
 pub struct Layer {
     handle: NonNull<ffi::convt_handle>,
+    rank: usize,
 }
 
 // convt: every function is thread-safe except destroy against runs of the same handle;
@@ -265,10 +427,15 @@ pub struct Layer {
 unsafe impl Send for Layer {}
 unsafe impl Sync for Layer {}
 
+const SHAPES: [&str; 3] = ["(N, C, L)", "(N, C, H, W)", "(N, C, D, H, W)"];
+
 impl Layer {
-    /// Validates the parameters and copies `weight` ((in, out/groups, kH, kW) floats) and
-    /// `bias` (out_channels floats) into the layer.
+    /// Validates the parameters and copies `weight` ((in, out/groups, kernel...) floats)
+    /// and `bias` (out_channels floats) into the layer.
     pub fn new(params: &Params, weight: &[f32], bias: Option<&[f32]>) -> Result<Layer> {
+        if let Some(problem) = &params.problem {
+            return Err(Error::invalid(problem.clone()));
+        }
         // The library reads as many floats as the parameters say: never hand it less.
         if let Some(need) = params.weight_len() {
             if weight.len() < need {
@@ -279,37 +446,71 @@ impl Layer {
             }
         }
         if let Some(b) = bias {
-            if (b.len() as i128) < params.0.out_channels as i128 {
+            if (b.len() as i128) < params.raw.out_channels as i128 {
                 return Err(Error::invalid(format!(
                     "bias has {} floats, the layer needs {}",
                     b.len(),
-                    params.0.out_channels
+                    params.raw.out_channels
                 )));
             }
         }
         let mut h = ptr::null_mut();
         let bias_ptr = bias.map_or(ptr::null(), |b| b.as_ptr());
-        check(unsafe { ffi::convt_create(&params.0, weight.as_ptr(), bias_ptr, &mut h) })?;
+        check(unsafe { ffi::convt_create(&params.raw, weight.as_ptr(), bias_ptr, &mut h) })?;
         NonNull::new(h)
-            .map(|handle| Layer { handle })
+            .map(|handle| Layer {
+                handle,
+                rank: params.spatial_dims(),
+            })
             .ok_or_else(|| Error {
                 status: ffi::CONVT_ERROR_INTERNAL,
                 message: "NULL handle".into(),
             })
     }
 
-    fn size_ptr(output_size: &Option<[i64; 2]>) -> *const i64 {
-        output_size.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+    /// 1, 2 or 3, as the parameters it was made from.
+    pub fn spatial_dims(&self) -> usize {
+        self.rank
     }
 
-    /// (N, out_channels, H_out, W_out) of a run on an (N, C, H, W) input.
-    pub fn output_shape(&self, input: [i64; 4], output_size: Option<[i64; 2]>) -> Result<[i64; 4]> {
-        let mut out = [0i64; 4];
+    /// The output_size pointer for the C API (null for none), after checking the lengths of
+    /// the input shape and the output size against the rank.
+    fn request(&self, input: &[i64], output_size: Option<&[i64]>) -> Result<*const i64> {
+        let rank = self.rank;
+        if input.len() != 2 + rank {
+            return Err(Error::invalid(format!(
+                "input shape {input:?} has {} entries, but a {rank}-D layer takes {}: {}",
+                input.len(),
+                2 + rank,
+                SHAPES[rank - 1]
+            )));
+        }
+        match output_size {
+            None => Ok(ptr::null()),
+            Some(size) if size.len() == rank => Ok(size.as_ptr()),
+            Some(size) => Err(Error::invalid(format!(
+                "output_size {size:?} has {} entries, but a {rank}-D layer takes {rank}",
+                size.len()
+            ))),
+        }
+    }
+
+    /// (N, out_channels, out spatial...) of a run on an (N, C, spatial...) input;
+    /// output_size is None or the requested spatial sizes, as PyTorch's
+    /// forward(input, output_size).
+    pub fn output_shape(
+        &self,
+        input: impl AsRef<[i64]>,
+        output_size: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
+        let input = input.as_ref();
+        let request = self.request(input, output_size)?;
+        let mut out = vec![0i64; input.len()];
         check(unsafe {
             ffi::convt_output_shape(
                 self.handle.as_ptr(),
                 input.as_ptr(),
-                Self::size_ptr(&output_size),
+                request,
                 out.as_mut_ptr(),
             )
         })?;
@@ -319,12 +520,14 @@ impl Layer {
     /// Runs the layer into `output` (at least the output shape's product of floats).
     pub fn run(
         &self,
-        input_shape: [i64; 4],
+        input_shape: impl AsRef<[i64]>,
         input: &[f32],
-        output_size: Option<[i64; 2]>,
+        output_size: Option<&[i64]>,
         output: &mut [f32],
     ) -> Result<()> {
-        if let Some(need) = count(&input_shape) {
+        let input_shape = input_shape.as_ref();
+        let request = self.request(input_shape, output_size)?;
+        if let Some(need) = count(input_shape) {
             if input.len() < need {
                 return Err(Error::invalid(format!(
                     "input has {} floats, its shape {input_shape:?} needs {need}",
@@ -337,7 +540,7 @@ impl Layer {
                 self.handle.as_ptr(),
                 input_shape.as_ptr(),
                 input.as_ptr(),
-                Self::size_ptr(&output_size),
+                request,
                 output.as_mut_ptr(),
                 output.len(),
                 ptr::null_mut(),
@@ -349,10 +552,11 @@ impl Layer {
     /// Runs the layer into a new buffer: (output shape, values).
     pub fn forward(
         &self,
-        input_shape: [i64; 4],
+        input_shape: impl AsRef<[i64]>,
         input: &[f32],
-        output_size: Option<[i64; 2]>,
-    ) -> Result<([i64; 4], Vec<f32>)> {
+        output_size: Option<&[i64]>,
+    ) -> Result<(Vec<i64>, Vec<f32>)> {
+        let input_shape = input_shape.as_ref();
         let shape = self.output_shape(input_shape, output_size)?;
         let n = count(&shape).ok_or_else(|| Error {
             status: ffi::CONVT_ERROR_SIZE_OVERFLOW,
@@ -366,17 +570,14 @@ impl Layer {
     /// The algorithm a run of this shape uses ("gemm_col2im", "reference", ...).
     pub fn selected_algorithm(
         &self,
-        input: [i64; 4],
-        output_size: Option<[i64; 2]>,
+        input: impl AsRef<[i64]>,
+        output_size: Option<&[i64]>,
     ) -> Result<&'static str> {
+        let input = input.as_ref();
+        let request = self.request(input, output_size)?;
         let mut a = 0i32;
         check(unsafe {
-            ffi::convt_selected_algorithm(
-                self.handle.as_ptr(),
-                input.as_ptr(),
-                Self::size_ptr(&output_size),
-                &mut a,
-            )
+            ffi::convt_selected_algorithm(self.handle.as_ptr(), input.as_ptr(), request, &mut a)
         })?;
         Ok(static_str(unsafe { ffi::convt_algorithm_name(a) }))
     }
@@ -391,7 +592,10 @@ impl Layer {
                 std::mem::size_of::<ffi::convt_params>(),
             )
         })?;
-        Ok(Params(p))
+        Ok(Params {
+            raw: p,
+            problem: None,
+        })
     }
 }
 
@@ -417,13 +621,54 @@ mod tests {
 
     #[test]
     fn params_init_gives_pytorch_defaults() {
-        let p = Params::new(2, 3, (4, 5)).0;
+        let p = *Params::new(2, 3, (4, 5)).raw();
         assert_eq!(p.struct_size, 168);
         assert_eq!(p.spatial_dims, 2);
+        assert_eq!(p.kernel_size, [4, 5, 0]);
         assert_eq!(
             (p.stride[0], p.dilation[1], p.groups, p.padding[0]),
             (1, 1, 1, 0)
         );
         assert_eq!(p.algorithm, ffi::CONVT_ALGORITHM_AUTO);
+    }
+
+    #[test]
+    fn the_rank_comes_from_the_kernel_or_the_constructor() {
+        assert_eq!(Params::new(2, 3, [5]).spatial_dims(), 1);
+        assert_eq!(Params::new(2, 3, [3, 5]).spatial_dims(), 2);
+        assert_eq!(Params::new(2, 3, (3, 5, 2)).spatial_dims(), 3);
+        assert_eq!(Params::new(2, 3, &[3i64, 5, 2][..]).spatial_dims(), 3);
+        let cube = Params::new_3d(2, 3, 4).stride(2).padding([1, 0, 1]);
+        assert_eq!(cube.raw().kernel_size, [4, 4, 4]);
+        assert_eq!(cube.raw().stride, [2, 2, 2]);
+        assert_eq!(cube.raw().padding, [1, 0, 1]);
+        // One value fills the rank's entries only.
+        let line = Params::new_1d(2, 3, 5).stride(3).dilation(2);
+        assert_eq!(line.raw().kernel_size, [5, 0, 0]);
+        assert_eq!(line.raw().stride, [3, 1, 1]);
+        assert_eq!(line.raw().dilation, [2, 1, 1]);
+        assert!(line.problem.is_none());
+    }
+
+    #[test]
+    fn lengths_that_do_not_fit_the_rank_are_kept_for_layer_new() {
+        let p = Params::new_3d(2, 3, 3).stride((2, 1)).padding([1]);
+        assert_eq!(
+            p.problem.as_deref(),
+            Some("stride has 2 entries, but a 3-D layer takes 3 (or one value for all)")
+        );
+        let e = Layer::new(&p, &[0.0; 2 * 3 * 27], None).unwrap_err();
+        assert_eq!(e.status, ffi::CONVT_ERROR_INVALID_ARGUMENT);
+        assert!(e.message.starts_with("stride has 2 entries"), "{e}");
+
+        let e = Layer::new(&Params::new(2, 3, 3), &[0.0; 2 * 3 * 9], None).unwrap_err();
+        assert!(
+            e.message.contains("use Params::new_1d, new_2d or new_3d"),
+            "{e}"
+        );
+        let e = Layer::new(&Params::new(2, 3, [1, 1, 1, 1]), &[0.0; 6], None).unwrap_err();
+        assert!(e.message.contains("spatial_dims must be 1, 2 or 3"), "{e}");
+        let e = Layer::new(&Params::with_rank(0, 2, 3, 1), &[0.0; 6], None).unwrap_err();
+        assert!(e.message.contains("but got spatial_dims: 0"), "{e}");
     }
 }
