@@ -1,10 +1,12 @@
-// Golden data: PyTorch's own ConvTranspose2d results and verdicts (tests/data/golden.txt +
-// golden.bin, written by tools/gen_golden.py), replayed through every convt algorithm.
+// Golden data: PyTorch's own ConvTranspose1d/2d/3d results and verdicts (tests/data/golden.txt
+// + golden.bin, written by tools/gen_golden.py), replayed through every convt algorithm.
 // Needs no PyTorch at test time. The data directory comes from the compile definition
 // CONVT_GOLDEN_DIR, or from the command line: convt-golden --golden-dir DIR [catch args].
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -12,6 +14,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -19,17 +22,95 @@
 #include <vector>
 
 #include "isa_check.hpp"
-#include "support.hpp"
+#include "support.hpp"  // only all_algorithms() and not_applicable(): the layer here is its own
 
 #ifndef CONVT_GOLDEN_DIR
 #define CONVT_GOLDEN_DIR "tests/data"
 #endif
 
-using test::Config;
-
 namespace {
 
 std::string g_golden_dir = CONVT_GOLDEN_DIR;
+
+constexpr int kMaxRank = 3;
+constexpr int kRanks[] = {1, 2, 3};
+
+// Floors a little below the set's counts per rank (tools/gen_golden.py): a truncated or
+// misread file fails the counts.
+struct Floor {
+  size_t valid, reject, edges;
+};
+Floor floor_of(int rank) {
+  switch (rank) {
+    case 1: return {70, 28, 8};
+    case 2: return {80, 30, 10};
+    default: return {100, 45, 10};
+  }
+}
+using Dims = std::array<int64_t, kMaxRank>;
+
+// One golden layer and its input. Every per-dimension array holds the caller's spatial
+// dimensions in PyTorch's order ((L); (H, W); (D, H, W)) in its first `rank` entries.
+struct Layer {
+  int rank = 2;
+  int64_t n = 1, cin = 1, cout = 1, groups = 1;
+  int64_t xc = 1;  // channels of the input tensor (cin, except where PyTorch must reject)
+  bool bias = true;
+  Dims in{}, k{}, s{}, p{}, op{}, d{};
+
+  // The entries past `rank` get values that convt_create would reject if it read them:
+  // convt.h says they are ignored, and every golden run holds it to that.
+  convt_params params(int32_t algorithm) const {
+    convt_params q;
+    convt_params_init(&q, sizeof q);
+    q.spatial_dims = rank;
+    q.algorithm = algorithm;
+    q.in_channels = cin;
+    q.out_channels = cout;
+    q.groups = groups;
+    for (int i = 0; i < kMaxRank; ++i) {
+      const bool used = i < rank;
+      q.kernel_size[i] = used ? k[i] : 0;
+      q.stride[i] = used ? s[i] : 0;
+      q.padding[i] = used ? p[i] : -1;
+      q.output_padding[i] = used ? op[i] : -1;
+      q.dilation[i] = used ? d[i] : 0;
+    }
+    return q;
+  }
+  // The output size of dimension i at output_padding `pad` (the shape rule of convt.h).
+  int64_t out_dim(int i, int64_t pad) const {
+    return (in[i] - 1) * s[i] - 2 * p[i] + d[i] * (k[i] - 1) + pad + 1;
+  }
+  // (batch, xc, in...): exactly 2 + rank entries, so a read past them is a sanitizer error.
+  std::vector<int64_t> input_shape(int64_t batch) const {
+    std::vector<int64_t> v{batch, xc};
+    for (int i = 0; i < rank; ++i) v.push_back(in[i]);
+    return v;
+  }
+  int64_t kernel_volume() const {
+    int64_t v = 1;
+    for (int i = 0; i < rank; ++i) v *= k[i];
+    return v;
+  }
+  int64_t input_volume() const {
+    int64_t v = 1;
+    for (int i = 0; i < rank; ++i) v *= std::max<int64_t>(in[i], 0);
+    return v;
+  }
+  int64_t weight_elems() const { return cin * (cout / groups) * kernel_volume(); }
+  std::string str() const {
+    auto list = [&](const Dims& v) {
+      std::string r;
+      for (int i = 0; i < rank; ++i) r += (i ? "x" : "") + std::to_string(v[i]);
+      return r;
+    };
+    return std::to_string(rank) + "-D N" + std::to_string(n) + " Cin" + std::to_string(cin) +
+           " Cout" + std::to_string(cout) + " in " + list(in) + " k" + list(k) + " s" + list(s) +
+           " p" + list(p) + " op" + list(op) + " d" + list(d) + " g" + std::to_string(groups) +
+           (bias ? " bias" : " nobias") + " xc" + std::to_string(xc);
+  }
+};
 
 struct Span {
   size_t offset = 0;  // bytes into golden.bin
@@ -41,17 +122,19 @@ struct Golden {
   int line = 0;
   bool valid = false;
   std::string name, stage, torch_message;
-  Config c;  // the layer and input; c.oph/opw are the layer's output_padding
-  int64_t xc = 0;  // channels of the input tensor
-  bool has_osize = false;
-  int64_t osize[2] = {0, 0};
-  int64_t out[4] = {0, 0, 0, 0};  // PyTorch's output shape (VALID)
+  Layer c;  // c.op is the layer's output_padding
+  std::vector<int64_t> osize;  // the output_size request (rank entries), or empty for none
+  std::vector<int64_t> out;    // PyTorch's output shape, 2 + rank entries (VALID)
   Span x, w, b, y;
 
+  const int64_t* request() const { return osize.empty() ? nullptr : osize.data(); }
   std::string str() const {
     std::ostringstream s;
-    s << "golden.txt:" << line << " " << name << " [" << c.str() << " xc" << xc;
-    if (has_osize) s << " output_size " << osize[0] << "x" << osize[1];
+    s << "golden.txt:" << line << " " << name << " [" << c.str();
+    if (!osize.empty()) {
+      s << " output_size ";
+      for (size_t i = 0; i < osize.size(); ++i) s << (i ? "x" : "") << osize[i];
+    }
     s << "]";
     return s.str();
   }
@@ -160,23 +243,30 @@ GoldenSet load(const std::string& dir) {
     k.valid = verdict == "VALID";
     k.name = need("name");
     k.torch_message = comment;
-    Config& c = k.c;
-    c.n = num("n"), c.cin = num("cin"), c.cout = num("cout"), c.h = num("h"), c.w = num("w");
-    c.kh = num("kh"), c.kw = num("kw"), c.sh = num("sh"), c.sw = num("sw");
-    c.ph = num("ph"), c.pw = num("pw"), c.oph = num("oph"), c.opw = num("opw");
-    c.dh = num("dh"), c.dw = num("dw"), c.groups = num("groups");
+    Layer& c = k.c;
+    const int64_t rank = num("rank");
+    if (rank < 1 || rank > kMaxRank) bad_line(line_no, "rank must be 1, 2 or 3");
+    c.rank = static_cast<int>(rank);
+    auto list = [&](const std::string& key, size_t entries) {
+      const auto v = to_ints(need(key), line_no, key);
+      if (v.size() != entries)
+        bad_line(line_no, key + " needs " + std::to_string(entries) + " comma-separated entries");
+      return v;
+    };
+    auto dims = [&](const std::string& key) {
+      Dims v{};
+      const auto l = list(key, static_cast<size_t>(c.rank));
+      std::copy(l.begin(), l.end(), v.begin());
+      return v;
+    };
+    c.n = num("n"), c.cin = num("cin"), c.cout = num("cout"), c.groups = num("groups");
     c.bias = num("bias") != 0;
-    k.xc = num("xc");
-    if (need("osize") != "-") {
-      const auto o = to_ints(need("osize"), line_no, "osize");
-      if (o.size() != 2) bad_line(line_no, "osize needs H,W");
-      k.has_osize = true;
-      k.osize[0] = o[0], k.osize[1] = o[1];
-    }
+    c.xc = num("xc");
+    c.in = dims("in"), c.k = dims("k"), c.s = dims("s"), c.p = dims("p");
+    c.op = dims("op"), c.d = dims("d");
+    if (need("osize") != "-") k.osize = list("osize", static_cast<size_t>(c.rank));
     if (k.valid) {
-      const auto o = to_ints(need("out"), line_no, "out");
-      if (o.size() != 4) bad_line(line_no, "out needs N,C,H,W");
-      for (int i = 0; i < 4; ++i) k.out[i] = o[static_cast<size_t>(i)];
+      k.out = list("out", static_cast<size_t>(2 + c.rank));
       k.x = to_span(need("x_data"), line_no, "x_data");
       k.w = to_span(need("w_data"), line_no, "w_data");
       k.b = to_span(need("b_data"), line_no, "b_data");
@@ -214,10 +304,78 @@ const GoldenSet& golden() {
   return g;
 }
 
-std::vector<int32_t> algorithms() { return test::all_algorithms(); }
+int64_t product(const std::vector<int64_t>& v) {
+  int64_t r = 1;
+  for (int64_t e : v) r *= e;
+  return r;
+}
 
-convt_params params_of(const Golden& k, int32_t algorithm) {
-  return k.c.params(algorithm, 0);
+// Gather form (each output element collects its inputs), in double, with sum |x*w| and the
+// number of terms per output so that the float error bound can be stated. Written from the
+// definition, for any rank: a rank below 3 is the same loop with leading dimensions of size
+// 1, kernel 1, stride 1, padding 0, dilation 1.
+struct Oracle {
+  std::vector<double> value, magnitude;
+  std::vector<int64_t> terms;
+};
+Oracle oracle(const Layer& c, const std::vector<float>& x, const std::vector<float>& wt,
+              const float* bias, const std::vector<int64_t>& out_shape) {
+  const int lead = kMaxRank - c.rank;  // identity dimensions in front of the caller's
+  Dims in{1, 1, 1}, k{1, 1, 1}, s{1, 1, 1}, p{0, 0, 0}, d{1, 1, 1}, out{1, 1, 1};
+  for (int i = 0; i < c.rank; ++i) {
+    in[lead + i] = c.in[i], k[lead + i] = c.k[i], s[lead + i] = c.s[i];
+    p[lead + i] = c.p[i], d[lead + i] = c.d[i];
+    out[lead + i] = out_shape[static_cast<size_t>(2 + i)];
+  }
+  const int64_t cin_g = c.cin / c.groups, cout_g = c.cout / c.groups;
+  Oracle o;
+  const size_t total = static_cast<size_t>(product(out_shape));
+  o.value.assign(total, 0.0);
+  o.magnitude.assign(total, 0.0);
+  o.terms.assign(total, 0);
+  // The input index that output index `o` of dimension a gathers through tap t, or -1.
+  auto source = [&](int a, int64_t o_a, int64_t t) -> int64_t {
+    const int64_t pos = o_a + p[a] - t * d[a];  // = input index * stride
+    if (pos < 0 || pos % s[a] != 0 || pos / s[a] >= in[a]) return -1;
+    return pos / s[a];
+  };
+  size_t at = 0;
+  for (int64_t n = 0; n < c.n; ++n)
+    for (int64_t co = 0; co < c.cout; ++co) {
+      const int64_t g = co / cout_g, co_l = co % cout_g;
+      for (int64_t oz = 0; oz < out[0]; ++oz)
+        for (int64_t oy = 0; oy < out[1]; ++oy)
+          for (int64_t ox = 0; ox < out[2]; ++ox, ++at) {
+            double acc = bias ? bias[co] : 0.0, mag = bias ? std::fabs(bias[co]) : 0.0;
+            int64_t terms = bias ? 1 : 0;
+            for (int64_t kz = 0; kz < k[0]; ++kz) {
+              const int64_t iz = source(0, oz, kz);
+              if (iz < 0) continue;
+              for (int64_t ky = 0; ky < k[1]; ++ky) {
+                const int64_t iy = source(1, oy, ky);
+                if (iy < 0) continue;
+                for (int64_t kx = 0; kx < k[2]; ++kx) {
+                  const int64_t ix = source(2, ox, kx);
+                  if (ix < 0) continue;
+                  for (int64_t ci_l = 0; ci_l < cin_g; ++ci_l) {
+                    const int64_t ci = g * cin_g + ci_l;
+                    const double xv = x[static_cast<size_t>(
+                        (((n * c.cin + ci) * in[0] + iz) * in[1] + iy) * in[2] + ix)];
+                    const double wv = wt[static_cast<size_t>(
+                        (((ci * cout_g + co_l) * k[0] + kz) * k[1] + ky) * k[2] + kx)];
+                    acc += xv * wv;
+                    mag += std::fabs(xv * wv);
+                    ++terms;
+                  }
+                }
+              }
+            }
+            o.value[at] = acc;
+            o.magnitude[at] = mag;
+            o.terms[at] = terms;
+          }
+    }
+  return o;
 }
 
 // The tolerance for |convt - torch|. Both are float32 sums of the same products
@@ -232,24 +390,37 @@ convt_params params_of(const Golden& k, int32_t algorithm) {
 // 0 or tiny (a bias alone, a lone product), about 8 float ulps at magnitude 1; a wrong or
 // missing term is of the order |x*w| ~ 0.25 with this data, far above it.
 constexpr double kAbsFloor = 1e-6;
-double golden_tolerance(const test::Oracle& o, size_t i) {
+double golden_tolerance(const Oracle& o, size_t i) {
   return (static_cast<double>(o.terms[i]) + 2.0) * FLT_EPSILON * o.magnitude[i] + kAbsFloor;
 }
 
 // Enough room for any output the case could have, so a rejection is never just
 // "output_capacity too small".
 size_t generous_capacity(const Golden& k) {
-  const Config& c = k.c;
-  auto dim = [](int64_t in, int64_t s, int64_t p, int64_t op, int64_t d, int64_t kk,
-                bool has_req, int64_t req) {
-    int64_t v = (in - 1) * s - 2 * p + d * (kk - 1) + op + 1 + std::max<int64_t>(s, 1);
-    if (has_req) v = std::max(v, req);
-    return std::max<int64_t>(v, 1);
-  };
-  const int64_t oh = dim(c.h, c.sh, c.ph, c.oph, c.dh, c.kh, k.has_osize, k.osize[0]);
-  const int64_t ow = dim(c.w, c.sw, c.pw, c.opw, c.dw, c.kw, k.has_osize, k.osize[1]);
-  return static_cast<size_t>(std::max<int64_t>(c.n, 1) * std::max<int64_t>(c.cout, 1) * oh * ow);
+  const Layer& c = k.c;
+  int64_t elems = std::max<int64_t>(c.n, 1) * std::max<int64_t>(c.cout, 1);
+  for (int i = 0; i < c.rank; ++i) {
+    int64_t v = c.out_dim(i, c.op[i]) + std::max<int64_t>(c.s[i], 1);
+    if (!k.osize.empty()) v = std::max(v, k.osize[static_cast<size_t>(i)]);
+    elems *= std::max<int64_t>(v, 1);
+  }
+  return static_cast<size_t>(elems);
 }
+
+// The largest error seen, as a fraction of the tolerance, and where.
+struct Worst {
+  double ratio = 0;
+  std::string where = "-";
+  void see(double r, const std::string& at) {
+    if (r > ratio) ratio = r, where = at;
+  }
+};
+
+struct RankTally {
+  size_t cases = 0, runs = 0, elements = 0;
+  std::map<int32_t, size_t> runs_of;  // per algorithm: which ones ran this rank
+  Worst convt, torch;                 // |convt - torch|, |torch - double oracle|
+};
 
 }  // namespace
 
@@ -272,49 +443,55 @@ int main(int argc, char** argv) {
 TEST_CASE("golden index and data are consistent", "[golden][quick]") {
   const GoldenSet& g = golden();
   std::set<std::string> names;
-  size_t valid = 0, reject = 0;
+  std::map<int, size_t> valid, reject;
   for (const Golden& k : g.cases) {
     INFO(k.str());
     CHECK(names.insert(k.name).second);
+    const Layer& c = k.c;
+    // Names start with the rank ("2d_..."): a case cannot be filed under the wrong one.
+    CHECK(k.name.rfind(std::to_string(c.rank) + "d_", 0) == 0);
     if (!k.valid) {
-      ++reject;
-      CHECK(k.c.n == 1);  // PyTorch's verdicts were taken on a batch of one
+      ++reject[c.rank];
+      CHECK(c.n == 1);  // PyTorch's verdicts were taken on a batch of one
       continue;
     }
-    ++valid;
-    const Config& c = k.c;
-    CHECK(k.xc == c.cin);
-    CHECK(k.x.count == static_cast<size_t>(c.n * k.xc * c.h * c.w));
+    ++valid[c.rank];
+    CHECK(c.xc == c.cin);
+    CHECK(k.x.count == static_cast<size_t>(c.n * c.xc * c.input_volume()));
     CHECK(k.w.count == static_cast<size_t>(c.weight_elems()));
     CHECK(k.b.present == c.bias);
     if (c.bias) CHECK(k.b.count == static_cast<size_t>(c.cout));
     CHECK(k.out[0] == c.n);
     CHECK(k.out[1] == c.cout);
-    CHECK(k.y.count == static_cast<size_t>(k.out[0] * k.out[1] * k.out[2] * k.out[3]));
+    CHECK(k.y.count == static_cast<size_t>(product(k.out)));
     // PyTorch's shape is the documented formula, or the request.
-    CHECK(k.out[2] == (k.has_osize ? k.osize[0] : c.out_h()));
-    CHECK(k.out[3] == (k.has_osize ? k.osize[1] : c.out_w()));
+    for (int i = 0; i < c.rank; ++i) {
+      INFO("spatial dimension " << i);
+      CHECK(k.out[static_cast<size_t>(2 + i)] ==
+            (k.osize.empty() ? c.out_dim(i, c.op[i]) : k.osize[static_cast<size_t>(i)]));
+    }
   }
-  CHECK(valid >= 80);
-  CHECK(reject >= 30);
+  for (int rank : kRanks) {
+    INFO("rank " << rank);
+    CHECK(valid[rank] >= floor_of(rank).valid);
+    CHECK(reject[rank] >= floor_of(rank).reject);
+  }
 }
 
 TEST_CASE("every algorithm reproduces PyTorch's golden outputs", "[golden][quick]") {
   const GoldenSet& g = golden();
-  const std::vector<int32_t> algos = algorithms();
+  const std::vector<int32_t> algos = test::all_algorithms();
   REQUIRE(algos.size() >= 3);
-  size_t cases = 0, runs = 0, elements = 0;
-  double worst = 0, worst_torch = 0;
-  std::string worst_where = "-", worst_torch_where = "-";
+  std::map<int, RankTally> tally;
   for (const Golden& k : g.cases) {
     if (!k.valid) continue;
     INFO(k.str());
-    ++cases;
-    const Config& c = k.c;
+    const Layer& c = k.c;
+    RankTally& t = tally[c.rank];
+    ++t.cases;
     const auto x = g.get(k.x), w = g.get(k.w), b = g.get(k.b), y = g.get(k.y);
     const float* bias = c.bias ? b.data() : nullptr;
-    const int64_t* request = k.has_osize ? k.osize : nullptr;
-    const auto o = test::oracle(c, x, w, bias, k.out[2], k.out[3]);
+    const auto o = oracle(c, x, w, bias, k.out);
     REQUIRE(o.value.size() == y.size());
 
     // The golden data itself against the independent double oracle: checks that the index
@@ -323,41 +500,43 @@ TEST_CASE("every algorithm reproduces PyTorch's golden outputs", "[golden][quick
     for (size_t i = 0; i < y.size(); ++i) {
       const double r = std::fabs(y[i] - o.value[i]) / golden_tolerance(o, i);
       if (!(r <= 1)) ++torch_bad;
-      if (r > worst_torch) worst_torch = r, worst_torch_where = k.name;
+      t.torch.see(r, k.name);
     }
     CHECK(torch_bad == 0);
 
+    const std::vector<int64_t> in_shape = c.input_shape(c.n), empty_shape = c.input_shape(0);
+    const size_t shape_len = in_shape.size();
     for (int32_t algo : algos) {
       INFO("algorithm " << convt_algorithm_name(algo));
-      const convt_params p = params_of(k, algo);
+      const convt_params p = c.params(algo);
       convt_handle* h = nullptr;
       const convt_status cs = convt_create(&p, w.data(), bias, &h);
       if (test::not_applicable(cs)) continue;  // a forced algorithm that cannot run this layer
+      INFO("convt_create: " << convt_last_error());
       REQUIRE(cs == CONVT_OK);
-      const int64_t in_shape[4] = {c.n, k.xc, c.h, c.w};
-      int64_t shape[4] = {-1, -1, -1, -1};
-      const convt_status st = convt_output_shape(h, in_shape, request, shape);
+      const std::unique_ptr<convt_handle, void (*)(convt_handle*)> owner(h, convt_destroy);
+      // One entry past the shape: convt writes 2 + rank entries, not one more.
+      std::vector<int64_t> shape(shape_len + 1, -1);
+      const convt_status st = convt_output_shape(h, in_shape.data(), k.request(), shape.data());
       INFO("convt: " << convt_last_error());
       CHECK(st == CONVT_OK);
-      CHECK(shape[0] == k.out[0]);
-      CHECK(shape[1] == k.out[1]);
-      CHECK(shape[2] == k.out[2]);
-      CHECK(shape[3] == k.out[3]);
+      CHECK(std::vector<int64_t>(shape.begin(), shape.end() - 1) == k.out);
+      CHECK(shape.back() == -1);
       // A batch of zero has the same validity and the same per-item shape.
-      const int64_t empty_shape[4] = {0, k.xc, c.h, c.w};
-      int64_t shape0[4] = {-1, -1, -1, -1};
-      CHECK(convt_output_shape(h, empty_shape, request, shape0) == CONVT_OK);
-      CHECK((shape0[0] == 0 && shape0[1] == k.out[1] && shape0[2] == k.out[2] &&
-             shape0[3] == k.out[3]));
+      std::vector<int64_t> shape0(shape_len, -1), want0 = k.out;
+      want0[0] = 0;
+      CHECK(convt_output_shape(h, empty_shape.data(), k.request(), shape0.data()) == CONVT_OK);
+      CHECK(shape0 == want0);
 
       std::vector<float> out(y.size(), std::numeric_limits<float>::quiet_NaN());
-      const convt_status rs = convt_run(h, in_shape, x.empty() ? nullptr : x.data(), request,
-                                        out.empty() ? nullptr : out.data(), out.size(), nullptr, 0);
-      convt_destroy(h);
+      const convt_status rs =
+          convt_run(h, in_shape.data(), x.empty() ? nullptr : x.data(), k.request(),
+                    out.empty() ? nullptr : out.data(), out.size(), nullptr, 0);
       if (test::not_applicable(rs)) continue;  // e.g. pointwise with output_padding
       REQUIRE(rs == CONVT_OK);
-      ++runs;
-      elements += out.size();
+      ++t.runs;
+      ++t.runs_of[algo];
+      t.elements += out.size();
       size_t bad = 0, first_bad = 0;
       for (size_t i = 0; i < out.size(); ++i) {
         const double err = std::fabs(static_cast<double>(out[i]) - y[i]);
@@ -365,10 +544,7 @@ TEST_CASE("every algorithm reproduces PyTorch's golden outputs", "[golden][quick
         if (!(r <= 1)) {  // also catches NaN: an element the run did not write
           if (bad++ == 0) first_bad = i;
         }
-        if (r > worst) {
-          worst = r;
-          worst_where = k.name + " / " + convt_algorithm_name(algo);
-        }
+        t.convt.see(r, k.name + " / " + convt_algorithm_name(algo));
       }
       if (bad) {
         FAIL_CHECK(bad << " of " << out.size() << " elements differ from PyTorch; first at "
@@ -376,50 +552,74 @@ TEST_CASE("every algorithm reproduces PyTorch's golden outputs", "[golden][quick
                        << ", tolerance " << golden_tolerance(o, first_bad) << " (terms "
                        << o.terms[first_bad] << ", sum|x*w| " << o.magnitude[first_bad] << ")");
       }
+
+      // Again with a caller workspace of exactly the reported size, every byte 0xFF (a NaN
+      // in every float): scratch the run reads before writing would show in the output,
+      // which must be bit for bit the first run's.
+      size_t ws = 0;
+      REQUIRE(convt_workspace_size(h, in_shape.data(), k.request(), &ws) == CONVT_OK);
+      const std::unique_ptr<unsigned char[]> scratch(new unsigned char[std::max<size_t>(ws, 1)]);
+      std::memset(scratch.get(), 0xFF, std::max<size_t>(ws, 1));
+      std::vector<float> again(y.size(), -5.0f);
+      REQUIRE(convt_run(h, in_shape.data(), x.empty() ? nullptr : x.data(), k.request(),
+                        again.empty() ? nullptr : again.data(), again.size(),
+                        ws ? scratch.get() : nullptr, ws) == CONVT_OK);
+      CHECK((again.empty() ||
+             std::memcmp(again.data(), out.data(), out.size() * sizeof(float)) == 0));
     }
   }
-  CHECK(cases >= 80);
-  std::cout << "golden: " << cases << " valid cases x " << algos.size() << " algorithms = "
-            << runs << " runs, " << elements << " elements; largest |convt - torch| / tolerance = "
-            << worst << " (" << worst_where << "); largest |torch - double oracle| / tolerance = "
-            << worst_torch << " (" << worst_torch_where << ")\n";
-  WARN("golden: " << cases << " valid cases, largest error / tolerance " << worst << " ("
-                  << worst_where << ")");
+  for (int rank : kRanks) {
+    RankTally& t = tally[rank];
+    INFO("rank " << rank);
+    CHECK(t.cases >= floor_of(rank).valid);
+    // convt.h: GEMM + col2im and REFERENCE run every layer, and AUTO always finds one.
+    CHECK(t.runs_of[CONVT_ALGORITHM_AUTO] == t.cases);
+    CHECK(t.runs_of[CONVT_ALGORITHM_GEMM_COL2IM] == t.cases);
+    CHECK(t.runs_of[CONVT_ALGORITHM_REFERENCE] == t.cases);
+    std::cout << "golden " << rank << "-D: " << t.cases << " valid cases x " << algos.size()
+              << " algorithms = " << t.runs << " runs, " << t.elements
+              << " elements; largest |convt - torch| / tolerance = " << t.convt.ratio << " ("
+              << t.convt.where << "); largest |torch - double oracle| / tolerance = "
+              << t.torch.ratio << " (" << t.torch.where << "); runs per algorithm:";
+    for (int32_t algo : algos)
+      std::cout << " " << convt_algorithm_name(algo) << " " << t.runs_of[algo];
+    std::cout << "\n";
+    WARN("golden " << rank << "-D: " << t.cases << " valid cases, " << t.runs
+                   << " runs, largest error / tolerance " << t.convt.ratio << " ("
+                   << t.convt.where << ")");
+  }
 }
 
 TEST_CASE("convt rejects exactly what PyTorch rejects, at the documented stage",
           "[golden][quick]") {
   const GoldenSet& g = golden();
-  const std::vector<int32_t> algos = algorithms();
-  size_t rejects = 0, edges = 0;
+  const std::vector<int32_t> algos = test::all_algorithms();
+  std::map<int, size_t> rejects, edges, runs;
   for (const Golden& k : g.cases) {
     INFO(k.str());
     INFO("torch: " << k.torch_message);
-    const Config& c = k.c;
+    const Layer& c = k.c;
     if (k.valid) {
       // The accepted side is checked value by value above; here only count the edges.
-      if (k.name.rfind("edge_", 0) == 0) ++edges;
+      if (k.name.find("_edge_") != std::string::npos) ++edges[c.rank];
       continue;
     }
-    ++rejects;
-    const bool weight_sized = c.cin > 0 && c.cout > 0 && c.groups > 0 && c.cout % c.groups == 0 &&
-                              c.kh > 0 && c.kw > 0;
+    ++rejects[c.rank];
+    bool weight_sized = c.cin > 0 && c.cout > 0 && c.groups > 0 && c.cout % c.groups == 0;
+    for (int i = 0; i < c.rank; ++i) weight_sized = weight_sized && c.k[i] > 0;
     const std::vector<float> w(weight_sized ? static_cast<size_t>(c.weight_elems()) : 1, 0.5f);
     const std::vector<float> b(static_cast<size_t>(std::max<int64_t>(c.cout, 1)), 0.25f);
-    const int64_t* request = k.has_osize ? k.osize : nullptr;
-    const int64_t in_shape[4] = {c.n, k.xc, c.h, c.w};
-    const int64_t empty_shape[4] = {0, k.xc, c.h, c.w};
+    const std::vector<int64_t> in_shape = c.input_shape(c.n), empty_shape = c.input_shape(0);
     const std::vector<float> x(
-        static_cast<size_t>(std::max<int64_t>(c.n * k.xc * std::max<int64_t>(c.h, 0) *
-                                                  std::max<int64_t>(c.w, 0), 1)),
-        1.0f);
+        static_cast<size_t>(std::max<int64_t>(c.n * c.xc * c.input_volume(), 1)), 1.0f);
     for (int32_t algo : algos) {
       INFO("algorithm " << convt_algorithm_name(algo));
-      const convt_params p = params_of(k, algo);
+      const convt_params p = c.params(algo);
       convt_handle* h = reinterpret_cast<convt_handle*>(&h);  // must come back NULL or valid
       const convt_status cs = convt_create(&p, w.data(), c.bias ? b.data() : nullptr, &h);
       INFO("convt_create: " << convt_status_string(cs) << " " << convt_last_error());
       if (k.stage != "create" && test::not_applicable(cs)) continue;
+      ++runs[c.rank];
       if (k.stage == "create") {
         CHECK(cs == CONVT_ERROR_INVALID_ARGUMENT);
         CHECK(h == nullptr);
@@ -428,30 +628,37 @@ TEST_CASE("convt rejects exactly what PyTorch rejects, at the documented stage",
         continue;
       }
       REQUIRE(cs == CONVT_OK);
-      int64_t shape[4] = {-7, -7, -7, -7};
-      CHECK(convt_output_shape(h, in_shape, request, shape) == CONVT_ERROR_INVALID_ARGUMENT);
+      std::vector<int64_t> shape(in_shape.size(), -7);
+      CHECK(convt_output_shape(h, in_shape.data(), k.request(), shape.data()) ==
+            CONVT_ERROR_INVALID_ARGUMENT);
       INFO("convt_output_shape: " << convt_last_error());
       CHECK(std::string(convt_last_error()).size() > 0);
-      CHECK(shape[0] == -7);
+      CHECK(shape == std::vector<int64_t>(in_shape.size(), -7));  // written only on success
       // "validity is otherwise decided as for N = 1": an empty batch is rejected too.
-      CHECK(convt_output_shape(h, empty_shape, request, shape) == CONVT_ERROR_INVALID_ARGUMENT);
+      CHECK(convt_output_shape(h, empty_shape.data(), k.request(), shape.data()) ==
+            CONVT_ERROR_INVALID_ARGUMENT);
       size_t ws = 0;
-      CHECK(convt_workspace_size(h, in_shape, request, &ws) == CONVT_ERROR_INVALID_ARGUMENT);
+      CHECK(convt_workspace_size(h, in_shape.data(), k.request(), &ws) ==
+            CONVT_ERROR_INVALID_ARGUMENT);
       int32_t chosen = -1;
-      CHECK(convt_selected_algorithm(h, in_shape, request, &chosen) ==
+      CHECK(convt_selected_algorithm(h, in_shape.data(), k.request(), &chosen) ==
             CONVT_ERROR_INVALID_ARGUMENT);
       std::vector<float> out(generous_capacity(k), -3.0f);
-      CHECK(convt_run(h, in_shape, x.data(), request, out.data(), out.size(), nullptr, 0) ==
-            CONVT_ERROR_INVALID_ARGUMENT);
+      CHECK(convt_run(h, in_shape.data(), x.data(), k.request(), out.data(), out.size(), nullptr,
+                      0) == CONVT_ERROR_INVALID_ARGUMENT);
       size_t touched = 0;
       for (float v : out) touched += v != -3.0f;
       CHECK(touched == 0);  // nothing written on failure
       convt_destroy(h);
     }
   }
-  CHECK(rejects >= 30);
-  CHECK(edges >= 8);
-  std::cout << "golden: " << rejects << " PyTorch-rejected cases rejected by convt at the "
-            << "documented stage (x " << algos.size() << " algorithms); " << edges
-            << " accepted edge cases\n";
+  for (int rank : kRanks) {
+    INFO("rank " << rank);
+    CHECK(rejects[rank] >= floor_of(rank).reject);
+    CHECK(edges[rank] >= floor_of(rank).edges);
+    std::cout << "golden " << rank << "-D: " << rejects[rank]
+              << " PyTorch-rejected cases rejected by convt at the documented stage ("
+              << runs[rank] << " case x algorithm pairs); " << edges[rank]
+              << " accepted edge cases\n";
+  }
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Live cross-check of the built libconvt against PyTorch (torch.nn.ConvTranspose2d).
+"""Live cross-check of the built libconvt against PyTorch (torch.nn.ConvTranspose1d/2d/3d).
 
-    /usr/bin/python3 tools/crosscheck_torch.py build/libconvt.so [--seed S] [--count N]
-                                                [--only I] [--verbose]
+    /usr/bin/python3 tools/crosscheck_torch.py build/libconvt.so [--rank R] [--seed S]
+                                                [--count N] [--only I] [--verbose]
 
-A seeded random sweep of small configurations, valid and invalid. For each one PyTorch's
-verdict (module construction + forward, on a batch of one when the batch is empty, since
-PyTorch skips its checks on empty batches) is compared with convt's (convt_create, then
-convt_output_shape / convt_run), for every algorithm the library knows:
+Per rank (1, 2 and 3 spatial dimensions; --rank R for one only) a seeded random sweep of
+small configurations, valid and invalid. For each one PyTorch's verdict (module
+construction + forward, on a batch of one when the batch is empty, since PyTorch skips some
+checks on empty batches) is compared with convt's (convt_create, then convt_output_shape /
+convt_run), for every algorithm the library knows:
   - both accept or both reject, and convt's rejection is CONVT_ERROR_INVALID_ARGUMENT at the
     stage its header documents (convt_create for the layer's own parameters, the run
     for input shape / output_padding >= stride and dilation / output size / output_size);
@@ -15,8 +16,9 @@ convt_output_shape / convt_run), for every algorithm the library knows:
   - every value within (terms + 2) * FLT_EPSILON * sum|x*w| (+|bias|) + 1e-6 of PyTorch
     (both are float sums of the same products in different orders; terms and sum|x*w| come
     from a float64 numpy implementation, which both must also agree with).
-Configuration i is drawn from numpy's PCG64 seeded with (seed, i), so `--seed S --only I`
-replays one configuration exactly.
+Configuration i of rank R is drawn from numpy's PCG64 seeded with (seed, i) for rank 2 (the
+stream the sweep had when it was 2-D only) and (seed, i, R) for ranks 1 and 3, so
+`--rank R --seed S --only I` replays one configuration exactly.
 
 Exit status: 0 all passed, 1 a mismatch (the configuration and the replay command are
 printed), 2 usage or library load error, 77 PyTorch cannot be imported (ctest: skipped).
@@ -43,6 +45,8 @@ CONVT_ERROR_INVALID_ARGUMENT = 1
 CONVT_ERROR_UNSUPPORTED = 2
 FLT_EPSILON = float(np.finfo(np.float32).eps)
 ABS_FLOOR = 1e-6  # torch's own rounding where the bound is 0 or tiny (see test_golden.cpp)
+RANKS = (1, 2, 3)
+MODULES = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
 
 I64x3 = ctypes.c_int64 * 3
 
@@ -92,15 +96,20 @@ def load_library(path):
 
 
 class Config:
-    FIELDS = ("n", "cin", "cout", "h", "w", "xc", "kh", "kw", "sh", "sw", "ph", "pw", "oph",
-              "opw", "dh", "dw", "groups", "bias", "osize", "threads", "mutation")
+    """One layer and input. inp, k, s, p, op, d (and osize) are lists of `rank` entries in
+    PyTorch's order ((L); (H, W); (D, H, W))."""
+    FIELDS = ("rank", "n", "cin", "cout", "xc", "inp", "k", "s", "p", "op", "d", "groups",
+              "bias", "osize", "threads", "mutation")
 
     def __init__(self, **kw):
         for k in self.FIELDS:
             setattr(self, k, kw[k])
 
     def __str__(self):
-        return " ".join(f"{k}={getattr(self, k)}" for k in self.FIELDS)
+        def show(v):
+            return ",".join(str(e) for e in v) if isinstance(v, (list, tuple)) else str(v)
+        return " ".join(f"{k}={'-' if getattr(self, k) is None else show(getattr(self, k))}"
+                        for k in self.FIELDS)
 
     def min_size(self):
         return convt_rules.min_size(self)
@@ -113,50 +122,63 @@ MUTATIONS = ("kernel", "stride", "padding", "output_padding_negative",
              "output_padding_too_big", "dilation", "groups", "input_channels", "input_zero",
              "padding_huge", "osize_out_of_range")
 
+# The ranges drawn per rank, inclusive: channels per group, kernel, stride, dilation,
+# padding (when not 0), input size. 3-D is smaller so that its volumes stay small; 1-D is
+# larger since a line is cheap.
+SIZES = {
+    1: dict(ch=(1, 4), k=(1, 7), s=(1, 5), d=(1, 3), p=(0, 4), i=(1, 12)),
+    2: dict(ch=(1, 3), k=(1, 5), s=(1, 4), d=(1, 3), p=(0, 3), i=(1, 6)),
+    3: dict(ch=(1, 2), k=(1, 3), s=(1, 3), d=(1, 2), p=(0, 2), i=(1, 4)),
+}
 
-def draw(seed, index):
-    """Configuration `index` of the sweep: about 60% valid by construction, the rest with one
-    parameter pushed out of its range (and some valid-looking ones that PyTorch still rejects,
-    e.g. padding that leaves no output)."""
-    r = np.random.Generator(np.random.PCG64([seed, index]))
+
+def rng_for(seed, rank, index):
+    key = [seed, index] if rank == 2 else [seed, index, rank]
+    return np.random.Generator(np.random.PCG64(key))
+
+
+def draw(seed, rank, index):
+    """Configuration `index` of the rank's sweep: about 60% valid by construction, the rest
+    with one parameter pushed out of its range (and some valid-looking ones that PyTorch
+    still rejects, e.g. padding that leaves no output)."""
+    r = rng_for(seed, rank, index)
+    z = SIZES[rank]
     ri = lambda lo, hi: int(r.integers(lo, hi + 1))  # noqa: E731 - inclusive
     groups = int(r.choice([1, 1, 1, 2, 3]))
-    cin, cout = groups * ri(1, 3), groups * ri(1, 3)
+    cin, cout = groups * ri(*z["ch"]), groups * ri(*z["ch"])
     n = int(r.choice([0, 1, 1, 1, 2, 3], p=[0.04, 0.32, 0.32, 0.12, 0.12, 0.08]))
     dims = []
-    for _ in range(2):
-        k, s, d = ri(1, 5), ri(1, 4), ri(1, 3)
-        p = ri(0, 3) if r.random() < 0.5 else 0
+    for _ in range(rank):
+        k, s, d = ri(*z["k"]), ri(*z["s"]), ri(*z["d"])
+        p = ri(*z["p"]) if r.random() < 0.5 else 0
         op = ri(0, max(s, d) - 1) if r.random() < 0.5 else 0
-        dims.append(dict(k=k, s=s, p=p, op=op, d=d, i=ri(1, 6)))
-    H, W = dims
-    c = Config(n=n, cin=cin, cout=cout, h=H["i"], w=W["i"], xc=cin, kh=H["k"], kw=W["k"],
-               sh=H["s"], sw=W["s"], ph=H["p"], pw=W["p"], oph=H["op"], opw=W["op"],
-               dh=H["d"], dw=W["d"], groups=groups, bias=bool(r.random() < 0.7), osize=None,
-               threads=int(r.choice([0, 1, 2])), mutation="-")
+        dims.append(dict(k=k, s=s, p=p, op=op, d=d, i=ri(*z["i"])))
+    per = lambda key: [dim[key] for dim in dims]  # noqa: E731
+    c = Config(rank=rank, n=n, cin=cin, cout=cout, xc=cin, inp=per("i"), k=per("k"),
+               s=per("s"), p=per("p"), op=per("op"), d=per("d"), groups=groups,
+               bias=bool(r.random() < 0.7), osize=None, threads=int(r.choice([0, 1, 2])),
+               mutation="-")
     if r.random() < 0.25:  # an output_size request: mostly in range, sometimes just out of it
-        mh, mw = c.min_size()
-        c.osize = (ri(mh - 1, mh + c.sh), ri(mw - 1, mw + c.sw))
+        c.osize = [ri(m - 1, m + s) for m, s in zip(c.min_size(), c.s)]
         if r.random() < 0.5:  # output_padding is ignored with a request, even an invalid one
-            c.oph, c.opw = ri(0, 5), ri(0, 5)
+            c.op = [ri(0, 5) for _ in range(rank)]
     if r.random() < 0.4:
         m = MUTATIONS[int(r.integers(len(MUTATIONS)))]
         c.mutation = m
-        dim = "h" if r.random() < 0.5 else "w"
+        i = min(int(r.random() * rank), rank - 1)  # the dimension it pushes out of range
         bad = lambda: int(r.choice([0, 0, -1, -2]))  # noqa: E731
         if m == "kernel":
-            setattr(c, "k" + dim, bad())
+            c.k[i] = bad()
         elif m == "stride":
-            setattr(c, "s" + dim, bad())
+            c.s[i] = bad()
         elif m == "padding":
-            setattr(c, "p" + dim, -ri(1, 2))
+            c.p[i] = -ri(1, 2)
         elif m == "output_padding_negative":
-            setattr(c, "op" + dim, -ri(1, 2))
+            c.op[i] = -ri(1, 2)
         elif m == "output_padding_too_big":
-            s, d = getattr(c, "s" + dim), getattr(c, "d" + dim)
-            setattr(c, "op" + dim, max(s, d) + ri(0, 1))
+            c.op[i] = max(c.s[i], c.d[i]) + ri(0, 1)
         elif m == "dilation":
-            setattr(c, "d" + dim, bad())
+            c.d[i] = bad()
         elif m == "groups":
             choice = ri(0, 2)
             if choice == 0:
@@ -170,25 +192,27 @@ def draw(seed, index):
         elif m == "input_channels":
             c.xc = c.cin + int(r.choice([-1, 1])) if c.cin > 1 else c.cin + 1
         elif m == "input_zero":
-            setattr(c, dim, 0)
+            c.inp[i] = 0
         elif m == "padding_huge":
-            setattr(c, "p" + dim, ri(3, 8))
+            c.p[i] = ri(3, 8)
         elif m == "osize_out_of_range":
-            mh, mw = c.min_size()
-            lo, hi = (mh, mh + max(c.sh, 1) - 1) if dim == "h" else (mw, mw + max(c.sw, 1) - 1)
+            mins = list(c.min_size())
+            lo, hi = mins[i], mins[i] + max(c.s[i], 1) - 1
             req = lo - ri(1, 3) if r.random() < 0.5 else hi + ri(1, 3)
-            c.osize = (req, mw) if dim == "h" else (mh, req)
+            c.osize = mins
+            c.osize[i] = req
     return c, r
 
 
 def make_tensors(c, r):
     def u(shape):
         return r.uniform(-1.0, 1.0, size=shape).astype(np.float32)
-    x = u((c.n, max(c.xc, 0), max(c.h, 0), max(c.w, 0)))
-    x1 = x[:1] if c.n >= 1 else u((1, max(c.xc, 0), max(c.h, 0), max(c.w, 0)))
+    spatial = tuple(max(i, 0) for i in c.inp)
+    x = u((c.n, max(c.xc, 0)) + spatial)
+    x1 = x[:1] if c.n >= 1 else u((1, max(c.xc, 0)) + spatial)
     wt = None
-    if (min(c.cin, c.cout, c.kh, c.kw) >= 0 and c.groups > 0 and c.cout % c.groups == 0):
-        wt = u((c.cin, c.cout // c.groups, c.kh, c.kw))
+    if min(c.cin, c.cout, *c.k) >= 0 and c.groups > 0 and c.cout % c.groups == 0:
+        wt = u((c.cin, c.cout // c.groups) + tuple(c.k))
     b = u((max(c.cout, 1),))
     return x, x1, wt, b
 
@@ -198,51 +222,48 @@ def torch_run(c, x, x1, wt, b):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # zero-element weight init
-            m = nn.ConvTranspose2d(c.cin, c.cout, (c.kh, c.kw), stride=(c.sh, c.sw),
-                                   padding=(c.ph, c.pw), output_padding=(c.oph, c.opw),
-                                   groups=c.groups, bias=c.bias, dilation=(c.dh, c.dw))
+            m = MODULES[c.rank](c.cin, c.cout, tuple(c.k), stride=tuple(c.s),
+                                padding=tuple(c.p), output_padding=tuple(c.op),
+                                groups=c.groups, bias=c.bias, dilation=tuple(c.d))
         with torch.no_grad():
-            m.weight.copy_(torch.from_numpy(wt))
+            if wt is not None:
+                m.weight.copy_(torch.from_numpy(wt))
             if c.bias:
                 m.bias.copy_(torch.from_numpy(b[:c.cout]))
 
             def fwd(inp):
                 t = torch.from_numpy(np.ascontiguousarray(inp))
                 return m(t) if c.osize is None else m(t, output_size=list(c.osize))
-            fwd(x1)  # the verdict, on a batch of one
+            if c.n == 0:
+                fwd(x1)  # the verdict, on a batch of one
             return None, fwd(x).numpy()
     except (RuntimeError, ValueError) as e:
         return f"{type(e).__name__}: {' '.join(str(e).split())}", None
 
 
-def reference(c, x, wt, b, out_h, out_w):
-    """float64 scatter form: value, sum|x*w| (+|b|) and the number of terms per output."""
-    n, cin, H, W = x.shape
-    g = c.groups
-    cin_g, cout_g = cin // g, c.cout // g
-    bh = max((H - 1) * c.sh + c.dh * (c.kh - 1) + 1, c.ph + out_h)
-    bw = max((W - 1) * c.sw + c.dw * (c.kw - 1) + 1, c.pw + out_w)
-
-    def scatter(xv, wv):
-        buf = np.zeros((n, c.cout, bh, bw))
-        for gi in range(g):
-            xs = xv[:, gi * cin_g:(gi + 1) * cin_g]
-            ws = wv[gi * cin_g:(gi + 1) * cin_g]
-            for ky in range(c.kh):
-                for kx in range(c.kw):
-                    contrib = np.tensordot(xs, ws[:, :, ky, kx], axes=([1], [0]))  # n,H,W,o
-                    buf[:, gi * cout_g:(gi + 1) * cout_g,
-                        ky * c.dh:ky * c.dh + (H - 1) * c.sh + 1:c.sh,
-                        kx * c.dw:kx * c.dw + (W - 1) * c.sw + 1:c.sw] += contrib.transpose(
-                            0, 3, 1, 2)
-        return buf[:, :, c.ph:c.ph + out_h, c.pw:c.pw + out_w]
-
+def reference(c, x, wt, b, out_spatial):
+    """float64 scatter form, any rank: value, sum|x*w| (+|b|) and the number of terms per
+    output, computed together (axis 0 of every array: x*w, |x|*|w|, 1*1)."""
+    n, in_sp, g = x.shape[0], x.shape[2:], c.groups
+    cin_g, cout_g = c.cin // g, c.cout // g
+    full = tuple(max((i - 1) * s + d * (k - 1) + 1, p + o)
+                 for i, k, s, p, d, o in zip(in_sp, c.k, c.s, c.p, c.d, out_spatial))
     x64, w64 = x.astype(np.float64), wt.astype(np.float64)
-    value = scatter(x64, w64)
-    mag = scatter(np.abs(x64), np.abs(w64))
-    terms = scatter(np.ones_like(x64), np.ones_like(w64))
+    pixels = int(np.prod(in_sp))
+    xs = np.stack([x64, np.abs(x64), np.ones_like(x64)]).reshape(3, n, g, cin_g, pixels)
+    ws = np.stack([w64, np.abs(w64), np.ones_like(w64)])  # (3, cin, cout_g, k...)
+    buf = np.zeros((3, n, c.cout) + full)
+    lead = (slice(None),) * 3
+    for tap in np.ndindex(*c.k):
+        w_tap = ws[lead + tap].reshape(3, g, cin_g, cout_g).transpose(0, 1, 3, 2)
+        contrib = np.matmul(w_tap[:, None], xs)  # (3, n, g, cout_g, input pixels)
+        window = tuple(slice(t * d, t * d + (i - 1) * s + 1, s)
+                       for t, d, i, s in zip(tap, c.d, in_sp, c.s))
+        buf[lead + window] += contrib.reshape((3, n, c.cout) + in_sp)
+    crop = tuple(slice(p, p + o) for p, o in zip(c.p, out_spatial))
+    value, mag, terms = buf[lead + crop]
     if c.bias:
-        b64 = b[:c.cout].astype(np.float64)[None, :, None, None]
+        b64 = b[:c.cout].astype(np.float64).reshape((1, c.cout) + (1,) * c.rank)
         value, mag, terms = value + b64, mag + np.abs(b64), terms + 1
     return value, mag, terms
 
@@ -251,13 +272,14 @@ def convt_run(lib, c, algorithm, x, wt, b):
     """(stage, status, message, shape, output): stage is 'create', 'run' or 'ok'."""
     p = ConvtParams()
     lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
+    p.spatial_dims = c.rank
     p.algorithm, p.num_threads = algorithm, c.threads
     p.in_channels, p.out_channels, p.groups = c.cin, c.cout, c.groups
-    for field, hv, wv in (("kernel_size", c.kh, c.kw), ("stride", c.sh, c.sw),
-                          ("padding", c.ph, c.pw), ("output_padding", c.oph, c.opw),
-                          ("dilation", c.dh, c.dw)):
+    for field, values in (("kernel_size", c.k), ("stride", c.s), ("padding", c.p),
+                          ("output_padding", c.op), ("dilation", c.d)):
         arr = getattr(p, field)
-        arr[0], arr[1] = hv, wv
+        for i, v in enumerate(values):
+            arr[i] = v
     fp = ctypes.POINTER(ctypes.c_float)
     # Buffers are never empty pointers for the calls that may need them.
     w_buf = wt if wt is not None and wt.size else np.zeros(1, np.float32)
@@ -271,26 +293,26 @@ def convt_run(lib, c, algorithm, x, wt, b):
             return "create", -1, "convt_create failed but left a non-NULL handle", None, None
         return "create", st, lib.convt_last_error().decode(), None, None
     try:
-        in_shape = (ctypes.c_int64 * 4)(c.n, c.xc, c.h, c.w)
-        req = (ctypes.c_int64 * 2)(*c.osize) if c.osize is not None else None
-        shape = (ctypes.c_int64 * 4)(-7, -7, -7, -7)
+        dims = 2 + c.rank
+        in_shape = (ctypes.c_int64 * dims)(c.n, c.xc, *c.inp)
+        req = (ctypes.c_int64 * c.rank)(*c.osize) if c.osize is not None else None
+        shape = (ctypes.c_int64 * dims)(*([-7] * dims))
         st = lib.convt_output_shape(handle, in_shape, req, shape)
         if st != CONVT_OK:
             msg = lib.convt_last_error().decode()
             # convt_run must reject it the same way, without writing anything.
             # Room for any output this configuration could have, so that a rejection is
             # never just "output_capacity too small".
-            def room(i, k, s, p, op, d, req):
-                v = (i - 1) * s - 2 * p + d * (k - 1) + op + 1 + max(s, 1)
-                return max(v, req if req is not None else 1, 1)
-            cap = (max(c.n, 1) * max(c.cout, 1)
-                   * room(c.h, c.kh, c.sh, c.ph, c.oph, c.dh, c.osize and c.osize[0])
-                   * room(c.w, c.kw, c.sw, c.pw, c.opw, c.dw, c.osize and c.osize[1]))
+            cap = max(c.n, 1) * max(c.cout, 1)
+            for j in range(c.rank):
+                v = (c.inp[j] - 1) * c.s[j] - 2 * c.p[j] + c.d[j] * (c.k[j] - 1) + c.op[j] + 1
+                v += max(c.s[j], 1)
+                cap *= max(v, c.osize[j] if c.osize is not None else 1, 1)
             guard = np.full(cap, -3.0, np.float32)
             xs = np.ascontiguousarray(x if x.size else np.zeros(1, np.float32))
             st2 = lib.convt_run(handle, in_shape, xs.ctypes.data_as(fp), req,
                                 guard.ctypes.data_as(fp), guard.size, None, 0)
-            if st2 != st or not np.all(guard == -3.0) or tuple(shape) != (-7,) * 4:
+            if st2 != st or not np.all(guard == -3.0) or tuple(shape) != (-7,) * dims:
                 return "run", -1, (f"convt_output_shape said {st} but convt_run said {st2} "
                                    f"(or wrote to output/shape)"), None, None
             return "run", st, msg, None, None
@@ -316,7 +338,7 @@ def check(lib, algorithms, c, r, stats):
     ref = None
     if torch_msg is None:
         stats["valid"] += 1
-        ref = reference(c, x, wt, b, y.shape[2], y.shape[3])
+        ref = reference(c, x, wt, b, y.shape[2:])
         tol = (ref[2] + 2) * FLT_EPSILON * ref[1] + ABS_FLOOR
         r_torch = float(np.max(np.abs(y - ref[0]) / tol, initial=0.0))
         stats["worst_torch_ref"] = max(stats["worst_torch_ref"], r_torch)
@@ -356,6 +378,7 @@ def check(lib, algorithms, c, r, stats):
         ratio_ref = np.abs(out.astype(np.float64) - ref[0]) / tol
         worst = float(np.max(np.nan_to_num(ratio, nan=np.inf), initial=0.0))
         worst_ref = float(np.max(np.nan_to_num(ratio_ref, nan=np.inf), initial=0.0))
+        stats["runs"] += 1
         stats["elements"] += out.size
         if worst > stats["worst"]:
             stats["worst"], stats["worst_where"] = worst, f"{c} [{name}]"
@@ -373,9 +396,13 @@ def check(lib, algorithms, c, r, stats):
 def main():
     ap = argparse.ArgumentParser(description="Cross-check libconvt against PyTorch.")
     ap.add_argument("library", help="path of the built libconvt.so")
+    ap.add_argument("--rank", type=int, choices=RANKS, default=None,
+                    help="only this number of spatial dimensions (default: 1, 2 and 3)")
     ap.add_argument("--seed", type=int, default=1, help="sweep seed (default 1)")
-    ap.add_argument("--count", type=int, default=2000, help="configurations (default 2000)")
-    ap.add_argument("--only", type=int, default=None, help="run configuration I only")
+    ap.add_argument("--count", type=int, default=2000,
+                    help="configurations per rank (default 2000)")
+    ap.add_argument("--only", type=int, default=None,
+                    help="run configuration I only (of each rank chosen)")
     ap.add_argument("--verbose", action="store_true", help="print every configuration")
     args = ap.parse_args()
 
@@ -392,10 +419,10 @@ def main():
     # convt_params_init must write PyTorch's defaults into exactly this layout.
     p = ConvtParams()
     lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
-    defaults = (p.struct_size, p.spatial_dims, p.algorithm, list(p.stride[:2]),
-                list(p.padding[:2]), list(p.output_padding[:2]), list(p.dilation[:2]),
+    defaults = (p.struct_size, p.spatial_dims, p.algorithm, list(p.stride),
+                list(p.padding), list(p.output_padding), list(p.dilation),
                 p.groups, p.num_threads)
-    if defaults != (168, 2, 0, [1, 1], [0, 0], [0, 0], [1, 1], 1, 0):
+    if defaults != (168, 2, 0, [1] * 3, [0] * 3, [0] * 3, [1] * 3, 1, 0):
         print(f"crosscheck_torch: convt_params_init wrote unexpected defaults {defaults}: "
               "the ctypes struct does not match the library")
         return 1
@@ -403,38 +430,43 @@ def main():
     while lib.convt_algorithm_name(len(algorithms)).decode() != "unknown":
         algorithms.append(len(algorithms))
 
+    ranks = [args.rank] if args.rank is not None else list(RANKS)
     indices = [args.only] if args.only is not None else range(args.count)
-    print(f"crosscheck_torch: seed {args.seed}, {len(indices)} configurations, libconvt "
-          f"{lib.convt_version_string().decode()} ({args.library}), torch {torch.__version__}, "
-          f"algorithms {[lib.convt_algorithm_name(a).decode() for a in algorithms]}")
-    stats = dict(valid=0, reject=0, elements=0, worst=0.0, worst_where="-",
-                 worst_torch_ref=0.0)
+    print(f"crosscheck_torch: seed {args.seed}, ranks {ranks}, {len(indices)} configurations "
+          f"per rank, libconvt {lib.convt_version_string().decode()} ({args.library}), torch "
+          f"{torch.__version__}, algorithms "
+          f"{[lib.convt_algorithm_name(a).decode() for a in algorithms]}")
     passed = failed = 0
-    start = time.monotonic()
-    for i in indices:
-        c, r = draw(args.seed, i)
-        try:
-            problems, torch_msg = check(lib, algorithms, c, r, stats)
-        except Exception as e:  # noqa: BLE001 - a crash in the check is a failure to report
-            problems, torch_msg = [f"exception in the check: {type(e).__name__}: {e}"], None
+    for rank in ranks:
+        stats = dict(valid=0, reject=0, runs=0, elements=0, worst=0.0, worst_where="-",
+                     worst_torch_ref=0.0)
+        start = time.monotonic()
+        for i in indices:
+            c, r = draw(args.seed, rank, i)
+            try:
+                problems, torch_msg = check(lib, algorithms, c, r, stats)
+            except Exception as e:  # noqa: BLE001 - a crash in the check is a failure to report
+                problems, torch_msg = [f"exception in the check: {type(e).__name__}: {e}"], None
+            if args.verbose:
+                print(f"  {rank}-D #{i} {c} -> "
+                      f"{'torch rejects: ' + torch_msg if torch_msg else 'valid'}")
+            if problems:
+                failed += 1
+                print(f"MISMATCH {rank}-D #{i}: {c}")
+                for pr in problems:
+                    print(f"    {pr}")
+                print(f"    replay: {sys.executable} {sys.argv[0]} {args.library} "
+                      f"--rank {rank} --seed {args.seed} --only {i} --verbose")
+            else:
+                passed += 1
+        elapsed = time.monotonic() - start
+        print(f"crosscheck_torch {rank}-D: {stats['valid']} valid / {stats['reject']} rejected "
+              f"by torch; {stats['runs']} runs, {stats['elements']} values compared over "
+              f"{len(algorithms)} algorithms; largest |convt - torch| / tolerance "
+              f"{stats['worst']:.4g}; largest |torch - float64| / tolerance "
+              f"{stats['worst_torch_ref']:.4g}; {elapsed:.1f} s")
         if args.verbose:
-            print(f"  #{i} {c} -> {'torch rejects: ' + torch_msg if torch_msg else 'valid'}")
-        if problems:
-            failed += 1
-            print(f"MISMATCH #{i}: {c}")
-            for pr in problems:
-                print(f"    {pr}")
-            print(f"    replay: {sys.executable} {sys.argv[0]} {args.library} "
-                  f"--seed {args.seed} --only {i} --verbose")
-        else:
-            passed += 1
-    elapsed = time.monotonic() - start
-    print(f"crosscheck_torch: {stats['valid']} valid / {stats['reject']} rejected by torch; "
-          f"{stats['elements']} values compared over {len(algorithms)} algorithms; largest "
-          f"|convt - torch| / tolerance {stats['worst']:.4g}; largest |torch - float64| / "
-          f"tolerance {stats['worst_torch_ref']:.4g}; {elapsed:.1f} s")
-    if args.verbose:
-        print(f"crosscheck_torch: worst at {stats['worst_where']}")
+            print(f"crosscheck_torch {rank}-D: worst at {stats['worst_where']}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
