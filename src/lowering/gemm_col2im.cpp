@@ -172,10 +172,10 @@ void GemmCol2im::run(const RunArgs& a, const LoweringPlan& plan, int threads,
     const float* x_g = a.input + (n * l.in_channels + g * cin_g) * pixels;
     unsigned char* own = scratch + slot * t.bytes_per_thread;
     if (t.direct_output) {  // out_plane == taps: the columns are the output planes
-      if (own_gemm_kernel_pays()) {
+      if (own_gemm_kernel_pays() && blas_is_sse_class()) {
         // out (1 x M) = x (1 x K) * W_g (K x M) on convt's GEMM kernel: A = x (one row is
-        // its own packing), B = the weight rows read in place. (OpenBLAS's sgemv ran this
-        // slower where its CPU detection fell back to old kernels.)
+        // its own packing), B = the weight rows read in place, where OpenBLAS's CPU
+        // detection fell back to SSE-class kernels (its sgemv is faster where it did not).
         const float** w_rows = reinterpret_cast<const float**>(own);
         for (int64_t ci = 0; ci < cin_g; ++ci) w_rows[ci] = w_g + ci * m_full;
         kernels().gemm_packed(1, co_count * taps, cin_g, x_g, cin_g, 1, w_rows, 0, out, 0,

@@ -61,7 +61,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
   Plan t;
   t.chunks.resize(w.chunks.size());
-  int64_t max_rows = 0, max_cols = 0, max_k = 0, max_ay = 0, max_ax = 0, max_taps_d = 0;
+  int64_t max_rows = 0, max_cols = 0, max_k = 0, max_ax = 0, max_taps_d = 0;
   for (size_t i = 0; i < w.chunks.size(); ++i) {
     const Chunk& c = w.chunks[i];
     ChunkPlan& cp = t.chunks[i];
@@ -72,7 +72,6 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     max_rows = std::max(max_rows, cp.rows.size());
     max_cols = std::max(max_cols, cp.cols.size());
     max_k = std::max(max_k, cin_g * c.taps());
-    max_ay = std::max(max_ay, cp.ay_max);
     max_ax = std::max(max_ax, cp.ax_max);
     max_taps_d = std::max<int64_t>(max_taps_d, static_cast<int64_t>(c.offset_d.size()));
   }
@@ -318,20 +317,30 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   sc.b_rows = sc.window + t.window_floats;
   const int64_t pointer_floats = (max_k * static_cast<int64_t>(sizeof(float*)) / 4 + 15) / 16 * 16;
   sc.gather = sc.b_rows + pointer_floats;
-  // The bordered input rows (one plane per depth tap and channel), or an im2col and one
-  // plane's bordered rows, whichever is larger (each chunk picks one); with a window, an
-  // im2col alone.
-  const int64_t im2col_floats = checked_add(
-      checked_mul(checked_mul(checked_mul(max_k, t.rows_per_item, what), max_cols, what),
-                  t.slices_per_item, what),
-      kPaddedColumns, what);
-  const int64_t bordered_plane = checked_add(checked_mul(t.rows_per_item + max_ay, width, what),
-                                             max_ax + kPaddedColumns, what);
-  const int64_t gather_floats =
-      t.window_slices > 0
-          ? im2col_floats
-          : std::max(checked_mul(checked_mul(cin_g, max_taps_d, what), bordered_plane, what),
-                     checked_add(im2col_floats, bordered_plane, what));
+  // The gather area: the largest any chunk's layout needs. Its own bordered rows (a plane
+  // per depth tap and channel), or an im2col of its taps (plus one plane's bordered rows
+  // to cut it from, without a window); nothing for the input read in place.
+  int64_t gather_floats = 0;
+  for (size_t i = 0; i < w.chunks.size(); ++i) {
+    const Chunk& c = w.chunks[i];
+    const ChunkPlan& cp = t.chunks[i];
+    if (c.taps() == 0 || cp.gather == Gather::kDirect) continue;
+    const int64_t rows = std::min(t.rows_per_item, std::max<int64_t>(cp.rows.size(), 1));
+    const int64_t cols = t.col_blocks > 1 ? std::min(cp.cols.size(), t.cols_per_item) : cp.cols.size();
+    const int64_t bordered_plane = checked_add(checked_mul(rows + cp.ay_max, cp.pitch, what),
+                                               cp.ax_max + kPaddedColumns, what);
+    const int64_t planes = checked_mul(cin_g, static_cast<int64_t>(c.offset_d.size()), what);
+    int64_t chunk_floats = 0;
+    if (cp.gather == Gather::kIm2col) {
+      chunk_floats = checked_add(checked_mul(checked_mul(checked_mul(cin_g * c.taps(), rows, what), cols, what),
+                                     t.slices_per_item, what),
+                         kPaddedColumns, what);
+      if (t.window_slices == 0) chunk_floats = checked_add(chunk_floats, bordered_plane, what);
+    } else if (t.window_slices == 0) {
+      chunk_floats = checked_mul(planes, bordered_plane, what);
+    }
+    gather_floats = std::max(gather_floats, chunk_floats);
+  }
   sc.c = checked_add(sc.gather, (gather_floats + 15) / 16 * 16, what);
   // C of every chunk of a set, each rounded up to 16 floats: rows of at most `width`, or the
   // window's pitch, for each slice of the item (one plane apart).
