@@ -255,7 +255,8 @@ CONVT_API convt_status convt_selected_algorithm(const convt_handle* handle,
                                                 const int64_t* output_size, int32_t* algorithm);
 
 /* Copies the handle's parameters (as validated at create, struct_size set to
- * min(struct_size, sizeof(convt_params))) into the first struct_size bytes of *params.
+ * min(struct_size, sizeof(convt_params))) into the first struct_size bytes of *params;
+ * the entries of each spatial array past spatial_dims hold convt_params_init's defaults.
  * Errors: INVALID_ARGUMENT (NULL, struct_size below CONVT_PARAMS_SIZE_V0_1). Thread-safe. */
 CONVT_API convt_status convt_get_params(const convt_handle* handle, convt_params* params,
                                         size_t struct_size);
