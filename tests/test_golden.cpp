@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "isa_check.hpp"
-#include "support.hpp"  // only all_algorithms() and not_applicable(): the layer here is its own
+#include "support.hpp"  // algorithms, not_applicable() and the oracle; the golden layer is its own
 
 #ifndef CONVT_GOLDEN_DIR
 #define CONVT_GOLDEN_DIR "tests/data"
@@ -310,72 +310,17 @@ int64_t product(const std::vector<int64_t>& v) {
   return r;
 }
 
-// Gather form (each output element collects its inputs), in double, with sum |x*w| and the
-// number of terms per output so that the float error bound can be stated. Written from the
-// definition, for any rank: a rank below 3 is the same loop with leading dimensions of size
-// 1, kernel 1, stride 1, padding 0, dilation 1.
-struct Oracle {
-  std::vector<double> value, magnitude;
-  std::vector<int64_t> terms;
-};
-Oracle oracle(const Layer& c, const std::vector<float>& x, const std::vector<float>& wt,
-              const float* bias, const std::vector<int64_t>& out_shape) {
-  const int lead = kMaxRank - c.rank;  // identity dimensions in front of the caller's
-  Dims in{1, 1, 1}, k{1, 1, 1}, s{1, 1, 1}, p{0, 0, 0}, d{1, 1, 1}, out{1, 1, 1};
-  for (int i = 0; i < c.rank; ++i) {
-    in[lead + i] = c.in[i], k[lead + i] = c.k[i], s[lead + i] = c.s[i];
-    p[lead + i] = c.p[i], d[lead + i] = c.d[i];
-    out[lead + i] = out_shape[static_cast<size_t>(2 + i)];
-  }
-  const int64_t cin_g = c.cin / c.groups, cout_g = c.cout / c.groups;
-  Oracle o;
-  const size_t total = static_cast<size_t>(product(out_shape));
-  o.value.assign(total, 0.0);
-  o.magnitude.assign(total, 0.0);
-  o.terms.assign(total, 0);
-  // The input index that output index `o` of dimension a gathers through tap t, or -1.
-  auto source = [&](int a, int64_t o_a, int64_t t) -> int64_t {
-    const int64_t pos = o_a + p[a] - t * d[a];  // = input index * stride
-    if (pos < 0 || pos % s[a] != 0 || pos / s[a] >= in[a]) return -1;
-    return pos / s[a];
-  };
-  size_t at = 0;
-  for (int64_t n = 0; n < c.n; ++n)
-    for (int64_t co = 0; co < c.cout; ++co) {
-      const int64_t g = co / cout_g, co_l = co % cout_g;
-      for (int64_t oz = 0; oz < out[0]; ++oz)
-        for (int64_t oy = 0; oy < out[1]; ++oy)
-          for (int64_t ox = 0; ox < out[2]; ++ox, ++at) {
-            double acc = bias ? bias[co] : 0.0, mag = bias ? std::fabs(bias[co]) : 0.0;
-            int64_t terms = bias ? 1 : 0;
-            for (int64_t kz = 0; kz < k[0]; ++kz) {
-              const int64_t iz = source(0, oz, kz);
-              if (iz < 0) continue;
-              for (int64_t ky = 0; ky < k[1]; ++ky) {
-                const int64_t iy = source(1, oy, ky);
-                if (iy < 0) continue;
-                for (int64_t kx = 0; kx < k[2]; ++kx) {
-                  const int64_t ix = source(2, ox, kx);
-                  if (ix < 0) continue;
-                  for (int64_t ci_l = 0; ci_l < cin_g; ++ci_l) {
-                    const int64_t ci = g * cin_g + ci_l;
-                    const double xv = x[static_cast<size_t>(
-                        (((n * c.cin + ci) * in[0] + iz) * in[1] + iy) * in[2] + ix)];
-                    const double wv = wt[static_cast<size_t>(
-                        (((ci * cout_g + co_l) * k[0] + kz) * k[1] + ky) * k[2] + kx)];
-                    acc += xv * wv;
-                    mag += std::fabs(xv * wv);
-                    ++terms;
-                  }
-                }
-              }
-            }
-            o.value[at] = acc;
-            o.magnitude[at] = mag;
-            o.terms[at] = terms;
-          }
-    }
-  return o;
+// The double-precision oracle of tests/support.hpp (gather form, written from the
+// definition) on this layer, for the output shape the golden case gives.
+test::Oracle oracle(const Layer& c, const std::vector<float>& x, const std::vector<float>& wt,
+                    const float* bias, const std::vector<int64_t>& out_shape) {
+  test::Config config;
+  config.rank = c.rank;
+  config.n = c.n, config.cin = c.cin, config.cout = c.cout, config.groups = c.groups;
+  config.bias = bias != nullptr;
+  for (int i = 0; i < c.rank; ++i) config.set_axis(i, {c.in[i], c.k[i], c.s[i], c.p[i], 0, c.d[i]});
+  const std::vector<int64_t> out(out_shape.begin() + 2, out_shape.end());
+  return test::oracle(config, x, wt, bias, out);
 }
 
 // The tolerance for |convt - torch|. Both are float32 sums of the same products
@@ -390,7 +335,7 @@ Oracle oracle(const Layer& c, const std::vector<float>& x, const std::vector<flo
 // 0 or tiny (a bias alone, a lone product), about 8 float ulps at magnitude 1; a wrong or
 // missing term is of the order |x*w| ~ 0.25 with this data, far above it.
 constexpr double kAbsFloor = 1e-6;
-double golden_tolerance(const Oracle& o, size_t i) {
+double golden_tolerance(const test::Oracle& o, size_t i) {
   return (static_cast<double>(o.terms[i]) + 2.0) * FLT_EPSILON * o.magnitude[i] + kAbsFloor;
 }
 

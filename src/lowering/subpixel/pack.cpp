@@ -168,24 +168,25 @@ Weights pack(const LayerSpec& l, const float* weight, Isa isa) {
   return w;
 }
 
-Range chunk_rows(const Chunk& c, const Weights& w, const RunShape& s) {
+namespace {
+// The union of the chunk's phases' output positions q in one dimension.
+Range chunk_range(const Chunk& c, const DimPhases& d, int64_t Phase::*residue, int64_t out) {
   Range r{INT64_MAX, INT64_MIN};
   for (const Phase& p : c.phases) {
-    r.lo = std::min(r.lo, w.ph.q_begin(p.ry));
-    r.hi = std::max(r.hi, w.ph.q_end(p.ry, s.out[kH]));
+    r.lo = std::min(r.lo, d.q_begin(p.*residue));
+    r.hi = std::max(r.hi, d.q_end(p.*residue, out));
   }
   if (r.hi < r.lo) r.hi = r.lo;
   return r;
 }
+}  // namespace
+
+Range chunk_rows(const Chunk& c, const Weights& w, const RunShape& s) {
+  return chunk_range(c, w.ph, &Phase::ry, s.out[kH]);
+}
 
 Range chunk_cols(const Chunk& c, const Weights& w, const RunShape& s) {
-  Range r{INT64_MAX, INT64_MIN};
-  for (const Phase& p : c.phases) {
-    r.lo = std::min(r.lo, w.pw.q_begin(p.rx));
-    r.hi = std::max(r.hi, w.pw.q_end(p.rx, s.out[kW]));
-  }
-  if (r.hi < r.lo) r.hi = r.lo;
-  return r;
+  return chunk_range(c, w.pw, &Phase::rx, s.out[kW]);
 }
 
 DepthTaps depth_taps(const Chunk& c, const RunShape& s, int64_t qd) {
