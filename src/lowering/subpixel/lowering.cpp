@@ -28,10 +28,17 @@ constexpr double kMaxWaste = 1.5;
 
 // Depthwise layers (K = 1 per tap) take the direct depthwise kernel, unless the kernel is a
 // multiple of a stride above 1 in both H and W (dilation 1): every phase then has the same
-// whole sub-kernel, and sub-pixel ran them faster.
+// whole sub-kernel, and sub-pixel ran them faster; so it did for 3-D kernels at stride 1
+// (dilation 1), where the direct kernel borders every input slice again for each output
+// slice that reads it.
 bool depthwise_prefers_subpixel(const LayerSpec& l) {
-  return l.stride[kH] > 1 && l.stride[kW] > 1 && l.kernel[kH] % l.stride[kH] == 0 &&
-         l.kernel[kW] % l.stride[kW] == 0 && l.dilation[kH] == 1 && l.dilation[kW] == 1;
+  const bool undilated = l.dilation == Dims{1, 1, 1};
+  const bool whole_subkernels = l.stride[kH] > 1 && l.stride[kW] > 1 &&
+                                l.kernel[kH] % l.stride[kH] == 0 &&
+                                l.kernel[kW] % l.stride[kW] == 0 && l.dilation[kH] == 1 &&
+                                l.dilation[kW] == 1;
+  const bool deep_stride_1 = l.kernel[kD] > 1 && l.stride == Dims{1, 1, 1} && undilated;
+  return whole_subkernels || deep_stride_1;
 }
 
 // Kernel == stride > 1 in H and W, no padding or dilation: every phase is one tap, a GEMM
