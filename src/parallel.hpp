@@ -5,8 +5,8 @@
 // and runs them on its own pool; every sgemm call is single-threaded. OpenBLAS's thread
 // count is process-wide, so convt sets it to 1 once, when the first handle is created
 // (configure_blas_once), and never touches it again. Work items write disjoint parts of
-// the output and their split does not depend on the thread count, so results are
-// bit-identical for every num_threads.
+// the output, and each output element is the same sum in the same order however the
+// items are split, so results are bit-identical for every num_threads.
 #pragma once
 
 #include <cstdint>

@@ -6,7 +6,8 @@
 // with the set fastest: parallel_for gives each thread a contiguous range of items, which
 // then covers every phase of a block of output rows, so the threads write apart (with the
 // set slowest, one thread wrote the even output rows and the other the odd ones, sharing
-// the cache lines where rows meet). The split does not depend on the thread count.
+// the cache lines where rows meet). The split may depend on the thread count (1-D column
+// blocks, the window); an output's value does not: the same products in the same order.
 #include <algorithm>
 #include <cstring>
 
