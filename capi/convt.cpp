@@ -152,12 +152,22 @@ const char* convt_status_string(convt_status status) {
 
 const char* convt_last_error(void) { return t_last_error; }
 
-const char* convt_cpu_isa(void) { return convt_impl::isa_name(convt_impl::active_isa()); }
+const char* convt_cpu_isa(void) {
+  try {  // (the level is decided at the first call, which reads CONVT_MAX_ISA)
+    return convt_impl::isa_name(convt_impl::active_isa());
+  } catch (...) {
+    return "baseline";
+  }
+}
 
 const char* convt_algorithm_name(int32_t algorithm) {
   if (algorithm == CONVT_ALGORITHM_AUTO) return "auto";
-  const convt_impl::Lowering* lowering = convt_impl::find_lowering(algorithm);
-  return lowering ? lowering->name() : "unknown";
+  try {  // (the table is built at the first call)
+    const convt_impl::Lowering* lowering = convt_impl::find_lowering(algorithm);
+    return lowering ? lowering->name() : "unknown";
+  } catch (...) {
+    return "unknown";
+  }
 }
 
 void convt_params_init(convt_params* params, size_t struct_size) {

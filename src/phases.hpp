@@ -16,12 +16,15 @@
 
 namespace convt_impl {
 
-// The lowerings that gather per phase take strides up to this per dimension and at most
-// kMaxPhases phases in all: beyond, a layer has too many phases of too few taps for a
-// gather per phase to pay (and their tables grow with the phases), and GEMM + col2im runs
-// it. (A long 1-D stride, as an inverse STFT's 256, still pays.)
+// Sub-pixel takes strides up to this per dimension and at most kMaxPhases phases in all:
+// beyond, a layer has too many phases of too few taps for a gather per phase to pay (and
+// their tables grow with the phases), and GEMM + col2im runs it. (A long 1-D stride, as an
+// inverse STFT's 256, still pays.) Depthwise has a bound of its own.
 constexpr int64_t kMaxPhaseStride = 1024;
 constexpr int64_t kMaxPhases = 4096;
+// The gathering lowerings border the input by the kernel's reach, dilation * (kernel - 1)
+// per dimension: keep it sane (a larger reach runs on GEMM + col2im).
+constexpr int64_t kMaxKernelExtent = 1 << 12;
 
 struct Tap {
   int64_t k;       // kernel index

@@ -1,5 +1,5 @@
-// convt's own GEMM kernels at every level this CPU has (src/kernels.hpp, the contracts in
-// src/lowering/gemm_kernel.hpp), below the API, against a plain loop in double:
+// convt's own GEMM kernels at every level this CPU has (src/kernels/levels.hpp, the
+// contracts in src/kernels/gemm.hpp), below the API, against a plain loop in double:
 //  - gemm_packed over every block height of the tile and past two register blocks, every
 //    right edge past two tile widths, column blocks past the L2 block, depths 0 .. 300; with
 //    and without bias; B exact (each row ends at an inaccessible page: reading one float

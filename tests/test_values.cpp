@@ -65,7 +65,7 @@ void report(const char* table) {
 
 // Runs c with every algorithm, on 1 and 2 threads, and checks each element against the
 // oracle's bound. (The thread count can change the plan: the sub-pixel lowering borders
-// the input per thread or per work item, lowering/subpixel.cpp.)
+// the input per thread or per work item, lowering/subpixel/plan.cpp.)
 void check_against_oracle(const Config& c, const int64_t* output_size = nullptr) {
   INFO(c.str());
   const auto x = test::random_vector(c.input_elems(), 1);
@@ -165,7 +165,7 @@ TEST_CASE("every algorithm agrees with the oracle on a table of 2-D configs", "[
       {1, 2, 2, 3, 3, 3, 3, 1, 1, 3, 3, 0, 0, 2, 2, 1, true},       // padding > d*(k-1)/2
       {1, 512, 4, 2, 2, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, false},    // long K
       {1, 21, 21, 3, 3, 64, 64, 32, 32, 16, 16, 0, 0, 1, 1, 1, true},  // FCN-32s-like, tiles
-      // Sub-pixel work splits (lowering/subpixel.cpp): whole-row items with output channels
+      // Sub-pixel work splits (lowering/subpixel/plan.cpp): whole-row items with output channels
       // in blocks (the last one partial); one-chunk items in channel blocks with the input
       // read in place; whole rows at stride 3 (head, whole steps, tail); stride-2 rows wide
       // enough for every interleave width, from an odd and an even start, and an odd width;
@@ -415,4 +415,55 @@ TEST_CASE("a caller workspace of exactly the reported size works, one byte less 
         convt_destroy(h);
       }
   }
+}
+
+// A kernel whose reach (dilation * (kernel - 1)) dwarfs the input: padding cuts all but the
+// middle tap. The gathering lowerings border the input by the reach, so they decline such
+// layers (a reach above 4096), and AUTO runs them on GEMM + col2im with a small workspace;
+// the values are the middle tap's alone.
+TEST_CASE("layers of a huge kernel reach run with a small workspace", "[values][quick]") {
+  const int64_t reach = (int64_t{1} << 62) - 1;
+  // 3-D: kernel (3, 1, 1), the depth dilation and padding 2^62 - 1: out depth = in depth.
+  const Config c = layer(8, 1, 2, 1, false, {{2, 3, 1, reach, 0, reach}, {1, 1, 1, 0, 0, 1},
+                                             {1, 1, 1, 0, 0, 1}});
+  const auto x = test::random_vector(c.input_elems(), 11);
+  const auto w = test::random_vector(c.weight_elems(), 12);
+  for (int32_t algo : test::all_algorithms()) {
+    INFO("algorithm " << convt_algorithm_name(algo));
+    const convt_params p = c.params(algo);
+    convt_handle* h = nullptr;
+    const convt_status st = convt_create(&p, w.data(), nullptr, &h);
+    if (test::not_applicable(st)) {
+      CHECK(algo != CONVT_ALGORITHM_AUTO);
+      continue;
+    }
+    REQUIRE(st == CONVT_OK);
+    const std::vector<int64_t> in_shape = c.input_shape();
+    int32_t chosen = -1;
+    size_t ws = 0;
+    REQUIRE(convt_selected_algorithm(h, in_shape.data(), nullptr, &chosen) == CONVT_OK);
+    REQUIRE(convt_workspace_size(h, in_shape.data(), nullptr, &ws) == CONVT_OK);
+    CHECK(ws < (size_t{1} << 20));
+    if (algo == CONVT_ALGORITHM_AUTO) CHECK(chosen == CONVT_ALGORITHM_GEMM_COL2IM);
+    std::vector<float> out(static_cast<size_t>(8 * 2 * 2), NAN);
+    REQUIRE(convt_run(h, in_shape.data(), x.data(), nullptr, out.data(), out.size(), nullptr, 0) ==
+            CONVT_OK);
+    for (int64_t n = 0; n < 8; ++n)
+      for (int64_t co = 0; co < 2; ++co)
+        for (int64_t d = 0; d < 2; ++d)  // weight (1, 2, 3, 1, 1): the middle tap is [co][1]
+          CHECK(out[static_cast<size_t>((n * 2 + co) * 2 + d)] ==
+                Approx(x[static_cast<size_t>(n * 2 + d)] * w[static_cast<size_t>(co * 3 + 1)]));
+    convt_destroy(h);
+  }
+  // 1-D: kernel 3, dilation and padding 2^40 on 1000 samples: the workspace stays small.
+  const Config one = layer(1, 1, 2, 1, true, {{1000, 3, 1, int64_t{1} << 40, 0, int64_t{1} << 40}});
+  const convt_params p = one.params();
+  const auto w1 = test::random_vector(one.weight_elems(), 13);
+  const auto b1 = test::random_vector(2, 14);
+  convt_handle* h = nullptr;
+  REQUIRE(convt_create(&p, w1.data(), b1.data(), &h) == CONVT_OK);
+  size_t ws = 0;
+  REQUIRE(convt_workspace_size(h, one.input_shape().data(), nullptr, &ws) == CONVT_OK);
+  CHECK(ws < (size_t{1} << 20));
+  convt_destroy(h);
 }

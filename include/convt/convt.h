@@ -108,7 +108,8 @@ enum {
   CONVT_ALGORITHM_REFERENCE = 2,   /* plain direct loop: slow, simple, the tests' oracle      */
   CONVT_ALGORITHM_SUBPIXEL = 3,    /* per stride phase: a stride-1 correlation on convt's
                                       own GEMM kernel, each output written once; strides
-                                      up to 64                                              */
+                                      up to 1024 per dimension, at most 4096 phases, and
+                                      dilation*(kernel-1) up to 4096                       */
   CONVT_ALGORITHM_DEPTHWISE = 4,   /* groups == in == out: direct vectorized loops; strides
                                       up to 64, dilation*(kernel-1) up to 4096, and at a
                                       run an output not far larger than stride x input     */

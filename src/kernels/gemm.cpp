@@ -1,4 +1,4 @@
-// The GEMM kernel, written once against a vector type and a tile; each level (kernels.hpp)
+// The GEMM kernel, written once against a vector type and a tile; each level (levels.hpp)
 // compiles it with its own vector width and block height, inside a function carrying the
 // level's target attribute (the always-inline templates below are compiled there).
 #include "gemm.hpp"

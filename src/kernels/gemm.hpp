@@ -1,6 +1,6 @@
 // convt's own small-GEMM kernel for the sub-pixel lowering: C = A x B, with A (the layer's
 // weights) packed once at create and B (an im2col, or the input itself) read in place.
-// Register-blocked by each level's tile (kernels.hpp: AVX-512 8 x 32 or 12 x 32, AVX2 and
+// Register-blocked by each level's tile (levels.hpp: AVX-512 8 x 32 or 12 x 32, AVX2 and
 // the baseline 6 x two vectors); no packing of B (its rows are given by address) and no
 // per-call set-up, which is what OpenBLAS spends most of its time on for the thin GEMMs
 // these layers make (M 9-256, K 32-2048). The routines are called through kernels().
@@ -34,7 +34,7 @@ inline int64_t packed_a_floats(int64_t m, int64_t k, int64_t h) {
 // Packs A (m x k, row-major, row stride lda) into `packed`, in panels of h rows.
 void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float* packed);
 
-// The kernels (declared per level in kernels.hpp):
+// The kernels (declared per level in levels.hpp):
 //
 // gemm_packed: C (m x n, row stride ldc) = A x B. A: m rows packed by pack_a in panels of h
 // rows (h <= the level's tile.max_rows, as panel_rows gives) for a depth a_depth >= k,

@@ -1,4 +1,4 @@
-// convt's own kernels, one set per level (isa.hpp), in one table (kernels.cpp), the way
+// convt's own kernels, one set per level (isa.hpp), in one table (levels.cpp), the way
 // XNNPACK keeps a gemm config per ISA: each level's GEMM tile fits its register file, and
 // its routines are compiled for its instruction set (a target attribute per function, so
 // nothing built for a higher level can run on a CPU without it). Everything that

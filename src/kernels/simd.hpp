@@ -1,6 +1,6 @@
 // GCC/clang vector types and the few operations on them that convt's kernels share. A type
 // wider than the level's registers still compiles (into several register operations); each
-// kernel level picks the width that fits its register file (kernels.hpp).
+// kernel level picks the width that fits its register file (levels.hpp).
 #pragma once
 
 #include <cstring>

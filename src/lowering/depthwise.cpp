@@ -213,8 +213,6 @@ CONVT_FOR_EACH_LEVEL(CONVT_DEPTHWISE_LEVEL)
 
 namespace {
 
-// The zero border is as wide as the kernel's reach (dilation * (kernel - 1)): keep it sane.
-constexpr int64_t kMaxKernelExtent = 1 << 12;
 // The row buffers hold a block of rows of every W-phase: strides up to this.
 constexpr int64_t kMaxDepthwiseStride = 64;
 

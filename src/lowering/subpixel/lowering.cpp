@@ -2,12 +2,14 @@
 // over work items: per item and chunk of its set, B (gather.cpp), one GEMM, then the store
 // (store.cpp), or the GEMM writes the output itself.
 //
-// Work items are (batch item, group, channel block, output depth slice, block of rows, set)
-// with the set fastest: parallel_for gives each thread a contiguous range of items, which
+// Work items are (batch item, group, channel block, depth unit, block of rows, block of
+// columns, set) with the set fastest (subpixel.hpp): parallel_for gives each thread a contiguous range of items, which
 // then covers every phase of a block of output rows, so the threads write apart (with the
 // set slowest, one thread wrote the even output rows and the other the odd ones, sharing
 // the cache lines where rows meet). The split may depend on the thread count (1-D column
-// blocks, the window); an output's value does not: the same products in the same order.
+// blocks, the window); an output's value does not: the same products in the same order
+// (and, for one GEMM over several depth slices, products with the zeros of missing slices:
+// the same values for finite weights).
 #include <algorithm>
 #include <cstring>
 
@@ -121,7 +123,7 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     item.qy1 = std::min(rows.hi, item.qy0 + t.rows_per_item);
     if (item.qy1 <= item.qy0 || item.co1 <= item.co0) return;
     if (t.col_blocks > 1) {
-      item.qx0 = col_block * t.cols_per_item;
+      item.qx0 = t.cols_first + col_block * t.cols_per_item;
       item.qx1 = item.qx0 + t.cols_per_item;
     }
     item.x = a.input + (n * l.in_channels + g * cin_g) * s.in_volume();
@@ -246,10 +248,14 @@ class Subpixel final : public Lowering {
   int32_t algorithm() const override { return CONVT_ALGORITHM_SUBPIXEL; }
   const char* name() const override { return "subpixel"; }
   const char* cannot_run(const LayerSpec& l) const override {
-    const bool ok = l.stride[kD] <= kMaxPhaseStride && l.stride[kH] <= kMaxPhaseStride &&
-                    l.stride[kW] <= kMaxPhaseStride &&
-                    l.stride[kD] * l.stride[kH] * l.stride[kW] <= kMaxPhases;
-    return ok ? nullptr : "subpixel needs strides <= 1024 and at most 4096 phases";
+    bool ok = true;  // (dilation * (kernel - 1) fits int64: validate_layer checked it)
+    for (int d = 0; d < kMaxRank; ++d)
+      ok = ok && l.stride[d] <= kMaxPhaseStride &&
+           l.dilation[d] * (l.kernel[d] - 1) <= kMaxKernelExtent;
+    ok = ok && l.stride[kD] * l.stride[kH] * l.stride[kW] <= kMaxPhases;
+    return ok ? nullptr
+              : "subpixel needs strides <= 1024, at most 4096 phases and dilation * "
+                "(kernel - 1) <= 4096";
   }
   bool auto_takes_layer(const LayerSpec& l, const KernelLevel& level) const override {
     if (level.isa == Isa::kBaseline) return !l.is_depthwise() && baseline_prefers_subpixel(l);

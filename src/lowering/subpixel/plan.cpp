@@ -91,7 +91,9 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
 
   // Enough items for a few threads: rows split first (they keep the GEMM's A whole), then
   // output channels in whole panels when there are too few rows.
-  const int64_t outer = std::max<int64_t>(1, s.batch * l.groups * s.out[kD] * w.max_sets_per_rd);
+  const int64_t outer = std::max<int64_t>(
+      1, checked_mul(checked_mul(checked_mul(s.batch, l.groups, "work items"), s.out[kD], "work items"),
+                     w.max_sets_per_rd, "work items"));
   const bool streamed = checked_mul(checked_mul(max_set_weights, cout_g, what), 4, what) >
                         kStreamedWeightBytes;
   int64_t need = ceil_div(streamed ? kMinItemsStreamed : kMinItems, outer);
@@ -99,7 +101,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   // split must give each thread outputs of its own: channel blocks (no weight read twice),
   // or else blocks of columns.
   const bool single_row = max_rows <= 1;
-  const int64_t apart = std::max<int64_t>(1, s.batch * l.groups * s.out[kD]);
+  const int64_t apart = std::max<int64_t>(1, outer / w.max_sets_per_rd);
   if (single_row) need = std::max(need, ceil_div(std::max(max_threads, 1), apart));
   const int64_t row_split = std::max<int64_t>(1, std::min(need, max_rows));
   int64_t co_split = 1;
@@ -114,14 +116,18 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   t.co_per_item = co_split == 1 ? cout_g : ceil_div(ceil_div(cout_g, co_split), w.panel) * w.panel;
   t.co_blocks = ceil_div(cout_g, std::max<int64_t>(t.co_per_item, 1));
   if (single_row && row_split * t.co_blocks < need) {
-    // Column blocks of whole GEMM strips (the last one may be shorter).
+    // Column blocks of whole GEMM strips (the last one may be shorter), over the positions
+    // the chunks cover.
     const int64_t col_split = ceil_div(need, row_split * t.co_blocks);
-    int64_t cols_hi = 0;
-    for (const ChunkPlan& cp : t.chunks) cols_hi = std::max(cols_hi, cp.cols.hi);
-    const int64_t per = ceil_div(ceil_div(cols_hi, col_split), kPaddedColumns) * kPaddedColumns;
-    if (per < cols_hi) {
+    int64_t cols_lo = INT64_MAX, cols_hi = 0;
+    for (const ChunkPlan& cp : t.chunks)
+      if (cp.cols.size() > 0) cols_lo = std::min(cols_lo, cp.cols.lo), cols_hi = std::max(cols_hi, cp.cols.hi);
+    const int64_t span = cols_hi - std::min(cols_lo, cols_hi);
+    const int64_t per = ceil_div(ceil_div(span, col_split), kPaddedColumns) * kPaddedColumns;
+    if (per < span) {
+      t.cols_first = cols_lo;
       t.cols_per_item = per;
-      t.col_blocks = ceil_div(cols_hi, per);
+      t.col_blocks = ceil_div(span, per);
     }
   }
   // Rows per item: the item's bordered rows and C stay within one core's L2.
@@ -200,14 +206,17 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   // more columns; as long as there are enough items and C fits the scratch budget.
   const int64_t set_floats_per_col = checked_mul(max_set_phases, t.co_per_item, what);
   if (t.row_blocks == 1 && t.co_blocks == 1 && t.col_blocks == 1 && max_positions > 1) {
-    const int64_t slice_cols = std::max<int64_t>(1, rows_n * std::max(width, pad_pitch));
+    const int64_t slice_cols =
+        std::max<int64_t>(1, checked_mul(rows_n, std::max(width, pad_pitch), what));
     int64_t m = std::min(max_positions, ceil_div(kWideGemmColumns, slice_cols));
-    const auto items_with = [&](int64_t slices) {
-      return s.batch * l.groups * ceil_div(q_hi - q_lo, slices) * pd.stride * w.max_sets_per_rd;
+    const auto items_with = [&](int64_t slices) {  // (outer counted the positions once each)
+      return outer / std::max<int64_t>(s.out[kD], 1) * ceil_div(q_hi - q_lo, slices) * pd.stride;
     };
-    while (m > 1 && (items_with(m) < kMinItems ||
-                     set_floats_per_col * ((m - 1) * plane + slice_cols) * 4 > kItemScratchBytes))
-      --m;
+    const auto c_fits = [&](int64_t slices) {  // C within the budget, sizes bounded first
+      const int64_t cols = checked_add(checked_mul(slices - 1, plane, what), slice_cols, what);
+      return cols <= kItemScratchBytes / 4 / std::max<int64_t>(set_floats_per_col, 1);
+    };
+    while (m > 1 && (items_with(m) < kMinItems || !c_fits(m))) --m;
     t.slices_per_item = m;
   }
 
@@ -237,24 +246,26 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     return checked_add(checked_mul(slice_floats, slices, what), pad_pitch + kPaddedColumns, what);
   };
   constexpr int64_t kBudgetFloats = kItemScratchBytes / 4;
-  if (needs_border || t.slices_per_item > 1) {
+  // How many slices fit the budget: compared by division, so that no size overflows.
+  const int64_t fit =
+      std::max<int64_t>(0, kBudgetFloats - pad_pitch - kPaddedColumns) / std::max<int64_t>(slice_floats, 1);
+  while (needs_border || t.slices_per_item > 1) {
     const Reach r = reach(t.slices_per_item);
     const int64_t all = r.hi - r.lo + 1;
     const bool threads_apart = (s.batch * l.groups) % run_threads == 0 || t.row_blocks == 1;
-    if (window_floats(all) <= kBudgetFloats && threads_apart) {
+    if (all <= fit && threads_apart) {
       t.window_slices = all;
       t.window_whole = true;
       t.window_first = r.lo;
     } else if (s.in[kD] > 1 || t.slices_per_item > 1) {
-      const int64_t fit = (kBudgetFloats - pad_pitch - kPaddedColumns) / std::max<int64_t>(slice_floats, 1);
       t.window_slices = std::min(all, fit);
       if (t.window_slices < r.per_unit) t.window_slices = 0;
     }
-    if (t.window_slices == 0 && t.slices_per_item > 1) {  // one slice per item, rows bordered
-      t.slices_per_item = 1;
-      t.q_blocks = std::max<int64_t>(1, q_hi - q_lo);
-      t.items = count_items();
-    }
+    if (t.window_slices > 0 || t.slices_per_item == 1) break;
+    // No window for a unit of several slices: one slice per item, and a window for that.
+    t.slices_per_item = 1;
+    t.q_blocks = std::max<int64_t>(1, q_hi - q_lo);
+    t.items = count_items();
   }
   if (t.window_slices > 0) {
     t.window_floats = (window_floats(t.window_slices) + 15) / 16 * 16;

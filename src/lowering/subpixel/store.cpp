@@ -139,8 +139,9 @@ void store_chunk(const LayerSpec& l, const RunShape& s, const Weights& w, const 
   // Stride 2: a row residue ry whose two column phases are both in this chunk is written
   // as whole output rows, the phases zipped in registers (interleave_rows); larger strides,
   // where the interleave reads by index, take the strided store below.
-  bool stored[2 * kMaxPhaseStride] = {};  // by phase i, stride 2 only (i < 2 * sh)
+  bool stored[2 * kMaxPhaseStride];  // by phase i, stride 2 only (i < 2 * sh)
   if (sw == 2) {
+    std::fill_n(stored, phases, false);
     for (int64_t i = 0; i < phases; ++i) {
       const int64_t res_y = chunk.phases[static_cast<size_t>(i)].ry;
       int64_t at0[2], co_step[2], q_step[2];

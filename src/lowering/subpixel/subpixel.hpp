@@ -85,7 +85,8 @@ Range chunk_cols(const Chunk& c, const Weights& w, const RunShape& s);
 
 // How one chunk's B is laid out, for every work item of a run.
 enum class Gather {
-  kDirect,        // one tap at offset 0 over whole input rows: B is the input itself
+  kDirect,        // one tap at offset 0 over whole input rows (or, for one row, any of its
+                  // columns inside the input): B is the input itself
   kBorderedFlat,  // the zero-bordered input rows back to back: N = rows * pitch, the
                   // columns between rows (the taps' reach) computed and dropped
   kBorderedRows,  // the bordered rows, one GEMM per output row (no dropped columns)
@@ -122,9 +123,10 @@ struct Plan : LoweringPlan {
   int64_t co_per_item = 0, co_blocks = 0;
   int64_t rows_per_item = 0, row_blocks = 0;
   // Where every chunk has a single row of outputs (1-D layers), items may cover a block of
-  // its positions q in W, [b * cols_per_item, (b + 1) * cols_per_item): so that threads
-  // write apart where each phase of a row would otherwise be one item. 0: whole rows.
-  int64_t cols_per_item = 0, col_blocks = 1;
+  // its positions q in W, [first + b * cols_per_item, first + (b + 1) * cols_per_item): so
+  // that threads write apart where each phase of a row would otherwise be one item. 0:
+  // whole rows.
+  int64_t cols_first = 0, cols_per_item = 0, col_blocks = 1;
   int64_t slices_per_item = 1;     // > 1: one GEMM over the slices of a unit (more columns
                                    // for each weight read), depth taps of missing input
                                    // slices reading the window's zero slices
