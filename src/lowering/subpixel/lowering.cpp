@@ -63,7 +63,6 @@ struct WindowKey {
 Item slice_of(const Item& item, int64_t i, const LayerSpec& l, const RunShape& s) {
   Item one = item;
   one.qd = item.qd + i;
-  one.od = one.qd * l.stride[kD] + item.rd - l.padding[kD];
   one.slices = 1;
   one.out = item.out + i * l.stride[kD] * s.out[kH] * s.out[kW];
   return one;
@@ -110,13 +109,11 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     const int64_t q_lo = std::max(q0, w.pd.q_begin(item.rd));
     const int64_t q_hi = std::min(q0 + t.slices_per_item, w.pd.q_end(item.rd, s.out[kD]));
     if (q_hi <= q_lo) return;
-    item.n = n;
-    item.g = g;
     item.co0 = co_block * t.co_per_item;
     item.co1 = std::min(cout_g, item.co0 + t.co_per_item);
     item.qd = q_lo;
     item.slices = q_hi - q_lo;
-    item.od = q_lo * sd + item.rd - l.padding[kD];
+    const int64_t od = q_lo * sd + item.rd - l.padding[kD];  // the output slice of q_lo
     // The set's chunks share one row range (one chunk, or the chunks of one row residue).
     const Range rows = t.chunks[static_cast<size_t>(set_chunks[0])].rows;
     item.qy0 = rows.lo + block * t.rows_per_item;
@@ -127,7 +124,7 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       item.qx1 = item.qx0 + t.cols_per_item;
     }
     item.x = a.input + (n * l.in_channels + g * cin_g) * s.in_volume();
-    item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + item.od * out_slice;
+    item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + od * out_slice;
     item.bias = a.bias ? a.bias + g * cout_g : nullptr;
     const int64_t cos = item.co1 - item.co0;
 

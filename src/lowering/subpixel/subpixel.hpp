@@ -157,13 +157,12 @@ double waste(const LayerSpec& layer, const RunShape& shape, const Weights& weigh
 
 // One work item's view of the data, for gather and store.
 struct Item {
-  int64_t n = 0, g = 0, co0 = 0, co1 = 0;  // output channels [co0, co1) of group g
+  int64_t co0 = 0, co1 = 0;                // output channels [co0, co1) of the group
   int64_t rd = 0, qd = 0, slices = 1;      // depth residue, first position qd, how many
-  int64_t od = 0;                          // the output slice of qd
   int64_t qy0 = 0, qy1 = 0;                // its output rows q
   int64_t qx0 = 0, qx1 = INT64_MAX;        // its block of positions q in W (all: the chunks')
   const float* x = nullptr;                // the (batch item, group)'s input planes
-  float* out = nullptr;                    // the (batch item, group)'s output slice od
+  float* out = nullptr;                    // the (batch item, group)'s output slice of qd
   const float* bias = nullptr;             // the group's biases, or nullptr
   const float* window = nullptr;           // the thread's window, when the plan has one
   int64_t window_first = 0;                // the input slice of the window's slice 0
