@@ -273,7 +273,8 @@ KernelResult run_kernel(const convt_impl::KernelLevel& level, const ShapeData& d
   const int64_t h = r.h;
   r.seconds = median_seconds(
       [&] {
-        level.gemm_packed(s.m, s.n, s.k, a_packed, s.k, h, b_rows, 0, c_out, s.n, true, nullptr);
+        level.gemm_packed(s.m, s.n, s.k, a_packed, s.k, h, b_rows, 0, c_out, s.n, true, nullptr,
+                          nullptr);
       },
       min_ms);
   double max_ref = 0.0, max_diff = 0.0;

@@ -3,6 +3,7 @@
 // codes and keeps the per-thread error message. No C++ exception ever leaves it.
 #include "convt/convt.h"
 
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -70,6 +71,21 @@ convt_params expand_params(const convt_params* p) {
   convt_params full;
   convt_params_init(&full, sizeof full);
   std::memcpy(&full, p, p->struct_size);
+  // A field that struct_size covers only in part keeps its default: the caller's struct
+  // ends inside it. (Every 0.1 field ends within CONVT_PARAMS_SIZE_V0_1.)
+  convt_params defaults;
+  convt_params_init(&defaults, sizeof defaults);
+  struct Field {
+    size_t offset, size;
+  };
+#define CONVT_FIELD(f) Field{offsetof(convt_params, f), sizeof(convt_params::f)}
+  for (const Field f : {CONVT_FIELD(padding_end), CONVT_FIELD(padding_kind), CONVT_FIELD(layout),
+                        CONVT_FIELD(activation), CONVT_FIELD(activation_alpha),
+                        CONVT_FIELD(activation_beta)})
+    if (f.offset + f.size > p->struct_size)
+      std::memcpy(reinterpret_cast<char*>(&full) + f.offset,
+                  reinterpret_cast<const char*>(&defaults) + f.offset, f.size);
+#undef CONVT_FIELD
   return full;
 }
 
@@ -85,6 +101,9 @@ convt_impl::LayerSpec to_layer(const convt_params& p, bool has_bias) {
   l.algorithm = p.algorithm;
   l.num_threads = p.num_threads;
   l.has_bias = has_bias;
+  l.padding_kind = p.padding_kind;
+  l.layout = p.layout;
+  l.activation = {p.activation, p.activation_alpha, p.activation_beta};
   if (l.rank >= 1 && l.rank <= convt_impl::kMaxRank)
     for (int i = 0; i < l.rank; ++i) {
       const int d = convt_impl::internal_dim(l.rank, i);
@@ -93,6 +112,7 @@ convt_impl::LayerSpec to_layer(const convt_params& p, bool has_bias) {
       l.padding[d] = p.padding[i];
       l.output_padding[d] = p.output_padding[i];
       l.dilation[d] = p.dilation[i];
+      l.padding_end[d] = p.padding_end[i];
     }
   return l;
 }
@@ -111,9 +131,15 @@ convt_params to_params(const convt_impl::LayerSpec& l) {
     p.padding[i] = l.padding[d];
     p.output_padding[i] = l.output_padding[d];
     p.dilation[i] = l.dilation[d];
+    p.padding_end[i] = l.padding_end[d];
   }
   p.groups = l.groups;
   p.num_threads = l.num_threads;
+  p.padding_kind = l.padding_kind;
+  p.layout = l.layout;
+  p.activation = l.activation.kind;
+  p.activation_alpha = l.activation.alpha;
+  p.activation_beta = l.activation.beta;
   return p;
 }
 
@@ -182,6 +208,9 @@ void convt_params_init(convt_params* params, size_t struct_size) {
   }
   d.groups = 1;
   d.num_threads = 0;
+  d.padding_kind = CONVT_PADDING_SYMMETRIC;
+  d.layout = CONVT_LAYOUT_CHANNELS_FIRST;
+  d.activation = CONVT_ACTIVATION_NONE;
   std::memcpy(params, &d, struct_size < sizeof d ? struct_size : sizeof d);
   params->struct_size = struct_size;
 }

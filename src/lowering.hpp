@@ -36,8 +36,10 @@ struct RunArgs {
   const RunShape& shape;
   const float* weight;           // (in_channels, out_channels/groups, kernel...), PyTorch's
   const float* bias;             // out_channels floats, or nullptr
-  const float* input;            // (N, in_channels, spatial...)
-  float* output;                 // (N, out_channels, out spatial...)
+  const float* input;            // (N, in_channels, spatial...), or (N, spatial..., C) where
+                                 // the lowering reads channels last
+  float* output;                 // (N, out_channels, out spatial...), or channels last where
+                                 // it writes so
   const PackedWeights* packed;   // what this lowering packed at create, or nullptr
 };
 
@@ -63,6 +65,12 @@ class Lowering {
                                 const KernelLevel&) const {
     return true;
   }
+
+  // Whether it reads a channels-last input, and writes a channels-last output, as they are
+  // (CONVT_LAYOUT_CHANNELS_LAST); otherwise the operator hands it channels-first copies
+  // (layout.hpp). Activations are every lowering's own: it applies them where it stores.
+  virtual bool reads_channels_last() const { return false; }
+  virtual bool writes_channels_last() const { return false; }
 
   // Packs the weights for this lowering at create (nullptr: it reads PyTorch's layout).
   virtual std::unique_ptr<const PackedWeights> pack(const LayerSpec&, const float* /*weight*/,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "error.hpp"
+#include "layout.hpp"
 #include "parallel.hpp"
 #include "workspace.hpp"
 
@@ -34,9 +35,25 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
   std::unique_ptr<void, decltype(&std::free)> owned(nullptr, &std::free);
   void* scratch = run_scratch(workspace, plan.workspace_bytes, owned);
 
-  const RunArgs args{layer_,  shape,  weight_.data(), bias_.empty() ? nullptr : bias_.data(),
-                     input,   output, plan.candidate->packed.get()};
+  // Channels-last tensors the lowering computes channels first: copies in the workspace.
+  const int64_t pixels_in = shape.in_volume(), pixels_out = shape.out_volume();
+  const auto copy = [&](int64_t at) {
+    return reinterpret_cast<float*>(static_cast<unsigned char*>(scratch) + at);
+  };
+  if (plan.input_copy_at >= 0) {
+    float* first = copy(plan.input_copy_at);
+    channels_last_to_first(input, shape.batch, pixels_in, layer_.in_channels, first, plan.threads);
+    input = first;
+  }
+  float* lowering_output = plan.output_copy_at >= 0 ? copy(plan.output_copy_at) : output;
+
+  const RunArgs args{layer_, shape, weight_.data(), bias_.empty() ? nullptr : bias_.data(),
+                     input,  lowering_output, plan.candidate->packed.get()};
   plan.candidate->lowering->run(args, *plan.detail, plan.threads, scratch);
+
+  if (plan.output_copy_at >= 0)
+    channels_first_to_last(lowering_output, shape.batch, layer_.out_channels, pixels_out, output,
+                           plan.threads);
 }
 
 }  // namespace convt_impl

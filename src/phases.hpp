@@ -31,25 +31,28 @@ struct Tap {
   int64_t offset;  // input index = q - offset
 };
 
+// The phases of one dimension do not depend on the padding: it only shifts which outputs
+// each residue covers (q_begin, q_end), so phases set up at create serve every run, whose
+// begin trim (RunShape::pad_begin) may follow from its output_size.
 struct DimPhases {
-  int64_t stride = 1, padding = 0;
+  int64_t stride = 1;
   std::vector<std::vector<Tap>> taps;  // [residue r]: the taps of that phase
 
-  // Outputs of residue r are o = q*stride + r - padding for q in [q_begin, q_end).
-  int64_t q_begin(int64_t r) const {
+  // With `padding` zeros trimmed at the start, the outputs of residue r are
+  // o = q*stride + r - padding for q in [q_begin, q_end).
+  int64_t q_begin(int64_t r, int64_t padding) const {
     const int64_t lo = padding - r;  // o >= 0  <=>  q*stride >= padding - r
     return lo <= 0 ? 0 : ceil_div(lo, stride);
   }
-  int64_t q_end(int64_t r, int64_t out) const {
+  int64_t q_end(int64_t r, int64_t out, int64_t padding) const {
     const int64_t hi = out - 1 + padding - r;  // o <= out - 1
     return hi < 0 ? 0 : hi / stride + 1;
   }
 };
 
-inline DimPhases make_phases(int64_t kernel, int64_t stride, int64_t padding, int64_t dilation) {
+inline DimPhases make_phases(int64_t kernel, int64_t stride, int64_t dilation) {
   DimPhases p;
   p.stride = stride;
-  p.padding = padding;
   p.taps.resize(static_cast<size_t>(stride));
   for (int64_t t = 0; t < kernel; ++t) {
     const int64_t r = (t * dilation) % stride;

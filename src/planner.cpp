@@ -62,10 +62,21 @@ Plan make_plan(const LayerSpec& l, const RunShape& s, const std::vector<Candidat
   // + kWorkspaceAlign: a caller's workspace may start anywhere (malloc gives 16-byte
   // alignment); the run starts at its first 64-byte boundary (Operator::run).
   const int64_t per_thread = static_cast<int64_t>(p.detail->bytes_per_thread);
-  if (s.batch > 0 && per_thread > 0)
-    p.workspace_bytes = checked_bytes(
-        checked_add(checked_mul(p.threads, per_thread, "workspace"), kWorkspaceAlign, "workspace"),
-        1, "workspace");
+  int64_t bytes = checked_mul(p.threads, per_thread, "workspace");
+  // Copies of channels-last tensors for a lowering that computes channels first, each a
+  // whole number of cache lines.
+  const auto add_copy = [&](int64_t floats) {
+    const int64_t at = bytes;
+    bytes = checked_add(bytes, checked_mul(ceil_div(floats, 16), kWorkspaceAlign, "workspace"),
+                        "workspace");
+    return at;
+  };
+  if (l.channels_last()) {
+    if (!p.candidate->lowering->reads_channels_last()) p.input_copy_at = add_copy(s.input_elems);
+    if (!p.candidate->lowering->writes_channels_last()) p.output_copy_at = add_copy(s.output_elems);
+  }
+  if (s.batch > 0 && bytes > 0)
+    p.workspace_bytes = checked_bytes(checked_add(bytes, kWorkspaceAlign, "workspace"), 1, "workspace");
   return p;
 }
 

@@ -34,6 +34,10 @@ struct Plan {
   std::unique_ptr<const LoweringPlan> detail;  // its plan for this shape
   int threads = 1;
   size_t workspace_bytes = 0;  // the run's peak scratch, plus kWorkspaceAlign of slack
+  // Channels-last tensors the lowering does not take as they are (layout.hpp): the input's
+  // and the output's channels-first copies, at these byte offsets into the aligned
+  // workspace (after the lowering's threads * bytes_per_thread); -1: none.
+  int64_t input_copy_at = -1, output_copy_at = -1;
   int32_t algorithm() const { return candidate->lowering->algorithm(); }
 };
 

@@ -1,6 +1,7 @@
 #include "shape.hpp"
 
 #include <climits>
+#include <cmath>
 #include <ostream>
 #include <sstream>
 
@@ -74,7 +75,67 @@ int64_t output_extent(const LayerSpec& l, int d, int64_t in, int64_t op) {
   return checked_add(v, op, "output size");
 }
 
+const char* padding_kind_name(int32_t kind) {
+  switch (kind) {
+    case CONVT_PADDING_EXPLICIT: return "padding_kind EXPLICIT";
+    case CONVT_PADDING_SAME_UPPER: return "padding_kind SAME_UPPER";
+    case CONVT_PADDING_SAME_LOWER: return "padding_kind SAME_LOWER";
+    case CONVT_PADDING_VALID: return "padding_kind VALID";
+    default: return "padding_kind SYMMETRIC";
+  }
+}
+
+void validate_activation(const Activation& a) {
+  if (a.kind < CONVT_ACTIVATION_NONE || a.kind > CONVT_ACTIVATION_GELU)
+    fail(kInvalid,
+         "activation must be a CONVT_ACTIVATION_* value (NONE 0, RELU 1, LEAKY_RELU 2, CLAMP 3, "
+         "TANH 4, SIGMOID 5, ELU 6, GELU 7), but got activation: ",
+         a.kind);
+  const char* name = a.kind == CONVT_ACTIVATION_LEAKY_RELU ? "LEAKY_RELU"
+                     : a.kind == CONVT_ACTIVATION_ELU      ? "ELU"
+                                                           : "CLAMP";
+  const bool reads_alpha = a.kind == CONVT_ACTIVATION_LEAKY_RELU ||
+                           a.kind == CONVT_ACTIVATION_ELU || a.kind == CONVT_ACTIVATION_CLAMP;
+  if (reads_alpha && std::isnan(a.alpha))
+    fail(kInvalid, "activation_alpha must be a number for ", name, ", but got activation_alpha: nan");
+  if (a.kind != CONVT_ACTIVATION_CLAMP) return;
+  if (std::isnan(a.beta))
+    fail(kInvalid, "activation_beta must be a number for CLAMP, but got activation_beta: nan");
+  if (a.alpha > a.beta)
+    fail(kInvalid, "CLAMP needs activation_alpha (min) <= activation_beta (max), but got "
+         "activation_alpha: ", a.alpha, " activation_beta: ", a.beta);
+}
+
+// The untrimmed output of one dimension, stride*(in-1) + output_padding + extent: what ONNX
+// calls the output before its pads are removed.
+int64_t full_extent(const LayerSpec& l, int d, int64_t in, int64_t op) {
+  int64_t v = checked_mul(in - 1, l.stride[d], "(input - 1) * stride");
+  v = checked_add(v, kernel_extent(l.kernel[d], l.dilation[d]), "output size");
+  return checked_add(v, op, "output size");
+}
+
+// SAME_UPPER and SAME_LOWER's total trim: max(0, full - in*stride) = max(0, output_padding +
+// extent - stride), the same for every input size.
+int64_t same_total(const LayerSpec& l, int d) {
+  const int64_t t = checked_add(kernel_extent(l.kernel[d], l.dilation[d]), l.output_padding[d],
+                                "output size") -
+                    l.stride[d];
+  return t > 0 ? t : 0;
+}
+
 }  // namespace
+
+Dims default_pad_begin(const LayerSpec& l) {
+  Dims begin{0, 0, 0};
+  for (int d = 0; d < kMaxRank; ++d) switch (l.padding_kind) {
+      case CONVT_PADDING_SYMMETRIC:
+      case CONVT_PADDING_EXPLICIT: begin[d] = l.padding[d]; break;
+      case CONVT_PADDING_SAME_UPPER: begin[d] = same_total(l, d) / 2; break;
+      case CONVT_PADDING_SAME_LOWER: begin[d] = same_total(l, d) - same_total(l, d) / 2; break;
+      default: begin[d] = 0; break;  // VALID
+    }
+  return begin;
+}
 
 std::string dims_list(const Dims& v, int rank) {
   std::ostringstream s;
@@ -97,12 +158,40 @@ void validate_layer(const LayerSpec& l) {
     fail(kInvalid, "kernel size should be greater than zero, but got ", Named{"kernel", l.kernel, r});
   if (any_below(l.stride, r, 1))
     fail(kInvalid, "stride should be greater than zero, but got ", Named{"stride", l.stride, r});
-  if (any_below(l.padding, r, 0))
+  if (l.padding_kind < CONVT_PADDING_SYMMETRIC || l.padding_kind > CONVT_PADDING_VALID)
+    fail(kInvalid,
+         "padding_kind must be a CONVT_PADDING_* value (SYMMETRIC 0, EXPLICIT 1, SAME_UPPER 2, "
+         "SAME_LOWER 3, VALID 4), but got padding_kind: ",
+         l.padding_kind);
+  // SAME_* and VALID ignore padding and padding_end, as ONNX's auto_pad ignores pads.
+  const bool reads_padding =
+      l.padding_kind == CONVT_PADDING_SYMMETRIC || l.padding_kind == CONVT_PADDING_EXPLICIT;
+  if (reads_padding && any_below(l.padding, r, 0))
     fail(kInvalid, "negative padding is not supported, but got ", Named{"padding", l.padding, r});
+  if (l.padding_kind == CONVT_PADDING_EXPLICIT && any_below(l.padding_end, r, 0))
+    fail(kInvalid, "negative padding_end is not supported, but got ",
+         Named{"padding_end", l.padding_end, r});
   if (any_below(l.dilation, r, 1))
     fail(kInvalid, "dilation should be greater than zero, but got ",
          Named{"dilation", l.dilation, r});
   if (l.groups < 1) fail(kInvalid, "groups must be a positive integer, but got groups: ", l.groups);
+  if (l.onnx_padding()) {
+    // ONNX Runtime rejects output_padding >= stride even below the dilation (PyTorch's
+    // rule, checked per run under SYMMETRIC, allows it).
+    for (int i = 0; i < r; ++i) {
+      const int d = internal_dim(r, i);
+      if (l.output_padding[d] < 0 || l.output_padding[d] >= l.stride[d])
+        fail(kInvalid, "output_padding must be >= 0 and smaller than stride under ONNX padding (",
+             padding_kind_name(l.padding_kind), "), but got ",
+             Named{"output_padding", l.output_padding, r}, " ", Named{"stride", l.stride, r});
+    }
+  }
+  if (l.layout != CONVT_LAYOUT_CHANNELS_FIRST && l.layout != CONVT_LAYOUT_CHANNELS_LAST)
+    fail(kInvalid,
+         "layout must be CONVT_LAYOUT_CHANNELS_FIRST (0) or CONVT_LAYOUT_CHANNELS_LAST (1), but "
+         "got layout: ",
+         l.layout);
+  validate_activation(l.activation);
   if (l.in_channels % l.groups != 0)
     fail(kInvalid, "in_channels must be divisible by groups, but got in_channels: ", l.in_channels,
          " groups: ", l.groups);
@@ -114,7 +203,9 @@ void validate_layer(const LayerSpec& l) {
   int64_t kernel_volume = 1;
   for (int d = 0; d < kMaxRank; ++d) {
     kernel_extent(l.kernel[d], l.dilation[d]);
-    checked_mul(2, l.padding[d], "2 * padding");
+    if (l.padding_kind == CONVT_PADDING_SYMMETRIC) checked_mul(2, l.padding[d], "2 * padding");
+    if (l.padding_kind == CONVT_PADDING_EXPLICIT)
+      checked_add(l.padding[d], l.padding_end[d], "padding + padding_end");
     kernel_volume = checked_mul(kernel_volume, l.kernel[d], "kernel size");
   }
   const int64_t weight = checked_mul(checked_mul(l.in_channels, l.out_per_group(), "weight size"),
@@ -129,6 +220,121 @@ void validate_layer(const LayerSpec& l) {
          " and in_channels/groups = ", l.in_per_group(), " must each be at most ", INT_MAX,
          " (a BLAS int)");
 }
+
+namespace {
+
+// The requested sizes, or the valid range's "[lo] to [hi]" when one lies outside it: per
+// dimension lo <= size <= base + span, compared as a difference (base + span may not fit
+// int64, and is printed exactly all the same).
+void check_requested(const LayerSpec& l, const Dims& in, const int64_t* output_size,
+                     const Dims& lo, const Dims& base, const Dims& span, Dims* requested) {
+  const int r = l.rank;
+  bool ok = true;
+  for (int i = 0; i < r; ++i) {
+    const int d = internal_dim(r, i);
+    (*requested)[d] = output_size[i];
+    int64_t diff;
+    ok = ok && (*requested)[d] >= lo[d] &&
+         !__builtin_sub_overflow((*requested)[d], base[d], &diff) && diff <= span[d];
+  }
+  if (ok) return;
+  std::ostringstream hi;
+  for (int i = 0; i < r; ++i) {
+    const int d = internal_dim(r, i);
+    int64_t v;
+    hi << (i ? ", " : "");
+    if (__builtin_add_overflow(base[d], span[d], &v))
+      hi << base[d] << " + " << span[d];
+    else
+      hi << v;
+  }
+  fail(kInvalid, "requested an output size of [", list(*requested, r),
+       "], but valid sizes range from [", list(lo, r), "] to [", hi.str(),
+       "] (for an input of [", list(in, r), "])");
+}
+
+// PyTorch's rule (SYMMETRIC): output_size picks output_padding in [0, stride - 1] (its
+// _output_padding), else output_padding must be below the stride or the dilation.
+void pytorch_output(const LayerSpec& l, const int64_t* output_size, RunShape& s) {
+  const int r = l.rank;
+  const Dims& in = s.in;
+  s.pad_begin = l.padding;
+  if (output_size) {
+    Dims requested{1, 1, 1}, min_size{1, 1, 1}, lo{1, 1, 1}, span{0, 0, 0};
+    for (int d = 0; d < kMaxRank; ++d) {
+      min_size[d] = output_extent(l, d, in[d], 0);
+      lo[d] = min_size[d] < 1 ? 1 : min_size[d];
+      span[d] = l.stride[d] - 1;
+    }
+    check_requested(l, in, output_size, lo, min_size, span, &requested);
+    for (int d = 0; d < kMaxRank; ++d) {
+      s.out[d] = requested[d];
+      s.output_padding[d] = requested[d] - min_size[d];
+    }
+    return;
+  }
+  // Checked here, not at create: PyTorch's forward checks output_padding only when no
+  // output_size replaces it.
+  if (any_below(l.output_padding, r, 0))
+    fail(kInvalid, "negative output_padding is not supported, but got ",
+         Named{"output_padding", l.output_padding, r});
+  for (int d = 0; d < kMaxRank; ++d) {
+    const int64_t op = l.output_padding[d];
+    if (!(op < l.stride[d] || op < l.dilation[d]))
+      fail(kInvalid, "output padding must be smaller than either stride or dilation, but got ",
+           Named{"output_padding", l.output_padding, r}, " ", Named{"stride", l.stride, r}, " ",
+           Named{"dilation", l.dilation, r});
+    s.output_padding[d] = op;
+  }
+  for (int d = 0; d < kMaxRank; ++d) s.out[d] = output_extent(l, d, in[d], s.output_padding[d]);
+  if (any_below(s.out, r, 1))
+    fail(kInvalid, "Given input size per channel: (", product(in, r),
+         "). Calculated output size per channel: (", product(s.out, r),
+         "). Output size is too small");
+}
+
+// ONNX Runtime's rules (every other kind): the untrimmed output `full` less begin and end
+// trims that follow from the kind, or from output_size (ONNX's output_shape).
+void onnx_output(const LayerSpec& l, const int64_t* output_size, RunShape& s) {
+  const int r = l.rank;
+  const Dims& in = s.in;
+  s.output_padding = l.output_padding;  // below the stride: checked at create
+  Dims full{1, 1, 1};
+  for (int d = 0; d < kMaxRank; ++d) full[d] = full_extent(l, d, in[d], l.output_padding[d]);
+  if (output_size) {
+    // Sizes from 1 to stride*in + extent - 1: the largest from which a stride-s convolution
+    // gives back `in`.
+    Dims requested{1, 1, 1}, one{1, 1, 1}, span{0, 0, 0};
+    for (int d = 0; d < kMaxRank; ++d)
+      span[d] = checked_add(checked_mul(l.stride[d], in[d], "stride * input"),
+                            kernel_extent(l.kernel[d], l.dilation[d]) - 2, "output size");
+    check_requested(l, in, output_size, one, one, span, &requested);
+    for (int d = 0; d < kMaxRank; ++d) {
+      const int64_t total = full[d] > requested[d] ? full[d] - requested[d] : 0;
+      s.pad_begin[d] = l.padding_kind == CONVT_PADDING_SAME_UPPER ? total / 2 : total - total / 2;
+      s.out[d] = requested[d];
+    }
+    return;
+  }
+  s.pad_begin = default_pad_begin(l);
+  for (int d = 0; d < kMaxRank; ++d) {
+    int64_t end = 0;
+    switch (l.padding_kind) {
+      case CONVT_PADDING_EXPLICIT: end = l.padding_end[d]; break;
+      case CONVT_PADDING_SAME_UPPER:
+      case CONVT_PADDING_SAME_LOWER: end = same_total(l, d) - s.pad_begin[d]; break;
+      default: break;  // VALID
+    }
+    s.out[d] = checked_sub(checked_sub(full[d], s.pad_begin[d], "output size"), end, "output size");
+  }
+  if (any_below(s.out, r, 1))
+    fail(kInvalid, "Given input size per channel: (", product(in, r),
+         "). Calculated output size per channel: (", product(s.out, r),
+         "). Output size is too small (", padding_kind_name(l.padding_kind), ": ",
+         Named{"padding", l.padding, r}, " ", Named{"padding_end", l.padding_end, r}, ")");
+}
+
+}  // namespace
 
 RunShape resolve_run_shape(const LayerSpec& l, const int64_t* input_shape,
                            const int64_t* output_size) {
@@ -155,61 +361,11 @@ RunShape resolve_run_shape(const LayerSpec& l, const int64_t* input_shape,
   RunShape s;
   s.batch = n;
   s.in = in;
-  Dims out{1, 1, 1};
-  if (output_size) {
-    // PyTorch's _output_padding: the request picks output_padding in [0, stride - 1].
-    Dims requested{1, 1, 1}, min_size{1, 1, 1}, lo{1, 1, 1};
-    bool ok = true;
-    for (int i = 0; i < r; ++i) {
-      const int d = internal_dim(r, i);
-      requested[d] = output_size[i];
-      min_size[d] = output_extent(l, d, in[d], 0);
-      lo[d] = min_size[d] < 1 ? 1 : min_size[d];
-      // size <= min + stride - 1, compared as a difference: min + stride may not fit int64.
-      int64_t diff;
-      ok = ok && requested[d] >= lo[d] &&
-           !__builtin_sub_overflow(requested[d], min_size[d], &diff) && diff <= l.stride[d] - 1;
-    }
-    if (!ok) {
-      std::ostringstream hi;  // min + stride - 1, printed exactly even beyond int64
-      for (int i = 0; i < r; ++i) {
-        const int d = internal_dim(r, i);
-        int64_t v;
-        hi << (i ? ", " : "");
-        if (__builtin_add_overflow(min_size[d], l.stride[d] - 1, &v))
-          hi << min_size[d] << " + " << l.stride[d] - 1;
-        else
-          hi << v;
-      }
-      fail(kInvalid, "requested an output size of [", list(requested, r),
-           "], but valid sizes range from [", list(lo, r), "] to [", hi.str(),
-           "] (for an input of [", list(in, r), "])");
-    }
-    for (int d = 0; d < kMaxRank; ++d) {
-      out[d] = requested[d];
-      s.output_padding[d] = requested[d] - output_extent(l, d, in[d], 0);
-    }
-  } else {
-    // Checked here, not at create: PyTorch's forward checks output_padding only when no
-    // output_size replaces it.
-    if (any_below(l.output_padding, r, 0))
-      fail(kInvalid, "negative output_padding is not supported, but got ",
-           Named{"output_padding", l.output_padding, r});
-    for (int d = 0; d < kMaxRank; ++d) {
-      const int64_t op = l.output_padding[d];
-      if (!(op < l.stride[d] || op < l.dilation[d]))
-        fail(kInvalid, "output padding must be smaller than either stride or dilation, but got ",
-             Named{"output_padding", l.output_padding, r}, " ", Named{"stride", l.stride, r}, " ",
-             Named{"dilation", l.dilation, r});
-      s.output_padding[d] = op;
-    }
-    for (int d = 0; d < kMaxRank; ++d) out[d] = output_extent(l, d, in[d], s.output_padding[d]);
-    if (any_below(out, r, 1))
-      fail(kInvalid, "Given input size per channel: (", product(in, r),
-           "). Calculated output size per channel: (", product(out, r),
-           "). Output size is too small");
-  }
-  s.out = out;
+  if (l.onnx_padding())
+    onnx_output(l, output_size, s);
+  else
+    pytorch_output(l, output_size, s);
+  const Dims& out = s.out;
 
   int64_t in_volume = 1, out_volume = 1;
   for (int d = 0; d < kMaxRank; ++d)

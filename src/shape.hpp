@@ -7,6 +7,7 @@
 #include <string>
 
 #include "convt/convt.h"
+#include "activation.hpp"
 #include "dims.hpp"
 
 namespace convt_impl {
@@ -18,9 +19,20 @@ struct LayerSpec {
   int64_t in_channels = 0, out_channels = 0, groups = 1;
   Dims kernel{1, 1, 1}, stride{1, 1, 1}, padding{0, 0, 0}, output_padding{0, 0, 0};
   Dims dilation{1, 1, 1};
+  Dims padding_end{0, 0, 0};  // CONVT_PADDING_EXPLICIT's end trim
+  int32_t padding_kind = CONVT_PADDING_SYMMETRIC;
   int32_t algorithm = CONVT_ALGORITHM_AUTO;
   int32_t num_threads = 0;
   bool has_bias = false;
+  int32_t layout = CONVT_LAYOUT_CHANNELS_FIRST;  // CONVT_LAYOUT_*
+  Activation activation;
+
+  // (N, spatial..., C) input and output tensors.
+  bool channels_last() const { return layout == CONVT_LAYOUT_CHANNELS_LAST; }
+
+  // Under ONNX's rules (every padding kind but SYMMETRIC), output_size is ONNX's
+  // output_shape and output_padding is checked against the stride alone.
+  bool onnx_padding() const { return padding_kind != CONVT_PADDING_SYMMETRIC; }
 
   int64_t in_per_group() const { return in_channels / groups; }
   int64_t out_per_group() const { return out_channels / groups; }
@@ -41,6 +53,11 @@ struct RunShape {
   int64_t batch = 0;
   Dims in{1, 1, 1}, out{1, 1, 1};
   Dims output_padding{0, 0, 0};  // effective: from the layer or from output_size
+  // The zeros trimmed at the start of each dimension: output index o is position
+  // o + pad_begin of the untrimmed output (PyTorch's padding; ONNX's begin pads, which
+  // may follow from the input and output_size). Every lowering reads this, never the
+  // layer's padding.
+  Dims pad_begin{0, 0, 0};
   int64_t input_elems = 0, output_elems = 0;
 
   int64_t in_volume() const { return volume(in); }
@@ -52,6 +69,10 @@ struct RunShape {
 // Throws convt_impl::Error.
 RunShape resolve_run_shape(const LayerSpec& layer, const int64_t* input_shape,
                            const int64_t* output_size);
+
+// The begin trim of a run without output_size (RunShape::pad_begin): the same for every
+// input size under each padding kind, so lowerings may plan on it at create.
+Dims default_pad_begin(const LayerSpec& layer);
 
 // The caller's entries of a size or parameter, "a, b, c" (for messages).
 std::string dims_list(const Dims& v, int rank);

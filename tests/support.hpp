@@ -2,6 +2,7 @@
 // double-precision oracle and the tolerance rule.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -28,13 +29,40 @@ inline std::vector<int32_t> thread_counts(std::initializer_list<int32_t> counts)
 }
 
 // One spatial dimension of a layer and of its input: input size, kernel, stride, padding,
-// output_padding, dilation. The defaults are the identity (a dimension of size 1 that a
-// 1x1 kernel maps to itself).
+// output_padding, dilation, and padding_end (CONVT_PADDING_EXPLICIT's end trim). The
+// defaults are the identity (a dimension of size 1 that a 1x1 kernel maps to itself).
 struct Axis {
-  int64_t in = 1, k = 1, s = 1, p = 0, op = 0, d = 1;
+  int64_t in = 1, k = 1, s = 1, p = 0, op = 0, d = 1, pe = 0;
   // PyTorch's shape rule.
   int64_t out() const { return (in - 1) * s - 2 * p + d * (k - 1) + op + 1; }
+  // The untrimmed output, ONNX's stride*(in-1) + output_padding + dilation*(k-1) + 1.
+  int64_t full() const { return (in - 1) * s + op + d * (k - 1) + 1; }
 };
+
+// One dimension of a run: its output size and the zeros trimmed before it (ONNX's begin
+// pad), written from the operator's documents (PyTorch's ConvTranspose and ONNX Runtime's
+// ConvTranspose), not from the library. requested: an output_size entry, or < 0 for none.
+struct AxisRun {
+  int64_t out = 0, begin = 0;
+};
+inline AxisRun axis_run(const Axis& a, int32_t kind, int64_t requested) {
+  if (kind == CONVT_PADDING_SYMMETRIC)
+    return {requested >= 0 ? requested : a.out(), a.p};
+  const int64_t full = a.full();
+  if (requested >= 0) {
+    const int64_t t = std::max<int64_t>(0, full - requested);
+    return {requested, kind == CONVT_PADDING_SAME_UPPER ? t / 2 : t - t / 2};
+  }
+  switch (kind) {
+    case CONVT_PADDING_EXPLICIT: return {full - a.p - a.pe, a.p};
+    case CONVT_PADDING_SAME_UPPER:
+    case CONVT_PADDING_SAME_LOWER: {
+      const int64_t t = std::max<int64_t>(0, full - a.in * a.s);
+      return {full - t, kind == CONVT_PADDING_SAME_UPPER ? t / 2 : t - t / 2};
+    }
+    default: return {full, 0};  // VALID
+  }
+}
 
 // A layer and its input, ConvTranspose1d/2d/3d. The fields name the dimensions (depth d,
 // height h, width w) so that 2-D tables read as before; a layer of rank r uses the last r
@@ -47,20 +75,30 @@ struct Config {
   bool bias = true;
   int rank = 2;
   int64_t d = 1, kd = 1, sd = 1, pd = 0, opd = 0, dd = 1;
+  int64_t ped = 0, peh = 0, pew = 0;  // padding_end per dimension
+  int32_t padding_kind = CONVT_PADDING_SYMMETRIC;
+  int32_t layout = CONVT_LAYOUT_CHANNELS_FIRST;
+  int32_t activation = CONVT_ACTIVATION_NONE;
+  float alpha = 0.0f, beta = 0.0f;
 
   Axis axis(int i) const {
     switch (3 - rank + i) {
-      case 0: return {d, kd, sd, pd, opd, dd};
-      case 1: return {h, kh, sh, ph, oph, dh};
-      default: return {w, kw, sw, pw, opw, dw};
+      case 0: return {d, kd, sd, pd, opd, dd, ped};
+      case 1: return {h, kh, sh, ph, oph, dh, peh};
+      default: return {w, kw, sw, pw, opw, dw, pew};
     }
   }
   void set_axis(int i, const Axis& a) {
     switch (3 - rank + i) {
-      case 0: d = a.in, kd = a.k, sd = a.s, pd = a.p, opd = a.op, dd = a.d; break;
-      case 1: h = a.in, kh = a.k, sh = a.s, ph = a.p, oph = a.op, dh = a.d; break;
-      default: w = a.in, kw = a.k, sw = a.s, pw = a.p, opw = a.op, dw = a.d; break;
+      case 0: d = a.in, kd = a.k, sd = a.s, pd = a.p, opd = a.op, dd = a.d, ped = a.pe; break;
+      case 1: h = a.in, kh = a.k, sh = a.s, ph = a.p, oph = a.op, dh = a.d, peh = a.pe; break;
+      default: w = a.in, kw = a.k, sw = a.s, pw = a.p, opw = a.op, dw = a.d, pew = a.pe; break;
     }
+  }
+  bool channels_last() const { return layout == CONVT_LAYOUT_CHANNELS_LAST; }
+  // Output size and begin trim of dimension i for a run with output_size (or nullptr).
+  AxisRun run_axis(int i, const int64_t* output_size = nullptr) const {
+    return axis_run(axis(i), padding_kind, output_size ? output_size[i] : -1);
   }
 
   // The layer's convt_params: entries [0, rank) of each array; the rest keep
@@ -80,8 +118,14 @@ struct Config {
       p.padding[i] = a.p;
       p.output_padding[i] = a.op;
       p.dilation[i] = a.d;
+      p.padding_end[i] = a.pe;
     }
     p.groups = groups;
+    p.padding_kind = padding_kind;
+    p.layout = layout;
+    p.activation = activation;
+    p.activation_alpha = alpha;
+    p.activation_beta = beta;
     return p;
   }
   // (N, C, spatial...) and (N, C_out, out spatial...): 2 + rank entries.
@@ -92,13 +136,13 @@ struct Config {
   }
   std::vector<int64_t> output_shape() const {
     std::vector<int64_t> s{n, cout};
-    for (int i = 0; i < rank; ++i) s.push_back(axis(i).out());
+    for (int i = 0; i < rank; ++i) s.push_back(run_axis(i).out);
     return s;
   }
   // Output sizes per spatial dimension without output_size: rank entries.
   std::vector<int64_t> out_sizes() const {
     std::vector<int64_t> s;
-    for (int i = 0; i < rank; ++i) s.push_back(axis(i).out());
+    for (int i = 0; i < rank; ++i) s.push_back(run_axis(i).out);
     return s;
   }
   int64_t out_h() const { return (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1; }
@@ -125,10 +169,17 @@ struct Config {
       for (int i = 0; i < rank; ++i) s += (i ? "x" : "") + std::to_string(axis(i).*field);
       return s;
     };
+    static const char* const kKinds[] = {"", " EXPLICIT", " SAME_UPPER", " SAME_LOWER", " VALID"};
+    std::string extra = padding_kind >= 0 && padding_kind <= 4 ? kKinds[padding_kind] : " kind?";
+    if (padding_kind == CONVT_PADDING_EXPLICIT) extra += " pe" + joined(&Axis::pe);
+    if (channels_last()) extra += " channels_last";
+    if (activation != CONVT_ACTIVATION_NONE)
+      extra += " act" + std::to_string(activation) + "(" + std::to_string(alpha) + ", " +
+               std::to_string(beta) + ")";
     return std::to_string(rank) + "-D N" + std::to_string(n) + " Cin" + std::to_string(cin) +
            " Cout" + std::to_string(cout) + " " + joined(&Axis::in) + " k" + joined(&Axis::k) +
            " s" + joined(&Axis::s) + " p" + joined(&Axis::p) + " op" + joined(&Axis::op) + " d" +
-           joined(&Axis::d) + " g" + std::to_string(groups) + (bias ? " bias" : " nobias");
+           joined(&Axis::d) + " g" + std::to_string(groups) + (bias ? " bias" : " nobias") + extra;
   }
 };
 
@@ -171,33 +222,65 @@ inline std::vector<float> random_vector(int64_t count, uint32_t seed) {
   return v;
 }
 
+// The activation of a layer (CONVT_ACTIVATION_*) in double, from its definition.
+inline double activate(int32_t kind, double y, double alpha, double beta) {
+  switch (kind) {
+    case CONVT_ACTIVATION_RELU: return y < 0 ? 0.0 : y;
+    case CONVT_ACTIVATION_LEAKY_RELU: return y < 0 ? alpha * y : y;
+    case CONVT_ACTIVATION_CLAMP: return std::min(std::max(y, alpha), beta);
+    case CONVT_ACTIVATION_TANH: return std::tanh(y);
+    case CONVT_ACTIVATION_SIGMOID: return 1.0 / (1.0 + std::exp(-y));
+    case CONVT_ACTIVATION_ELU: return y > 0 ? y : alpha * std::expm1(y);
+    case CONVT_ACTIVATION_GELU: return 0.5 * y * std::erfc(-y / std::sqrt(2.0));
+    default: return y;
+  }
+}
+// A bound on |f'| of an activation, for how far an error in y can move f(y).
+inline double activation_slope(int32_t kind, double alpha) {
+  switch (kind) {
+    case CONVT_ACTIVATION_LEAKY_RELU:
+    case CONVT_ACTIVATION_ELU: return std::max(1.0, std::fabs(alpha));
+    case CONVT_ACTIVATION_SIGMOID: return 0.25;
+    case CONVT_ACTIVATION_GELU: return 1.13;
+    default: return 1.0;
+  }
+}
+
 // Gather form (each output pixel collects its inputs), in double, with sum |x*w| per output
 // so the float error bound can be stated. Written independently of the library's scatter.
+// value is after the activation, pre before it.
 struct Oracle {
-  std::vector<double> value, magnitude;
+  std::vector<double> value, magnitude, pre;
   std::vector<int64_t> terms;
+  int32_t activation = CONVT_ACTIVATION_NONE;
+  double alpha = 0, beta = 0;
 };
 
-// out_sizes: the output's spatial sizes, rank entries (they differ from c.out_sizes() when
-// a run asked for an output_size). Every rank runs as 3-D with the missing leading
-// dimensions the identity: a 1-D layer is a 3-D one of depth and height 1, exactly.
+// out_sizes and begins: the output's spatial sizes and the zeros trimmed before each, rank
+// entries. Every rank runs as 3-D with the missing leading dimensions the identity: a 1-D
+// layer is a 3-D one of depth and height 1, exactly. Tensors are channels first (tests of
+// channels-last layers permute around it).
 inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::vector<float>& wt,
-                     const float* bias, const std::vector<int64_t>& out_sizes) {
+                     const float* bias, const std::vector<int64_t>& out_sizes,
+                     const std::vector<int64_t>& begins) {
   std::array<Axis, 3> a;   // (depth, height, width)
-  std::array<int64_t, 3> o{1, 1, 1};
+  std::array<int64_t, 3> o{1, 1, 1}, b{0, 0, 0};
   for (int i = 0; i < c.rank; ++i) {
     a[3 - c.rank + i] = c.axis(i);
     o[3 - c.rank + i] = out_sizes[i];
+    b[3 - c.rank + i] = begins[i];
   }
   Oracle r;
+  r.activation = c.activation, r.alpha = c.alpha, r.beta = c.beta;
   const int64_t cin_g = c.cin / c.groups, cout_g = c.cout / c.groups;
   const size_t total = static_cast<size_t>(c.n * c.cout * o[0] * o[1] * o[2]);
   r.value.assign(total, 0.0);
+  r.pre.assign(total, 0.0);
   r.magnitude.assign(total, 0.0);
   r.terms.assign(total, 0);
   // The input index along dimension j that kernel tap k of output pixel at reaches, or -1.
   auto source = [&](int j, int64_t at, int64_t k) -> int64_t {
-    const int64_t t = at + a[j].p - k * a[j].d;  // = input index * stride
+    const int64_t t = at + b[j] - k * a[j].d;  // = input index * stride
     if (t < 0 || t % a[j].s) return -1;
     const int64_t i = t / a[j].s;
     return i < a[j].in ? i : -1;
@@ -233,12 +316,40 @@ inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::ve
                 }
               }
             }
-            r.value[at] = acc;
+            r.pre[at] = acc;
+            r.value[at] = activate(c.activation, acc, c.alpha, c.beta);
             r.magnitude[at] = mag;
             r.terms[at] = terms;
           }
     }
   return r;
+}
+
+// The oracle of a run with output_size (rank entries, or nullptr), the sizes and trims
+// following the layer's padding kind.
+inline Oracle oracle_run(const Config& c, const std::vector<float>& x, const std::vector<float>& wt,
+                         const float* bias, const int64_t* output_size) {
+  std::vector<int64_t> out, begin;
+  for (int i = 0; i < c.rank; ++i) {
+    const AxisRun r = c.run_axis(i, output_size);
+    out.push_back(r.out);
+    begin.push_back(r.begin);
+  }
+  return oracle(c, x, wt, bias, out, begin);
+}
+
+// PyTorch's padding (SYMMETRIC) with output sizes out_sizes (from an output_size request or
+// none): the zeros trimmed before each dimension are its padding.
+inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::vector<float>& wt,
+                     const float* bias, const std::vector<int64_t>& out_sizes) {
+  if (c.padding_kind != CONVT_PADDING_SYMMETRIC) {
+    // (Any other kind: sizes without output_size, else the caller must use oracle_run.)
+    if (out_sizes != c.out_sizes()) std::abort();
+    return oracle_run(c, x, wt, bias, nullptr);
+  }
+  std::vector<int64_t> begin;
+  for (int i = 0; i < c.rank; ++i) begin.push_back(c.axis(i).p);
+  return oracle(c, x, wt, bias, out_sizes, begin);
 }
 
 // The 2-D form: an output of oh_n x ow_n.
@@ -250,9 +361,35 @@ inline Oracle oracle(const Config& c, const std::vector<float>& x, const std::ve
 // The float result of a sum of `terms` products, in any order, is within
 // terms * eps * sum|x*w| of the exact sum (the classic gamma_n bound, first order);
 // the +2 covers the product roundings and the final store.
+// An activation moves that error by at most its slope, and adds a few units in the last
+// place of its own (16 of them: the library's vector functions, the float operations around
+// them), plus a tiny absolute term for results that underflow.
 inline double tolerance(const Oracle& o, size_t i) {
   const double eps = std::numeric_limits<float>::epsilon();
-  return (static_cast<double>(o.terms[i]) + 2.0) * eps * o.magnitude[i] + 1e-30;
+  const double sum = (static_cast<double>(o.terms[i]) + 2.0) * eps * o.magnitude[i] + 1e-30;
+  if (o.activation == CONVT_ACTIVATION_NONE) return sum;
+  return activation_slope(o.activation, o.alpha) * sum + 16 * eps * std::fabs(o.value[i]) + 1e-37;
+}
+
+// (N, C, P) <-> (N, P, C): a tensor of `pixels` per channel, permuted as a channels-last
+// run takes and gives it.
+inline std::vector<float> to_channels_last(const std::vector<float>& v, int64_t n, int64_t c,
+                                           int64_t pixels) {
+  std::vector<float> out(v.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < pixels; ++p)
+        out[static_cast<size_t>((b * pixels + p) * c + ch)] = v[static_cast<size_t>((b * c + ch) * pixels + p)];
+  return out;
+}
+inline std::vector<float> to_channels_first(const std::vector<float>& v, int64_t n, int64_t c,
+                                            int64_t pixels) {
+  std::vector<float> out(v.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < pixels; ++p)
+        out[static_cast<size_t>((b * c + ch) * pixels + p)] = v[static_cast<size_t>((b * pixels + p) * c + ch)];
+  return out;
 }
 
 // The largest |got - want| / tolerance over all elements (<= 1 passes).

@@ -498,9 +498,9 @@ static const run_case CASES[] = {
      BAD(INV, AT_CREATE, "struct_size is 167,")},
     {L, "struct_size V0_1", {{E_STRUCT_SIZE, CONVT_PARAMS_SIZE_V0_1}}, IN0, NOSZ, GOOD(11, 11)},
     {L, "struct_size sizeof + 1 (newer caller)", {{E_STRUCT_SIZE, sizeof(convt_params) + 1}}, IN0,
-     NOSZ, BAD(UNS, AT_CREATE, "struct_size is 169,|newer convt")},
+     NOSZ, BAD(UNS, AT_CREATE, "struct_size is 217,|newer convt")},
     {L, "struct_size sizeof + 64", {{E_STRUCT_SIZE, sizeof(convt_params) + 64}}, IN0, NOSZ,
-     BAD(UNS, AT_CREATE, "struct_size is 232,|newer convt")},
+     BAD(UNS, AT_CREATE, "struct_size is 280,|newer convt")},
     {L, "struct_size SIZE_MAX", {{E_STRUCT_SIZE, -1}}, IN0, NOSZ,
      BAD(UNS, AT_CREATE, "struct_size is 18446744073709551615,")},
 

@@ -285,7 +285,7 @@ void test_gemm_packed(const KernelLevel& level, bool full) {
                                        sentinel());
                 float* c = buf.data() + kBefore;
                 level.gemm_packed(m, n, k, a, a_depth, h, b_rows.data(), b_col0, c, ldc,
-                                  b_padded, with_bias ? d.bias.data() : nullptr);
+                                  b_padded, with_bias ? d.bias.data() : nullptr, nullptr);
                 ++cases;
                 int64_t bad = 0;
                 std::ostringstream first;
@@ -397,7 +397,7 @@ void test_gemm_packed_zip2(const KernelLevel& level, bool full) {
                 out.row_step = layout.row_step;
                 out.width = width;
                 level.gemm_packed_zip2(m, n, k, a, k, h, b_rows.data(),
-                                       with_bias ? d.bias.data() : nullptr, out);
+                                       with_bias ? d.bias.data() : nullptr, nullptr, out);
                 ++cases;
                 int64_t bad = 0;
                 std::ostringstream first;

@@ -227,7 +227,11 @@ TEST_CASE("struct_size: an older struct takes defaults, params_init and get_para
   CHECK(p.kernel_size[0] == 0);
   CHECK(p.groups == 1);
   CHECK(p.num_threads == 0);
-  CHECK(sizeof(convt_params) == CONVT_PARAMS_SIZE_V0_1);
+  CHECK(sizeof(convt_params) == CONVT_PARAMS_SIZE_V0_2);
+  CHECK(p.padding_kind == CONVT_PADDING_SYMMETRIC);
+  CHECK(p.layout == CONVT_LAYOUT_CHANNELS_FIRST);
+  CHECK(p.activation == CONVT_ACTIVATION_NONE);
+  CHECK(p.padding_end[2] == 0);
 
   // Partial init touches only the first bytes.
   unsigned char raw[sizeof(convt_params) + 16];

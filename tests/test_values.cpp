@@ -24,6 +24,8 @@ struct Result {
   std::vector<int64_t> shape;  // 2 + rank entries
 };
 
+// x and the result are channels first whatever c's layout: a channels-last run gets x
+// permuted, and its output is permuted back.
 Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
            const std::vector<float>& w, const std::vector<float>& b,
            const int64_t* output_size = nullptr, int32_t threads = 0) {
@@ -37,10 +39,14 @@ Result run(const Config& c, int32_t algorithm, const std::vector<float>& x,
   r.status = convt_output_shape(h, in_shape.data(), output_size, r.shape.data());
   if (r.status == CONVT_OK) {
     const size_t count = static_cast<size_t>(test::product(r.shape));
+    const int64_t in_pixels = c.input_elems() / std::max<int64_t>(c.n * c.cin, 1);
+    const int64_t out_pixels = static_cast<int64_t>(count) / std::max<int64_t>(c.n * c.cout, 1);
+    const std::vector<float> input = c.channels_last() ? test::to_channels_last(x, c.n, c.cin, in_pixels) : x;
     // NaN everywhere first: the run must overwrite every element.
     r.out.assign(count, std::numeric_limits<float>::quiet_NaN());
     r.status =
-        convt_run(h, in_shape.data(), x.data(), output_size, r.out.data(), count, nullptr, 0);
+        convt_run(h, in_shape.data(), input.data(), output_size, r.out.data(), count, nullptr, 0);
+    if (c.channels_last()) r.out = test::to_channels_first(r.out, c.n, c.cout, out_pixels);
   }
   convt_destroy(h);
   return r;
@@ -83,10 +89,9 @@ void check_against_oracle(const Config& c, const int64_t* output_size = nullptr)
       REQUIRE(r.shape.size() == static_cast<size_t>(2 + c.rank));
       CHECK(r.shape[0] == c.n);
       CHECK(r.shape[1] == c.cout);
-      if (!want)
-        want = test::oracle(c, x, w, c.bias ? b.data() : nullptr,
-                            std::vector<int64_t>(r.shape.begin() + 2, r.shape.end()));
+      if (!want) want = test::oracle_run(c, x, w, c.bias ? b.data() : nullptr, output_size);
       const test::Oracle& o = *want;
+      for (int i = 0; i < c.rank; ++i) CHECK(r.shape[2 + i] == c.run_axis(i, output_size).out);
       REQUIRE(r.out.size() == o.value.size());
       size_t bad = 0;
       for (size_t i = 0; i < r.out.size(); ++i)
@@ -144,9 +149,8 @@ TEST_CASE("output_size recovers 12x12 from 6x6 with k3 s2 p1", "[values][seed][q
   check_against_oracle(c, want);
 }
 
-TEST_CASE("every algorithm agrees with the oracle on a table of 2-D configs", "[values][quick]") {
-  // n cin cout h w | kh kw sh sw ph pw oph opw dh dw | groups bias
-  const Config table[] = {
+static std::vector<Config> table_2d() {
+  return {
       {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},       // smallest
       {2, 3, 5, 4, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1, true},       // stride 1
       {2, 4, 6, 5, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2, true},       // groups, output_padding
@@ -204,15 +208,19 @@ TEST_CASE("every algorithm agrees with the oracle on a table of 2-D configs", "[
       // Weights of 640 KB per phase (streamed: fewer, wider items), 3 rows of 3 per phase.
       {1, 256, 160, 3, 3, 4, 4, 2, 2, 1, 1, 0, 0, 1, 1, 1, true},
   };
-  for (const Config& c : table) check_against_oracle(c);
+}
+
+TEST_CASE("every algorithm agrees with the oracle on a table of 2-D configs", "[values][quick]") {
+  // n cin cout h w | kh kw sh sw ph pw oph opw dh dw | groups bias
+  for (const Config& c : table_2d()) check_against_oracle(c);
   report("2-D table");
 }
 
 // The 1-D and 3-D tables cover what the 2-D one does: every parameter and its corners, and
 // the shapes that take the lowerings' other paths (see the 2-D table's comments).
 // Axis: {in, kernel, stride, padding, output_padding, dilation}.
-TEST_CASE("every algorithm agrees with the oracle on a table of 1-D configs", "[values][quick]") {
-  const Config table[] = {
+static std::vector<Config> table_1d() {
+  return {
       // n cin cout groups bias {L}
       layer(1, 1, 1, 1, true, {{1, 1, 1, 0, 0, 1}}),        // smallest
       layer(2, 3, 5, 1, true, {{6, 3, 1, 0, 0, 1}}),        // stride 1
@@ -248,12 +256,15 @@ TEST_CASE("every algorithm agrees with the oracle on a table of 1-D configs", "[
       layer(1, 5, 3, 1, true, {{1, 2, 3, 0, 0, 1}}),        // ... and a stride that cannot matter
       layer(1, 40, 4, 1, true, {{4096, 2, 2, 0, 0, 1}}),    // 40 rows 16 KB apart
   };
-  for (const Config& c : table) check_against_oracle(c);
+}
+
+TEST_CASE("every algorithm agrees with the oracle on a table of 1-D configs", "[values][quick]") {
+  for (const Config& c : table_1d()) check_against_oracle(c);
   report("1-D table");
 }
 
-TEST_CASE("every algorithm agrees with the oracle on a table of 3-D configs", "[values][quick]") {
-  const Config table[] = {
+static std::vector<Config> table_3d() {
+  return {
       // n cin cout groups bias {D}, {H}, {W}
       layer(1, 1, 1, 1, true, {{1, 1, 1, 0, 0, 1}, {1, 1, 1, 0, 0, 1}, {1, 1, 1, 0, 0, 1}}),
       layer(2, 3, 5, 1, true, {{3, 3, 1, 0, 0, 1}, {4, 3, 1, 0, 0, 1}, {2, 2, 1, 0, 0, 1}}),
@@ -313,7 +324,10 @@ TEST_CASE("every algorithm agrees with the oracle on a table of 3-D configs", "[
       // group)s (a bordered slab per thread) or not
       layer(3, 4, 4, 2, true, {{3, 3, 2, 1, 1, 1}, {4, 3, 2, 1, 1, 1}, {5, 3, 2, 1, 0, 1}}),
   };
-  for (const Config& c : table) check_against_oracle(c);
+}
+
+TEST_CASE("every algorithm agrees with the oracle on a table of 3-D configs", "[values][quick]") {
+  for (const Config& c : table_3d()) check_against_oracle(c);
   report("3-D table");
 }
 
@@ -466,4 +480,111 @@ TEST_CASE("layers of a huge kernel reach run with a small workspace", "[values][
   REQUIRE(convt_workspace_size(h, one.input_shape().data(), nullptr, &ws) == CONVT_OK);
   CHECK(ws < (size_t{1} << 20));
   convt_destroy(h);
+}
+
+// ---- ONNX padding, channels-last tensors, activations (convt_params since 0.4) --------------
+// Each runs the three tables above through every algorithm, in variants of the new fields.
+
+namespace {
+
+std::vector<Config> all_tables() {
+  std::vector<Config> all = table_1d();
+  for (const Config& c : table_2d()) all.push_back(c);
+  for (const Config& c : table_3d()) all.push_back(c);
+  return all;
+}
+
+// c under padding kind `kind`: output_padding below the stride (ONNX Runtime's rule), and
+// for EXPLICIT an end trim that differs from the begin (as long as an output remains).
+Config with_kind(const Config& c, int32_t kind, int64_t salt) {
+  Config v = c;
+  v.padding_kind = kind;
+  for (int i = 0; i < c.rank; ++i) {
+    Axis a = c.axis(i);
+    a.op = a.op % a.s;
+    a.pe = kind == CONVT_PADDING_EXPLICIT ? (a.p + salt + i) % 3 : 0;
+    while (a.pe > 0 && a.full() - a.p - a.pe < 1) --a.pe;
+    if (a.full() - a.p - a.pe < 1) a.p = 0;
+    v.set_axis(i, a);
+  }
+  return v;
+}
+
+// ONNX's output_shape for a run: per dimension one of 1, full - 1, full + 1 and the largest
+// valid size stride*in + extent - 1, by `pick`, clamped to the valid range.
+std::vector<int64_t> onnx_output_size(const Config& c, int64_t pick) {
+  std::vector<int64_t> size;
+  for (int i = 0; i < c.rank; ++i) {
+    const Axis a = c.axis(i);
+    const int64_t hi = a.s * a.in + a.d * (a.k - 1);
+    const int64_t options[] = {1, a.full() - 1, a.full() + 1, hi};
+    size.push_back(std::clamp<int64_t>(options[(pick + i) % 4], 1, hi));
+  }
+  return size;
+}
+
+}  // namespace
+
+TEST_CASE("ONNX padding kinds: every algorithm agrees with the oracle at every rank",
+          "[values][onnx][quick]") {
+  int64_t salt = 0;
+  for (const Config& base : all_tables()) {
+    for (int32_t kind : {CONVT_PADDING_EXPLICIT, CONVT_PADDING_SAME_UPPER, CONVT_PADDING_SAME_LOWER,
+                         CONVT_PADDING_VALID})
+      check_against_oracle(with_kind(base, kind, salt));
+    // output_shape: the trim follows from the requested size (split by the kind).
+    for (int32_t kind : {CONVT_PADDING_EXPLICIT, CONVT_PADDING_SAME_UPPER}) {
+      const Config v = with_kind(base, kind, salt);
+      const std::vector<int64_t> size = onnx_output_size(v, salt);
+      check_against_oracle(v, size.data());
+    }
+    ++salt;
+  }
+  report("ONNX padding");
+}
+
+TEST_CASE("channels-last: every algorithm agrees with the oracle at every rank",
+          "[values][channels_last][quick]") {
+  int64_t salt = 0;
+  for (const Config& base : all_tables()) {
+    Config v = base;
+    v.layout = CONVT_LAYOUT_CHANNELS_LAST;
+    check_against_oracle(v);
+    // With an ONNX trim from output_size, and an activation, every third layer.
+    if (salt % 3 == 0) {
+      Config w = with_kind(v, CONVT_PADDING_SAME_LOWER, salt);
+      w.activation = CONVT_ACTIVATION_RELU;
+      const std::vector<int64_t> size = onnx_output_size(w, salt);
+      check_against_oracle(w, size.data());
+    }
+    ++salt;
+  }
+  report("channels-last");
+}
+
+TEST_CASE("activations: every algorithm agrees with the oracle at every rank",
+          "[values][activation][quick]") {
+  struct Kind {
+    int32_t kind;
+    float alpha, beta;
+  };
+  const Kind kinds[] = {
+      {CONVT_ACTIVATION_RELU, 0, 0},          {CONVT_ACTIVATION_LEAKY_RELU, 0.1f, 0},
+      {CONVT_ACTIVATION_CLAMP, -0.5f, 0.75f}, {CONVT_ACTIVATION_TANH, 0, 0},
+      {CONVT_ACTIVATION_SIGMOID, 0, 0},       {CONVT_ACTIVATION_ELU, 1.0f, 0},
+      {CONVT_ACTIVATION_GELU, 0, 0},          {CONVT_ACTIVATION_LEAKY_RELU, -2.5f, 0},
+      {CONVT_ACTIVATION_ELU, 0.3f, 0},        {CONVT_ACTIVATION_CLAMP, 0.0f, INFINITY},
+  };
+  int64_t salt = 0;
+  for (const Config& base : all_tables()) {
+    // Two kinds per layer, in turn: every kind meets every lowering path several times.
+    for (int j = 0; j < 2; ++j) {
+      const Kind& k = kinds[(2 * salt + j) % (sizeof kinds / sizeof kinds[0])];
+      Config v = base;
+      v.activation = k.kind, v.alpha = k.alpha, v.beta = k.beta;
+      check_against_oracle(v);
+    }
+    ++salt;
+  }
+  report("activations");
 }

@@ -61,7 +61,7 @@ extern "C" {
 /* ---- Versions ---------------------------------------------------------------------- */
 
 #define CONVT_VERSION_MAJOR 0
-#define CONVT_VERSION_MINOR 3
+#define CONVT_VERSION_MINOR 4
 #define CONVT_VERSION_PATCH 0
 #define CONVT_VERSION_NUMBER \
   (CONVT_VERSION_MAJOR * 10000 + CONVT_VERSION_MINOR * 100 + CONVT_VERSION_PATCH)
@@ -162,10 +162,78 @@ typedef struct convt_params {
                                 OMP_NUM_THREADS sets OpenMP's default;
                                 1: single-threaded; n: at most n threads (and at
                                 most the hardware threads); < 0 invalid                 */
+  /* ---- Since 0.4.0 (read only when struct_size covers the whole field) ---- */
+  int64_t padding_end[3];    /* CONVT_PADDING_EXPLICIT only: zeros trimmed at the end of
+                                each dimension (ONNX pads' second half); >= 0; default 0  */
+  int32_t padding_kind;      /* CONVT_PADDING_*; default CONVT_PADDING_SYMMETRIC          */
+  int32_t layout;            /* CONVT_LAYOUT_*; default CONVT_LAYOUT_CHANNELS_FIRST       */
+  int32_t activation;        /* CONVT_ACTIVATION_*; default CONVT_ACTIVATION_NONE         */
+  float activation_alpha;    /* LEAKY_RELU slope, CLAMP min, ELU alpha; default 0         */
+  float activation_beta;     /* CLAMP max; default 0                                      */
 } convt_params;
 
 /* The sizeof(convt_params) of the first release (0.1): the smallest struct_size accepted. */
 #define CONVT_PARAMS_SIZE_V0_1 ((size_t)168)
+/* The sizeof(convt_params) of its second layout (library 0.4: padding_end .. activation_beta
+ * appended). */
+#define CONVT_PARAMS_SIZE_V0_2 ((size_t)216)
+
+/* How padding trims the output (convt_params.padding_kind). Per spatial dimension, with
+ * eff = dilation*(kernel-1) + 1 and full = stride*(in-1) + output_padding + eff (the
+ * untrimmed output), `begin` zeros are trimmed at the start and `end` at the end, and
+ * out = full - begin - end:
+ *   SYMMETRIC   PyTorch's ConvTranspose: begin = end = padding; output_size follows
+ *               PyTorch's forward(input, output_size) rule (below).
+ *   EXPLICIT    ONNX's pads: begin = padding, end = padding_end.
+ *   SAME_UPPER  ONNX's auto_pad: T = max(0, full - in*stride) (so out = in*stride when
+ *   SAME_LOWER  T > 0); SAME_UPPER trims T/2 at the begin and the rest at the end,
+ *               SAME_LOWER the larger half at the begin. padding is ignored.
+ *   VALID       begin = end = 0 (out = full). padding is ignored.
+ * Under every kind but SYMMETRIC, output_padding must be smaller than the stride (as ONNX
+ * Runtime requires; checked at create), and a run's output_size is ONNX's output_shape:
+ * sizes from 1 to stride*in + eff - 1, T = max(0, full - out) split as SAME_UPPER's for
+ * SAME_UPPER and with the larger half at the begin for the other kinds (padding and
+ * padding_end are then ignored); where out > full the output is extended at the end, and
+ * those positions hold the bias. These are ONNX Runtime's rules (checked against
+ * onnxruntime 1.32). */
+enum {
+  CONVT_PADDING_SYMMETRIC = 0,
+  CONVT_PADDING_EXPLICIT = 1,
+  CONVT_PADDING_SAME_UPPER = 2,
+  CONVT_PADDING_SAME_LOWER = 3,
+  CONVT_PADDING_VALID = 4
+};
+
+/* Tensor layout of input and output (convt_params.layout). CHANNELS_LAST is (N, spatial...,
+ * C) for every rank: NLC, NHWC, NDHWC (XNNPACK's, TFLite's and PyTorch's channels_last).
+ * The weight keeps PyTorch's layout either way (convt repacks it at create), and shapes
+ * passed to and returned by the API stay (N, C, spatial...). */
+enum { CONVT_LAYOUT_CHANNELS_FIRST = 0, CONVT_LAYOUT_CHANNELS_LAST = 1 };
+
+/* An activation applied to every output after the bias, inside the run, where the output
+ * is stored (convt_params.activation; alpha and beta are activation_alpha/_beta):
+ *   NONE        y
+ *   RELU        max(y, 0)
+ *   LEAKY_RELU  y if y >= 0, else alpha*y
+ *   CLAMP       min(max(y, alpha), beta)   (alpha <= beta; either may be infinite)
+ *   TANH        tanh(y)
+ *   SIGMOID     1 / (1 + exp(-y))
+ *   ELU         y if y > 0, else alpha*(exp(y) - 1)
+ *   GELU        y/2 * (1 + erf(y/sqrt(2)))   (PyTorch's default, exact form)
+ * NaN stays NaN. Each is within 5 units in the last place of its exact value (RELU,
+ * LEAKY_RELU and CLAMP exactly rounded), so the results agree with PyTorch's functions
+ * applied after the layer to float tolerance. A NaN alpha (LEAKY_RELU, CLAMP, ELU) or beta
+ * (CLAMP) is CONVT_ERROR_INVALID_ARGUMENT. */
+enum {
+  CONVT_ACTIVATION_NONE = 0,
+  CONVT_ACTIVATION_RELU = 1,
+  CONVT_ACTIVATION_LEAKY_RELU = 2,
+  CONVT_ACTIVATION_CLAMP = 3,
+  CONVT_ACTIVATION_TANH = 4,
+  CONVT_ACTIVATION_SIGMOID = 5,
+  CONVT_ACTIVATION_ELU = 6,
+  CONVT_ACTIVATION_GELU = 7
+};
 
 /* Writes PyTorch's defaults into the first struct_size bytes of *params and sets
  * params->struct_size = struct_size. Pass sizeof(convt_params). NULL params, or a

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "../cache.hpp"
+#include "activation.hpp"
 #include "simd.hpp"
 
 namespace convt_impl {
@@ -21,12 +22,14 @@ constexpr int64_t kPrefetchFloats = 1024;
 // columns are copied into a zero-padded row first (unless the caller says B's rows may be
 // read past n). The R x V accumulators are never addressed, so they stay in registers.
 // Zip: rows 2i and 2i + 1 of the block are zipped (first[0], second[0], first[1], ...)
-// into row i of the destination, 2 x 2 vectors (R even, V == 2, whole vectors).
+// into row i of the destination, 2 x 2 vectors (R even, V == 2, whole vectors). act: the
+// activation applied as the block is stored (where C is the output), or nullptr.
 template <typename Vec, int R, int V, bool Zip = false>
 __attribute__((always_inline)) inline void block(int64_t k, const float* a, int64_t h,
                                                  const float* const* b_rows, int64_t j,
                                                  float* c, int64_t ldc, int64_t cols,
-                                                 bool over_read, const float* bias) {
+                                                 bool over_read, const float* bias,
+                                                 const Activation* act) {
   constexpr int L = kLanes<Vec>;
   constexpr int64_t W = L * V;
   Vec acc[R][V];
@@ -47,6 +50,8 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, int6
     for (int r = 0; r < R; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] += a[r] * bv[v];
   }
+  if (act)
+    for (int r = 0; r < R; ++r) activate_all(acc[r], *act);
   if constexpr (Zip) {
     if constexpr (R % 2 == 0 && V == 2) {
 #pragma GCC unroll 6
@@ -82,15 +87,15 @@ __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, c
                                                       int64_t h, const float* const* b_rows,
                                                       int64_t j, float* c, int64_t ldc,
                                                       int64_t cols, bool over_read,
-                                                      const float* bias) {
+                                                      const float* bias, const Activation* act) {
   if constexpr (R >= MaxR) {
-    block<Vec, MaxR, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+    block<Vec, MaxR, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias, act);
   } else {
     if constexpr (!Zip || R % 2 == 0)
       if (rows == R)
-        return block<Vec, R, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias);
+        return block<Vec, R, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias, act);
     block_rows<Vec, MaxR, V, Zip, R + 1>(rows, k, a, h, b_rows, j, c, ldc, cols, over_read,
-                                         bias);
+                                         bias, act);
   }
 }
 
@@ -103,7 +108,7 @@ template <typename Vec, int MaxR, bool Zip>
 __attribute__((always_inline)) inline void gemm_blocks(
     int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t a_depth, int64_t h,
     const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc, bool b_padded,
-    const float* bias, const Zip2Store* zip) {
+    const float* bias, const Activation* act, const Zip2Store* zip) {
   constexpr int64_t L = kLanes<Vec>, NR = 2 * L;
   const int64_t nb = std::max<int64_t>(NR, (kGemmBlockBytes / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
@@ -117,16 +122,16 @@ __attribute__((always_inline)) inline void gemm_blocks(
           float* dst = zip->out + i0 / 2 * zip->ldo + j / zip->width * zip->row_step +
                        2 * (j % zip->width);
           block_rows<Vec, MaxR, 2, true>(rows, k, a, h, b_rows, j, dst, zip->ldo, NR, true,
-                                         row_bias);
+                                         row_bias, act);
         } else {
           const int64_t cols = std::min(NR, j1 - j);
           float* c_block = c + i0 * ldc + j;
           if (cols > L || (cols < L && !b_padded))  // (the copying edge is faster 2 wide)
             block_rows<Vec, MaxR, 2, false>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc,
-                                            cols, b_padded, row_bias);
+                                            cols, b_padded, row_bias, act);
           else
             block_rows<Vec, MaxR, 1, false>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc,
-                                            cols, b_padded, row_bias);
+                                            cols, b_padded, row_bias, act);
         }
       }
     }
@@ -149,15 +154,16 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
   target void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed,           \
                           int64_t a_depth, int64_t h, const float* const* b_rows,           \
                           int64_t b_col0, float* c, int64_t ldc, bool b_padded,             \
-                          const float* bias) {                                              \
+                          const float* bias, const Activation* act) {                       \
     gemm_blocks<Vec, kTile.max_rows, false>(m, n, k, a_packed, a_depth, h, b_rows, b_col0, c,  \
-                                            ldc, b_padded, bias, nullptr);                  \
+                                            ldc, b_padded, bias, act, nullptr);             \
   }                                                                                         \
   target void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,       \
                                int64_t a_depth, int64_t h, const float* const* b_rows,      \
-                               const float* bias, const Zip2Store& out) {                   \
+                               const float* bias, const Activation* act,                    \
+                               const Zip2Store& out) {                                      \
     gemm_blocks<Vec, kTile.max_rows, true>(m, n, k, a_packed, a_depth, h, b_rows, 0, nullptr, \
-                                           0, true, bias, &out);                            \
+                                           0, true, bias, act, &out);                       \
   }                                                                                         \
   }
 

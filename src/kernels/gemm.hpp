@@ -46,14 +46,16 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
 // bias). bias: nullptr, or m values, bias[i] added to every element of C's row i (it starts
 // the accumulators, so a layer whose GEMM writes the output needs no second pass for it).
 // b_padded: every row of B may be read up to n rounded up to kPaddedColumns (the values
-// there are ignored), which spares the right edge a copy per row.
+// there are ignored), which spares the right edge a copy per row. act: nullptr, or the
+// activation applied to every element as it is stored (where C is the layer's output).
 //
 // gemm_packed_zip2: gemm_packed for a matrix whose rows come in pairs (2i, 2i + 1) that are
 // the even and odd columns of one output row (the two column phases of a stride-2 layer
 // sharing their taps): row pair i's value at column j goes to
 //   out.out[i * out.ldo + (j / out.width) * out.row_step + 2 * (j % out.width) + {0, 1}],
 // zipped in registers (no C, no interleave pass). m even, h even, n and out.width
-// multiples of kPaddedColumns; B's rows may be read up to n; bias: m values or nullptr.
+// multiples of kPaddedColumns; B's rows may be read up to n; bias: m values or nullptr; act
+// as gemm_packed's.
 constexpr int64_t kPaddedColumns = 32;  // at least every level's tile.cols
 
 }  // namespace convt_impl

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "../activation.hpp"
 #include "../isa.hpp"
 #include "simd.hpp"
 
@@ -32,19 +33,22 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
   /* kernels/gemm.hpp */                                                                      \
   void gemm_packed(int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t a_depth,  \
                    int64_t h, const float* const* b_rows, int64_t b_col0, float* c,           \
-                   int64_t ldc, bool b_padded, const float* bias);                            \
+                   int64_t ldc, bool b_padded, const float* bias, const Activation* act);     \
   void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,              \
                         int64_t a_depth, int64_t h, const float* const* b_rows,              \
-                        const float* bias, const Zip2Store& out);                            \
-  /* lowering/subpixel/store.cpp */                                                                 \
+                        const float* bias, const Activation* act, const Zip2Store& out);     \
+  /* kernels/activation.hpp: dst[j] = act(src[j] + bias), j < n (dst may be src) */          \
+  void bias_activate(float* dst, const float* src, int64_t n, float bias,                    \
+                     const Activation& act);                                                  \
+  /* lowering/subpixel/store.cpp */                                                           \
   void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,    \
                        int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,   \
                        const int64_t* at0, const int64_t* co_step, const int64_t* q_step,     \
-                       const float* bias);                                                    \
+                       const float* bias, const Activation& act);                             \
   /* lowering/depthwise.cpp */                                                                \
   void depthwise_plane(const DepthwiseGeometry& g, const float* const* slices,               \
                        const float* const* filters, int64_t count, int64_t kw_n, float b,     \
-                       float* out, float* acc);
+                       const Activation& act, float* out, float* acc);
 
 // Each level's tile (its kernels are compiled from these). The baseline's vector: SSE2's 4
 // floats on x86-64 (in its ABI); one float on aarch64 (plain scalar code: a 4-float vector
@@ -104,6 +108,7 @@ struct KernelLevel {
   GemmTile tile;
   decltype(&baseline::gemm_packed) gemm_packed;
   decltype(&baseline::gemm_packed_zip2) gemm_packed_zip2;
+  decltype(&baseline::bias_activate) bias_activate;
   decltype(&baseline::interleave_rows) interleave_rows;
   decltype(&baseline::depthwise_plane) depthwise_plane;
 };

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../border.hpp"
+#include "../kernels/activation.hpp"
 #include "../kernels/levels.hpp"
 #include "../kernels/simd.hpp"
 #include "../lowering.hpp"
@@ -31,7 +32,7 @@ constexpr int64_t kVec = 16;
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
 DimPhases phases_of(const LayerSpec& l, int d) {
-  return make_phases(l.kernel[d], l.stride[d], l.padding[d], l.dilation[d]);
+  return make_phases(l.kernel[d], l.stride[d], l.dilation[d]);
 }
 
 }  // namespace
@@ -44,6 +45,7 @@ struct DepthwiseGeometry {
   static constexpr int64_t kRowBlock = 16;
 
   DimPhases pd, ph, pw;
+  Dims pad;  // the run's begin trim (RunShape::pad_begin)
   int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
   int64_t top = 0, left = 0, padded_h = 0, padded_w = 0;  // a zero-bordered input slice
   int64_t acc_stride = 0;                                  // floats per W-phase row buffer
@@ -59,12 +61,12 @@ struct DepthwiseGeometry {
 };
 
 DepthwiseGeometry::DepthwiseGeometry(const LayerSpec& l, const RunShape& s)
-    : pd(phases_of(l, kD)), ph(phases_of(l, kH)), pw(phases_of(l, kW)),
+    : pd(phases_of(l, kD)), ph(phases_of(l, kH)), pw(phases_of(l, kW)), pad(s.pad_begin),
       in_h(s.in[kH]), in_w(s.in[kW]), out_h(s.out[kH]), out_w(s.out[kW]) {
   // Rows: phase row q reads input rows q - offset; q runs over [q_begin, q_end).
   int64_t lo_h = 0, hi_h = in_h - 1;
   for (int64_t r = 0; r < ph.stride; ++r) {
-    const int64_t q0 = ph.q_begin(r), q1 = ph.q_end(r, out_h);
+    const int64_t q0 = ph.q_begin(r, pad[kH]), q1 = ph.q_end(r, out_h, pad[kH]);
     if (q0 >= q1) continue;
     for (const Tap& t : ph.taps[static_cast<size_t>(r)])
       lo_h = std::min(lo_h, q0 - t.offset), hi_h = std::max(hi_h, q1 - 1 - t.offset);
@@ -74,9 +76,9 @@ DepthwiseGeometry::DepthwiseGeometry(const LayerSpec& l, const RunShape& s)
   cols.resize(static_cast<size_t>(pw.stride));
   for (int64_t r = 0; r < pw.stride; ++r) {
     Column& c = cols[static_cast<size_t>(r)];
-    c.q0 = pw.q_begin(r);
-    c.n = std::max<int64_t>(0, pw.q_end(r, out_w) - c.q0);
-    c.first = c.q0 * pw.stride + r - pw.padding;
+    c.q0 = pw.q_begin(r, pad[kW]);
+    c.n = std::max<int64_t>(0, pw.q_end(r, out_w, pad[kW]) - c.q0);
+    c.first = c.q0 * pw.stride + r - pad[kW];
     c.taps = pw.taps[static_cast<size_t>(r)];
     longest = std::max(longest, c.n);
     if (c.n == 0) continue;
@@ -99,12 +101,13 @@ DepthwiseGeometry::DepthwiseGeometry(const LayerSpec& l, const RunShape& s)
 namespace {
 
 // One output plane, in vectors of type Vec, S sums at a time (the per-level entry points
-// are below): the sum over `count` bordered input slices, each with its kH x kW filter.
-template <typename Vec, int S>
+// are below): the sum over `count` bordered input slices, each with its kH x kW filter, f
+// (Plain or Activated) applied as the sums leave the registers.
+template <typename Vec, int S, typename F>
 __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
                                                  const float* const* slices,
                                                  const float* const* filters, int64_t count,
-                                                 int64_t kw_n, float b, float* out,
+                                                 int64_t kw_n, float b, F f, float* out,
                                                  float* acc) {
   constexpr int64_t L = kLanes<Vec>;
   constexpr int kMaxTaps = 64;
@@ -113,7 +116,7 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
   const int64_t sw = g.pw.stride;
   for (int64_t ry = 0; ry < g.ph.stride; ++ry) {
     // Output rows oh = q * stride + ry - padding, q in [q_begin, q_end), in blocks.
-    const int64_t q_first = g.ph.q_begin(ry), q_last = g.ph.q_end(ry, g.out_h);
+    const int64_t q_first = g.ph.q_begin(ry, g.pad[kH]), q_last = g.ph.q_end(ry, g.out_h, g.pad[kH]);
     const auto& taps_y = g.ph.taps[static_cast<size_t>(ry)];
     for (int64_t q0 = q_first; q0 < q_last; q0 += DepthwiseGeometry::kRowBlock) {
       const int64_t rows = std::min(DepthwiseGeometry::kRowBlock, q_last - q0);
@@ -146,6 +149,7 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
                   for (int64_t j = 0; j < c.n; ++j) a[j] += wt * row[j - tx.offset];
                 }
               }
+            for (int64_t j = 0; j < c.n; ++j) a[j] = f(a[j]);
             continue;
           }
           // S independent sums at a time: FMA latency, not throughput, bounds one chain.
@@ -160,19 +164,19 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
               for (int u = 0; u < S; ++u) sum[u] += w[i] * load<Vec>(p + u * L);
             }
 #pragma GCC unroll 8
-            for (int u = 0; u < S; ++u) store(a + j + u * L, sum[u]);
+            for (int u = 0; u < S; ++u) store(a + j + u * L, f(sum[u]));
           }
           for (; j < c.n; j += L) {
             Vec sum = Vec{} + b;
             for (int i = 0; i < n_taps; ++i) sum += w[i] * load<Vec>(src[i] + shift + j);
-            store(a + j, sum);
+            store(a + j, f(sum));
           }
         }
       }
       // The block's rows, their W-phases interleaved into the output.
       for (int64_t r = 0; r < rows; ++r) {
         const float* acc_row = acc + r * sw * g.acc_stride;
-        float* out_row = out + ((q0 + r) * g.ph.stride + ry - g.ph.padding) * g.out_w;
+        float* out_row = out + ((q0 + r) * g.ph.stride + ry - g.pad[kH]) * g.out_w;
         if (sw == 1) {
           std::memcpy(out_row + g.cols[0].first, acc_row,
                       static_cast<size_t>(g.cols[0].n) * sizeof(float));
@@ -204,8 +208,12 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
   namespace ns {                                                                            \
   target void depthwise_plane(const DepthwiseGeometry& g, const float* const* slices,       \
                               const float* const* filters, int64_t count, int64_t kw_n,     \
-                              float b, float* out, float* acc) {                            \
-    plane<Vec, kLanes<Vec> >= 16 ? 4 : 8>(g, slices, filters, count, kw_n, b, out, acc);    \
+                              float b, const Activation& act, float* out, float* acc) {     \
+    constexpr int kSums = kLanes<Vec> >= 16 ? 4 : 8;                                        \
+    if (act.none())                                                                         \
+      plane<Vec, kSums>(g, slices, filters, count, kw_n, b, Plain{}, out, acc);             \
+    else                                                                                    \
+      plane<Vec, kSums>(g, slices, filters, count, kw_n, b, Activated{&act}, out, acc);     \
   }                                                                                         \
   }
 CONVT_FOR_EACH_LEVEL(CONVT_DEPTHWISE_LEVEL)
@@ -282,7 +290,7 @@ void Depthwise::run(const RunArgs& a, const LoweringPlan& plan, int threads,
     float* out = a.output + nc * s.out_volume() + od * out_slice;
     const float b = a.bias ? a.bias[c] : 0.0f;
     // The depth taps that reach od: input slice q - offset, for od + padding = q*s + r.
-    const int64_t r = (od + g.pd.padding) % g.pd.stride, q = (od + g.pd.padding) / g.pd.stride;
+    const int64_t r = (od + g.pad[kD]) % g.pd.stride, q = (od + g.pad[kD]) / g.pd.stride;
     int64_t count = 0;
     for (const Tap& td : g.pd.taps[static_cast<size_t>(r)]) {
       const int64_t id = q - td.offset;
@@ -295,10 +303,10 @@ void Depthwise::run(const RunArgs& a, const LoweringPlan& plan, int threads,
       ++count;
     }
     if (count == 0) {  // no input reaches this slice: the bias alone
-      std::fill(out, out + out_slice, b);
+      std::fill(out, out + out_slice, l.activation.none() ? b : activated(b, l.activation));
       return;
     }
-    plane_fn(g, slices, filters, count, l.kernel[kW], b, out,
+    plane_fn(g, slices, filters, count, l.kernel[kW], b, l.activation, out,
              own + g.max_slices * t.slice_floats);
   });
 }

@@ -67,13 +67,13 @@ void col2im_add(const LayerSpec& l, const RunShape& s, const float* cols, int64_
   const bool cached = kw_n <= 64;
   auto column = [&](int64_t kw) {
     if (cached) return columns[kw];
-    Column c{kw * l.dilation[kW] - l.padding[kW], 0, 0};
+    Column c{kw * l.dilation[kW] - s.pad_begin[kW], 0, 0};
     valid_range(c.offset, sw, in_w, s.out[kW], &c.w_lo, &c.w_hi);
     return c;
   };
   if (cached)
     for (int64_t kw = 0; kw < kw_n; ++kw) {
-      columns[kw].offset = kw * l.dilation[kW] - l.padding[kW];
+      columns[kw].offset = kw * l.dilation[kW] - s.pad_begin[kW];
       valid_range(columns[kw].offset, sw, in_w, s.out[kW], &columns[kw].w_lo, &columns[kw].w_hi);
     }
   for (int64_t c = 0; c < co_count; ++c) {
@@ -86,8 +86,8 @@ void col2im_add(const LayerSpec& l, const RunShape& s, const float* cols, int64_
           if (col.w_lo > col.w_hi) continue;
           for (int64_t r = r_first; r <= r_last; ++r) {
             const int64_t d = r / in_h, h = r - d * in_h;
-            const int64_t od = d * l.stride[kD] - l.padding[kD] + kd * l.dilation[kD];
-            const int64_t oh = h * l.stride[kH] - l.padding[kH] + kh * l.dilation[kH];
+            const int64_t od = d * l.stride[kD] - s.pad_begin[kD] + kd * l.dilation[kD];
+            const int64_t oh = h * l.stride[kH] - s.pad_begin[kH] + kh * l.dilation[kH];
             if (od < 0 || od >= s.out[kD] || oh < 0 || oh >= s.out[kH]) continue;
             const int64_t row_p = r * in_w;  // pixel index of (d, h, 0)
             const int64_t lo = std::max(col.w_lo, p0 - row_p);
@@ -139,7 +139,7 @@ std::unique_ptr<const LoweringPlan> GemmCol2im::plan(const LayerSpec& l, const R
   // k x k map, as in DCGAN's first layer): the column matrix is the output itself, so the
   // matrix-vector product writes it directly (no fill and no scatter, a third of that
   // layer's time), and no column buffer is needed.
-  t->direct_output = pixels == 1 && s.out == l.kernel && l.padding == Dims{0, 0, 0} &&
+  t->direct_output = pixels == 1 && s.out == l.kernel && s.pad_begin == Dims{0, 0, 0} &&
                      l.dilation == Dims{1, 1, 1};
   if (t->direct_output) {  // the row addresses of the weight matrix (below)
     t->bytes_per_thread = (static_cast<size_t>(l.in_per_group()) * sizeof(float*) + 63) / 64 * 64;
@@ -179,15 +179,16 @@ void GemmCol2im::run(const RunArgs& a, const LoweringPlan& plan, int threads,
         const float** w_rows = reinterpret_cast<const float**>(own);
         for (int64_t ci = 0; ci < cin_g; ++ci) w_rows[ci] = w_g + ci * m_full;
         kernels().gemm_packed(1, co_count * taps, cin_g, x_g, cin_g, 1, w_rows, 0, out, 0,
-                              /*b_padded=*/false, nullptr);
+                              /*b_padded=*/false, nullptr, nullptr);
       } else {
         cblas_sgemv(CblasRowMajor, CblasTrans, static_cast<int>(cin_g),
                     static_cast<int>(co_count * taps), 1.0f, w_g, static_cast<int>(m_full),
                     x_g, 1, 0.0f, out, 1);
       }
-      if (a.bias)
+      if (a.bias || !l.activation.none())
         for (int64_t c = 0; c < co_count; ++c)
-          for (int64_t i = 0; i < out_plane; ++i) out[c * out_plane + i] += a.bias[co_first + c];
+          kernels().bias_activate(out + c * out_plane, out + c * out_plane, out_plane,
+                                  a.bias ? a.bias[co_first + c] : 0.0f, l.activation);
       return;
     }
     float* cols = reinterpret_cast<float*>(own);
@@ -210,6 +211,10 @@ void GemmCol2im::run(const RunArgs& a, const LoweringPlan& plan, int threads,
       }
       col2im_add(l, s, cols, co_count, p0, p1, out);
     }
+    // The scatter adds into every output until the last tile: the item's planes are final
+    // only now.
+    if (!l.activation.none())
+      kernels().bias_activate(out, out, co_count * out_plane, 0.0f, l.activation);
   });
 }
 

@@ -23,8 +23,9 @@ struct PointwisePlan : LoweringPlan {
 };
 
 bool one_by_one(const LayerSpec& l) {
+  const Dims begin = default_pad_begin(l);
   for (int d = 0; d < kMaxRank; ++d)
-    if (l.kernel[d] != 1 || l.stride[d] != 1 || l.padding[d] != 0) return false;
+    if (l.kernel[d] != 1 || l.stride[d] != 1 || begin[d] != 0) return false;
   return true;
 }
 
@@ -36,9 +37,9 @@ class Pointwise final : public Lowering {
     return one_by_one(l) ? nullptr : "pointwise needs a 1x1 kernel, stride 1 and padding 0";
   }
   std::string cannot_fit(const LayerSpec& l, const RunShape& s) const override {
-    if (s.out == s.in) return {};
-    return "it needs an output of the input's size, but output_padding is [" +
-           dims_list(s.output_padding, l.rank) + "]";
+    if (s.out == s.in && s.pad_begin == Dims{0, 0, 0}) return {};
+    return "it needs an output of the input's size, untrimmed, but the output is [" +
+           dims_list(s.out, l.rank) + "] for an input of [" + dims_list(s.in, l.rank) + "]";
   }
   // Where convt's own GEMM kernel pays, sub-pixel runs these layers faster (its plain
   // GEMM, bias in the accumulators); depthwise 1x1 layers are K = 1 GEMMs.
@@ -74,12 +75,10 @@ class Pointwise final : public Lowering {
                   static_cast<int>(np), static_cast<int>(cin_g), 1.0f,
                   a.weight + g * cin_g * cout_g, static_cast<int>(cout_g), x,
                   static_cast<int>(pixels), 0.0f, out, static_cast<int>(pixels));
-      if (a.bias)
-        for (int64_t co = 0; co < cout_g; ++co) {
-          const float b = a.bias[g * cout_g + co];
-          float* row = out + co * pixels;
-          for (int64_t p = 0; p < np; ++p) row[p] += b;
-        }
+      if (a.bias || !l.activation.none())  // while the block is in cache
+        for (int64_t co = 0; co < cout_g; ++co)
+          kernels().bias_activate(out + co * pixels, out + co * pixels, np,
+                                  a.bias ? a.bias[g * cout_g + co] : 0.0f, l.activation);
     });
   }
 };

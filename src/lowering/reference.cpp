@@ -2,6 +2,7 @@
 // (n, ci, d, h, w) adds x * weight[ci, co, kd, kh, kw] to output pixel
 // (d*stride - padding + kd*dilation, ...) of every output channel co of its group, per
 // dimension. No tiling, no threads, no BLAS: short enough to trust by reading.
+#include "../kernels/activation.hpp"
 #include "../lowering.hpp"
 
 namespace convt_impl {
@@ -23,7 +24,7 @@ class Reference final : public Lowering {
 
 // The output index a kernel tap reaches from input index i in dimension d, or -1 outside.
 int64_t reach(const LayerSpec& l, const RunShape& s, int d, int64_t i, int64_t k) {
-  const int64_t o = i * l.stride[d] - l.padding[d] + k * l.dilation[d];
+  const int64_t o = i * l.stride[d] - s.pad_begin[d] + k * l.dilation[d];
   return o >= 0 && o < s.out[d] ? o : -1;
 }
 
@@ -68,6 +69,9 @@ void Reference::run(const RunArgs& a, const LoweringPlan&, int, void*) const {
             }
           }
     }
+
+  if (!l.activation.none())
+    for (int64_t i = 0; i < s.output_elems; ++i) a.output[i] = activated(a.output[i], l.activation);
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ bool depthwise_prefers_subpixel(const LayerSpec& l) {
 // than GEMM + col2im, with AVX2 ones slower. (1x1: POINTWISE.)
 bool baseline_prefers_subpixel(const LayerSpec& l) {
   return blas_is_sse_class() && l.kernel[kH] == l.stride[kH] && l.kernel[kW] == l.stride[kW] &&
-         l.stride[kH] * l.stride[kW] > 1 && l.padding[kH] == 0 && l.padding[kW] == 0 &&
+         l.stride[kH] * l.stride[kW] > 1 && default_pad_begin(l)[kH] == 0 &&
+         default_pad_begin(l)[kW] == 0 &&
          l.dilation[kH] == 1 && l.dilation[kW] == 1;
 }
 
@@ -78,6 +79,8 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
   const int64_t out_w = s.out[kW], out_slice = s.out[kH] * out_w, out_volume = s.out_volume();
   const int64_t per_thread = static_cast<int64_t>(t.bytes_per_thread / sizeof(float));
   const int64_t sets = w.max_sets_per_rd, units = t.q_blocks * sd;
+  // Where the GEMM writes the output itself (direct C, zip2), it applies the activation.
+  const Activation* act = l.activation.none() ? nullptr : &l.activation;
 
   for (int slot = 0; slot < threads && t.window_slices > 0; ++slot) {
     const WindowKey none{-1, 0};
@@ -106,14 +109,15 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
     const auto& set_chunks = w.sets[static_cast<size_t>(rd_sets[static_cast<size_t>(set_slot)])];
     // The unit's positions qd that have output slices: od + padding = qd * stride + rd.
     const int64_t q0 = t.q_first + unit / sd * t.slices_per_item;
-    const int64_t q_lo = std::max(q0, w.pd.q_begin(item.rd));
-    const int64_t q_hi = std::min(q0 + t.slices_per_item, w.pd.q_end(item.rd, s.out[kD]));
+    const int64_t q_lo = std::max(q0, w.pd.q_begin(item.rd, s.pad_begin[kD]));
+    const int64_t q_hi =
+        std::min(q0 + t.slices_per_item, w.pd.q_end(item.rd, s.out[kD], s.pad_begin[kD]));
     if (q_hi <= q_lo) return;
     item.co0 = co_block * t.co_per_item;
     item.co1 = std::min(cout_g, item.co0 + t.co_per_item);
     item.qd = q_lo;
     item.slices = q_hi - q_lo;
-    const int64_t od = q_lo * sd + item.rd - l.padding[kD];  // the output slice of q_lo
+    const int64_t od = q_lo * sd + item.rd - s.pad_begin[kD];  // the output slice of q_lo
     // The set's chunks share one row range (one chunk, or the chunks of one row residue).
     const Range rows = t.chunks[static_cast<size_t>(set_chunks[0])].rows;
     item.qy0 = rows.lo + block * t.rows_per_item;
@@ -191,11 +195,11 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
         }
         Zip2Store dst;
         dst.out = item.out + item.co0 * out_volume +
-                  (item.qy0 * sh + chunk.phases[0].ry - l.padding[kH]) * out_w + 2 * item_cols.lo;
+                  (item.qy0 * sh + chunk.phases[0].ry - s.pad_begin[kH]) * out_w + 2 * item_cols.lo;
         dst.ldo = out_volume;
         dst.row_step = sh * out_w;
         dst.width = cols;
-        kl.gemm_packed_zip2(m, n_cols, k, wp, k_full, h, b_rows, pair_bias, dst);
+        kl.gemm_packed_zip2(m, n_cols, k, wp, k_full, h, b_rows, pair_bias, act, dst);
         return;  // the set's only chunk: the item is done
       }
       // C straight into the output where the (single) phase's outputs are whole output
@@ -203,20 +207,21 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       float* c_mat = c_next;
       int64_t ldc = n_cols;
       if (cp.direct_c) {
-        c_mat = item.out + item.co0 * out_volume + (item.qy0 - l.padding[kH]) * out_w +
+        c_mat = item.out + item.co0 * out_volume + (item.qy0 - s.pad_begin[kH]) * out_w +
                 item_cols.lo - cp.cols.lo;
         ldc = out_volume;
       } else {
         c_next += (m * n_cols + 15) / 16 * 16;
       }
       const float* c_bias = cp.direct_c && item.bias ? item.bias + item.co0 : nullptr;
+      const Activation* c_act = cp.direct_c ? act : nullptr;
       if (cp.gather == Gather::kBorderedRows) {
         for (int64_t r = 0; r < item_rows; ++r)
           kl.gemm_packed(m, cols, k, wp, k_full, h, b_rows, r * cp.pitch, c_mat + r * cols, ldc,
-                         /*b_padded=*/true, c_bias);
+                         /*b_padded=*/true, c_bias, c_act);
       } else {
         kl.gemm_packed(m, n_cols, k, wp, k_full, h, b_rows, 0, c_mat, ldc,
-                       /*b_padded=*/cp.gather != Gather::kDirect, c_bias);
+                       /*b_padded=*/cp.gather != Gather::kDirect, c_bias, c_act);
       }
       done[pos] = {c_mat, phases, ldc, width, item_cols.lo};
       if (cp.direct_c || w.row_items) continue;  // written, or stored below as whole rows

@@ -40,7 +40,7 @@ std::vector<int64_t> offsets(const std::vector<Tap>& taps) {
 }
 
 DimPhases phases_of(const LayerSpec& l, int d) {
-  return make_phases(l.kernel[d], l.stride[d], l.padding[d], l.dilation[d]);
+  return make_phases(l.kernel[d], l.stride[d], l.dilation[d]);
 }
 
 // The chunks of a layer's phases, deterministic: phases of one depth residue grouped by
@@ -51,6 +51,9 @@ std::vector<Chunk> make_chunks(const LayerSpec& l, const Weights& w) {
   const int64_t per_chunk =
       std::max<int64_t>(1, (kMergedRows + l.out_per_group() - 1) / l.out_per_group());
   const bool thin = l.out_per_group() < kThinChannels;
+  // (Grouped by where outputs start for runs without output_size; any other begin trim
+  // only shifts the ranges, which each run computes.)
+  const Dims begin = default_pad_begin(l);
   using Key = std::tuple<int64_t, int64_t, std::vector<int64_t>, std::vector<int64_t>, int64_t,
                          int64_t>;
   std::map<Key, size_t> class_of;
@@ -59,8 +62,8 @@ std::vector<Chunk> make_chunks(const LayerSpec& l, const Weights& w) {
     for (int64_t ry = 0; ry < w.ph.stride; ++ry)
       for (int64_t rx = 0; rx < w.pw.stride; ++rx) {
         const Key key(rd, w.row_items ? ry : 0, offsets(w.ph.taps[static_cast<size_t>(ry)]),
-                      offsets(w.pw.taps[static_cast<size_t>(rx)]), thin ? 0 : w.ph.q_begin(ry),
-                      thin ? 0 : w.pw.q_begin(rx));
+                      offsets(w.pw.taps[static_cast<size_t>(rx)]), thin ? 0 : w.ph.q_begin(ry, begin[kH]),
+                      thin ? 0 : w.pw.q_begin(rx, begin[kW]));
         auto it = class_of.find(key);
         if (it == class_of.end()) {
           it = class_of.emplace(key, classes.size()).first;
@@ -170,11 +173,12 @@ Weights pack(const LayerSpec& l, const float* weight, Isa isa) {
 
 namespace {
 // The union of the chunk's phases' output positions q in one dimension.
-Range chunk_range(const Chunk& c, const DimPhases& d, int64_t Phase::*residue, int64_t out) {
+Range chunk_range(const Chunk& c, const DimPhases& d, int64_t Phase::*residue, int64_t out,
+                  int64_t pad) {
   Range r{INT64_MAX, INT64_MIN};
   for (const Phase& p : c.phases) {
-    r.lo = std::min(r.lo, d.q_begin(p.*residue));
-    r.hi = std::max(r.hi, d.q_end(p.*residue, out));
+    r.lo = std::min(r.lo, d.q_begin(p.*residue, pad));
+    r.hi = std::max(r.hi, d.q_end(p.*residue, out, pad));
   }
   if (r.hi < r.lo) r.hi = r.lo;
   return r;
@@ -182,11 +186,11 @@ Range chunk_range(const Chunk& c, const DimPhases& d, int64_t Phase::*residue, i
 }  // namespace
 
 Range chunk_rows(const Chunk& c, const Weights& w, const RunShape& s) {
-  return chunk_range(c, w.ph, &Phase::ry, s.out[kH]);
+  return chunk_range(c, w.ph, &Phase::ry, s.out[kH], s.pad_begin[kH]);
 }
 
 Range chunk_cols(const Chunk& c, const Weights& w, const RunShape& s) {
-  return chunk_range(c, w.pw, &Phase::rx, s.out[kW]);
+  return chunk_range(c, w.pw, &Phase::rx, s.out[kW], s.pad_begin[kW]);
 }
 
 DepthTaps depth_taps(const Chunk& c, const RunShape& s, int64_t qd) {

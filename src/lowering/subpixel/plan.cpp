@@ -171,7 +171,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
   const DimPhases& pd = w.pd;
   int64_t q_lo = INT64_MAX, q_hi = INT64_MIN, max_positions = 0;
   for (int64_t rd = 0; rd < pd.stride; ++rd) {
-    const int64_t qb = pd.q_begin(rd), qe = pd.q_end(rd, s.out[kD]);
+    const int64_t qb = pd.q_begin(rd, s.pad_begin[kD]), qe = pd.q_end(rd, s.out[kD], s.pad_begin[kD]);
     if (qe <= qb) continue;
     q_lo = std::min(q_lo, qb);
     q_hi = std::max(q_hi, qe);
@@ -188,7 +188,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     Reach r;
     for (int64_t rd = 0; rd < pd.stride; ++rd) {
       const auto& taps = pd.taps[static_cast<size_t>(rd)];
-      const int64_t qb = pd.q_begin(rd), qe = pd.q_end(rd, s.out[kD]);
+      const int64_t qb = pd.q_begin(rd, s.pad_begin[kD]), qe = pd.q_end(rd, s.out[kD], s.pad_begin[kD]);
       if (taps.empty() || qe <= qb) continue;
       int64_t lo = qb - taps.back().offset, hi = qe - 1 - taps.front().offset;
       if (slices == 1) lo = std::max<int64_t>(lo, 0), hi = std::min(hi, s.in[kD] - 1);
@@ -314,7 +314,7 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     // exactly the output rows (no padding in W, outputs twice the chunk's columns, rows a
     // multiple of the GEMM's column blocks): the GEMM zips the two phase rows of each
     // channel straight into the output rows, no C and no interleave pass.
-    cp.zip2 = w.row_items && l.stride[kW] == 2 && l.padding[kW] == 0 && set_size[i] == 1 &&
+    cp.zip2 = w.row_items && l.stride[kW] == 2 && s.pad_begin[kW] == 0 && set_size[i] == 1 &&
               c.size() == 2 && c.phases[0].rx == 0 && c.phases[1].rx == 1 && cp.cols.lo == 0 &&
               2 * cols == s.out[kW] && cp.gather != Gather::kBorderedRows && cp.width == cols &&
               cols % 32 == 0 && c.taps() > 0;
@@ -369,7 +369,8 @@ double waste(const LayerSpec& l, const RunShape& s, const Weights& w) {
   double computed = 0;
   for (const Chunk& c : w.chunks) {
     const Range rows = chunk_rows(c, w, s), cols = chunk_cols(c, w, s);
-    const int64_t depth = w.pd.q_end(c.rd(), s.out[kD]) - w.pd.q_begin(c.rd());
+    const int64_t depth =
+        w.pd.q_end(c.rd(), s.out[kD], s.pad_begin[kD]) - w.pd.q_begin(c.rd(), s.pad_begin[kD]);
     computed += static_cast<double>(c.size()) * static_cast<double>(c.taps()) *
                 static_cast<double>(std::max<int64_t>(depth, 0)) *
                 static_cast<double>(rows.size()) * static_cast<double>(cols.size());
