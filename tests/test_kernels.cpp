@@ -544,3 +544,44 @@ TEST_CASE("CONVT_MAX_ISA caps the kernel level", "[.][isa_env][isa_cap]") {
   CHECK(std::string(convt_impl::isa_name(convt_impl::active_isa())) == expected);
   CHECK(convt_impl::kernels().isa == convt_impl::active_isa());
 }
+
+TEST_CASE("transpose writes every element once at every level, with bias and activation",
+          "[quick][kernels]") {
+  // rows and cols from 1 to past two 8 x 8 tiles (whole tiles, 4 x 4 ones and the scalar
+  // edge), row strides past the row, the destination's gaps and surroundings sentinels.
+  const convt_impl::Activation relu{CONVT_ACTIVATION_RELU, 0, 0};
+  for (const Isa isa : levels_here()) {
+    const KernelLevel& level = convt_impl::kernels_at(isa);
+    INFO("level " << convt_impl::isa_name(isa));
+    int64_t failures = 0, cases = 0;
+    for (int64_t rows = 1; rows <= 19; ++rows)
+      for (int64_t cols = 1; cols <= 19; ++cols)
+        for (int variant = 0; variant < 3; ++variant) {  // plain, bias, bias + relu
+          const int64_t ld_src = cols + variant, ld_dst = rows + 2 * variant + 1;
+          std::vector<float> src(static_cast<size_t>(rows * ld_src)), bias(static_cast<size_t>(rows));
+          for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<float>(i % 23) - 11.0f;
+          for (size_t i = 0; i < bias.size(); ++i) bias[i] = 0.5f * static_cast<float>(i);
+          constexpr int64_t kGuard = 16;
+          std::vector<float> buf(static_cast<size_t>(2 * kGuard + cols * ld_dst), sentinel());
+          float* dst = buf.data() + kGuard;
+          level.transpose(src.data(), rows, cols, ld_src, dst, ld_dst,
+                          variant ? bias.data() : nullptr, variant == 2 ? &relu : nullptr);
+          ++cases;
+          for (int64_t at = 0; at < static_cast<int64_t>(buf.size()); ++at) {
+            const int64_t k = at - kGuard, c = k / ld_dst, r = k % ld_dst;
+            const bool inside = k >= 0 && c < cols && r < rows;
+            float want;
+            if (inside) {
+              want = src[static_cast<size_t>(r * ld_src + c)] + (variant ? bias[static_cast<size_t>(r)] : 0.0f);
+              if (variant == 2) want = std::max(want, 0.0f);
+            }
+            const float got = buf[static_cast<size_t>(at)];
+            const bool ok = inside ? got == want
+                                   : std::memcmp(&got, &kSentinelBits, sizeof got) == 0;
+            if (!ok) ++failures;
+          }
+        }
+    INFO(cases << " transposes");
+    CHECK(failures == 0);
+  }
+}

@@ -11,8 +11,8 @@ namespace {
 // The levels, in Isa order.
 #define CONVT_LEVEL(isa, measured, ns)                                                    \
   KernelLevel {                                                                           \
-    isa, measured, ns::kTile, ns::gemm_packed, ns::gemm_packed_zip2, ns::bias_activate, \
-        ns::interleave_rows, ns::depthwise_plane                                                               \
+    isa, measured, ns::kTile, ns::gemm_packed, ns::gemm_packed_zip2, ns::bias_activate, ns::transpose, \
+        ns::interleave_rows, ns::depthwise_plane, ns::depthwise_row_channels_last                                                               \
   }
 const KernelLevel kLevels[] = {
     CONVT_LEVEL(Isa::kBaseline, true, baseline),

@@ -27,6 +27,7 @@ struct Zip2Store {
   int64_t ldo = 0, row_step = 0, width = 0;
 };
 struct DepthwiseGeometry;  // lowering/depthwise.cpp
+struct DepthwiseRow;       // lowering/depthwise.cpp
 
 // The routines every level provides; their contracts are in the headers named.
 #define CONVT_LEVEL_KERNELS                                                                   \
@@ -40,6 +41,9 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
   /* kernels/activation.hpp: dst[j] = act(src[j] + bias), j < n (dst may be src) */          \
   void bias_activate(float* dst, const float* src, int64_t n, float bias,                    \
                      const Activation& act);                                                  \
+  /* kernels/transpose.cpp: dst[c*ld_dst + r] = act(src[r*ld_src + c] + bias[r]) */         \
+  void transpose(const float* src, int64_t rows, int64_t cols, int64_t ld_src, float* dst,   \
+                 int64_t ld_dst, const float* bias, const Activation* act);                 \
   /* lowering/subpixel/store.cpp */                                                           \
   void interleave_rows(float* out, int64_t out_plane, int64_t row_step, int64_t channels,    \
                        int64_t rows, int64_t out_w, int64_t pw, int64_t sw, const float* c,   \
@@ -48,7 +52,8 @@ struct DepthwiseGeometry;  // lowering/depthwise.cpp
   /* lowering/depthwise.cpp */                                                                \
   void depthwise_plane(const DepthwiseGeometry& g, const float* const* slices,               \
                        const float* const* filters, int64_t count, int64_t kw_n, float b,     \
-                       const Activation& act, float* out, float* acc);
+                       const Activation& act, float* out, float* acc);                       \
+  void depthwise_row_channels_last(const DepthwiseRow& row, const Activation& act);
 
 // Each level's tile (its kernels are compiled from these). The baseline's vector: SSE2's 4
 // floats on x86-64 (in its ABI); one float on aarch64 (plain scalar code: a 4-float vector
@@ -109,8 +114,10 @@ struct KernelLevel {
   decltype(&baseline::gemm_packed) gemm_packed;
   decltype(&baseline::gemm_packed_zip2) gemm_packed_zip2;
   decltype(&baseline::bias_activate) bias_activate;
+  decltype(&baseline::transpose) transpose;
   decltype(&baseline::interleave_rows) interleave_rows;
   decltype(&baseline::depthwise_plane) depthwise_plane;
+  decltype(&baseline::depthwise_row_channels_last) depthwise_row_channels_last;
 };
 
 // The kernels of the level in use (active_isa()).

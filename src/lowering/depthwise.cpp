@@ -10,6 +10,10 @@
 // forwarding), and the W-phases of each row are interleaved into the output. Every output
 // element is written exactly once. GEMM cannot help here (K = 1): this is bound by loads
 // and memory traffic.
+//
+// Channels last, the channels are the vector: one output row per work item, each pixel's
+// channels summed over the taps that reach it straight from the input (no bordered copies:
+// a tap outside the input is skipped per pixel), weights packed at create as (tap, channel).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -219,6 +223,78 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
 CONVT_FOR_EACH_LEVEL(CONVT_DEPTHWISE_LEVEL)
 #undef CONVT_DEPTHWISE_LEVEL
 
+// One channels-last output row: the input rows its (depth, height) taps read and their
+// weights, and the width dimension's phases.
+struct DepthwiseRow {
+  const float* const* rows;     // `count` input rows (pixels `channels` floats apart)
+  const float* const* filters;  // each row tap's packed weights at kw = 0: (kw, channel)
+  int64_t count = 0;
+  const DimPhases* pw = nullptr;
+  int64_t pad_w = 0, in_w = 0, out_w = 0, channels = 0;
+  const float* bias = nullptr;  // channels values, or nullptr
+  const float** src = nullptr;  // per-thread room for count * (taps of a W-phase) addresses
+  const float** wt = nullptr;   // ... and as many weight addresses
+  float* out = nullptr;         // the row's first pixel
+};
+
+namespace {
+
+// The pixels of one row, each from the taps that reach it, U vectors of channels at a time,
+// then one vector, then one float; f (Plain or Activated) as the sums are stored.
+template <typename Vec, typename F>
+__attribute__((always_inline)) inline void row_channels_last(const DepthwiseRow& r, F f) {
+  constexpr int64_t L = kLanes<Vec>;
+  constexpr int U = 4;
+  const int64_t C = r.channels, sw = r.pw->stride;
+  for (int64_t ow = 0; ow < r.out_w; ++ow) {
+    const int64_t t = ow + r.pad_w, q = t / sw, rx = t - q * sw;
+    int64_t n = 0;
+    for (const Tap& tap : r.pw->taps[static_cast<size_t>(rx)]) {
+      const int64_t iw = q - tap.offset;
+      if (iw < 0 || iw >= r.in_w) continue;
+      for (int64_t i = 0; i < r.count; ++i) {
+        r.src[n] = r.rows[i] + iw * C;
+        r.wt[n] = r.filters[i] + tap.k * C;
+        ++n;
+      }
+    }
+    float* o = r.out + ow * C;
+    int64_t c = 0;
+    for (; c + U * L <= C; c += U * L) {
+      Vec acc[U];
+      for (int u = 0; u < U; ++u) acc[u] = r.bias ? load<Vec>(r.bias + c + u * L) : Vec{};
+      for (int64_t i = 0; i < n; ++i)
+        for (int u = 0; u < U; ++u)
+          acc[u] += load<Vec>(r.src[i] + c + u * L) * load<Vec>(r.wt[i] + c + u * L);
+      for (int u = 0; u < U; ++u) store(o + c + u * L, f(acc[u]));
+    }
+    for (; c + L <= C; c += L) {
+      Vec acc = r.bias ? load<Vec>(r.bias + c) : Vec{};
+      for (int64_t i = 0; i < n; ++i) acc += load<Vec>(r.src[i] + c) * load<Vec>(r.wt[i] + c);
+      store(o + c, f(acc));
+    }
+    for (; c < C; ++c) {
+      float acc = r.bias ? r.bias[c] : 0.0f;
+      for (int64_t i = 0; i < n; ++i) acc += r.src[i][c] * r.wt[i][c];
+      o[c] = f(acc);
+    }
+  }
+}
+
+}  // namespace
+
+#define CONVT_DEPTHWISE_CL_LEVEL(ns, target, Vec)                                            \
+  namespace ns {                                                                            \
+  target void depthwise_row_channels_last(const DepthwiseRow& row, const Activation& act) { \
+    if (act.none())                                                                         \
+      row_channels_last<Vec>(row, Plain{});                                                 \
+    else                                                                                    \
+      row_channels_last<Vec>(row, Activated{&act});                                         \
+  }                                                                                         \
+  }
+CONVT_FOR_EACH_LEVEL(CONVT_DEPTHWISE_CL_LEVEL)
+#undef CONVT_DEPTHWISE_CL_LEVEL
+
 namespace {
 
 // The row buffers hold a block of rows of every W-phase: strides up to this.
@@ -227,7 +303,21 @@ constexpr int64_t kMaxDepthwiseStride = 64;
 struct DepthwisePlan : LoweringPlan {
   // Per thread: the slice and filter addresses, max_slices bordered slices, the row buffer.
   int64_t pointer_floats = 0, slice_floats = 0, acc_floats = 0;
+  // Channels last: the most row taps (depth x height) of an output row, and of taps in W
+  // per phase; per thread the addresses of both, and of their products.
+  int64_t row_taps = 0, w_taps = 0;
 };
+
+// Channels last: the weights as (tap, channel), taps in (kd, kh, kw) order.
+struct ChannelsLastWeights : PackedWeights {
+  std::vector<float> data;
+};
+
+int64_t most_taps(const DimPhases& p) {
+  int64_t most = 0;
+  for (const auto& taps : p.taps) most = std::max<int64_t>(most, static_cast<int64_t>(taps.size()));
+  return most;
+}
 
 class Depthwise final : public Lowering {
  public:
@@ -242,10 +332,14 @@ class Depthwise final : public Lowering {
               : "depthwise needs groups == in_channels == out_channels, strides <= 64 and "
                 "dilation * (kernel - 1) <= 4096";
   }
+  bool reads_channels_last() const override { return true; }
+  bool writes_channels_last() const override { return true; }
   std::string cannot_fit(const LayerSpec& l, const RunShape& s) const override {
     // The bordered slice copies span the rows and columns the output reaches: for an
     // output much larger than stride x input (a huge output_padding next to a huge
-    // dilation of a 1-tap kernel) they would be as large as the output itself.
+    // dilation of a 1-tap kernel) they would be as large as the output itself. (Channels
+    // last borders nothing.)
+    if (l.channels_last()) return {};
     for (int d = kH; d < kMaxRank; ++d)
       if (s.out[d] > (s.in[d] + 2) * l.stride[d] + 2 * kMaxKernelExtent)  // in <= 2^31
         return "its output [" + dims_list(s.out, l.rank) + "] is far larger than stride x input";
@@ -254,9 +348,27 @@ class Depthwise final : public Lowering {
   bool auto_takes_layer(const LayerSpec& l, const KernelLevel&) const override {
     return cannot_run(l) == nullptr;
   }
+  std::unique_ptr<const PackedWeights> pack(const LayerSpec& l, const float* weight,
+                                            const KernelLevel&) const override {
+    if (!l.channels_last()) return nullptr;
+    auto w = std::make_unique<ChannelsLastWeights>();
+    const int64_t taps = l.kernel_volume(), c_n = l.out_channels;
+    w->data.resize(static_cast<size_t>(taps * c_n));
+    for (int64_t c = 0; c < c_n; ++c)
+      for (int64_t t = 0; t < taps; ++t) w->data[static_cast<size_t>(t * c_n + c)] = weight[c * taps + t];
+    return w;
+  }
   std::unique_ptr<const LoweringPlan> plan(const LayerSpec& l, const RunShape& s,
                                            const PackedWeights*, int) const override {
     auto t = std::make_unique<DepthwisePlan>();
+    if (l.channels_last()) {
+      t->row_taps = most_taps(phases_of(l, kD)) * most_taps(phases_of(l, kH));
+      t->w_taps = most_taps(phases_of(l, kW));
+      t->items = s.batch * s.out[kD] * s.out[kH];
+      const int64_t pointers = 2 * t->row_taps * (1 + t->w_taps);
+      t->bytes_per_thread = (static_cast<size_t>(pointers) * sizeof(float*) + 63) / 64 * 64;
+      return t;
+    }
     const DepthwiseGeometry g(l, s);
     t->slice_floats = g.padded_h * g.padded_w;
     t->acc_floats = DepthwiseGeometry::kRowBlock * g.acc_stride * g.pw.stride;
@@ -270,9 +382,56 @@ class Depthwise final : public Lowering {
            void* workspace) const override;
 };
 
+// Channels last: one output row (batch item, od, oh) per work item.
+void run_channels_last(const RunArgs& a, const DepthwisePlan& t, int threads, void* workspace) {
+  const LayerSpec& l = a.layer;
+  const RunShape& s = a.shape;
+  const DimPhases pd = phases_of(l, kD), ph = phases_of(l, kH), pw = phases_of(l, kW);
+  const float* weights = static_cast<const ChannelsLastWeights*>(a.packed)->data.data();
+  const int64_t c_n = l.out_channels, in_w = s.in[kW], in_h = s.in[kH], in_d = s.in[kD];
+  const int64_t kw_n = l.kernel[kW], kh_n = l.kernel[kH];
+  const auto row_fn = kernels().depthwise_row_channels_last;
+  auto* scratch = static_cast<unsigned char*>(workspace);
+  parallel_for(t.items, threads, [&](int64_t item, int slot) {
+    const int64_t oh = item % s.out[kH], od = item / s.out[kH] % s.out[kD];
+    const int64_t n = item / (s.out[kH] * s.out[kD]);
+    const float** room = reinterpret_cast<const float**>(scratch + slot * t.bytes_per_thread);
+    DepthwiseRow row;
+    const float** rows = room;
+    const float** filters = room + t.row_taps;
+    row.src = room + 2 * t.row_taps;
+    row.wt = row.src + t.row_taps * t.w_taps;
+    // The (depth, height) taps that reach (od, oh): input row (q - offset) of each dimension.
+    const int64_t zd = od + s.pad_begin[kD], zh = oh + s.pad_begin[kH];
+    const int64_t rd = zd % pd.stride, qd = zd / pd.stride, rh = zh % ph.stride, qh = zh / ph.stride;
+    for (const Tap& td : pd.taps[static_cast<size_t>(rd)]) {
+      const int64_t id = qd - td.offset;
+      if (id < 0 || id >= in_d) continue;
+      for (const Tap& th : ph.taps[static_cast<size_t>(rh)]) {
+        const int64_t ih = qh - th.offset;
+        if (ih < 0 || ih >= in_h) continue;
+        rows[row.count] = a.input + (((n * in_d + id) * in_h + ih) * in_w) * c_n;
+        filters[row.count] = weights + ((td.k * kh_n + th.k) * kw_n) * c_n;
+        ++row.count;
+      }
+    }
+    row.rows = rows;
+    row.filters = filters;
+    row.pw = &pw;
+    row.pad_w = s.pad_begin[kW];
+    row.in_w = in_w;
+    row.out_w = s.out[kW];
+    row.channels = c_n;
+    row.bias = a.bias;
+    row.out = a.output + ((n * s.out[kD] + od) * s.out[kH] + oh) * s.out[kW] * c_n;
+    row_fn(row, l.activation);
+  });
+}
+
 void Depthwise::run(const RunArgs& a, const LoweringPlan& plan, int threads,
                     void* workspace) const {
   const auto& t = static_cast<const DepthwisePlan&>(plan);
+  if (a.layer.channels_last()) return run_channels_last(a, t, threads, workspace);
   const LayerSpec& l = a.layer;
   const RunShape& s = a.shape;
   const DepthwiseGeometry g(l, s);

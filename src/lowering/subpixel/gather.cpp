@@ -13,14 +13,28 @@ namespace subpixel {
 void border_window(const LayerSpec& l, const RunShape& s, const Plan& t, const float* x,
                    int64_t first, float* window) {
   const int64_t in_slice = s.in[kH] * s.in[kW];
-  float* dst = window;
-  for (int64_t ci = 0; ci < l.in_per_group(); ++ci)
-    for (int64_t id = first; id < first + t.window_slices; ++id) {
+  float* dst = window + l.in_per_group() * t.window_slices * t.plane_floats();
+  if (l.channels_last()) {
+    // Plane (ci, slice) at (ci * window_slices + slice) planes: each slice's channels at once.
+    for (int64_t sl = 0; sl < t.window_slices; ++sl) {
+      const int64_t id = first + sl;
       const bool inside = id >= 0 && id < s.in[kD];
-      copy_bordered(inside ? x + ci * s.in_volume() + id * in_slice : nullptr, s.in[kH], s.in[kW],
-                    -t.pad_top, -t.pad_left, t.pad_rows, t.pad_pitch, dst);
-      dst += t.plane_floats();
+      copy_bordered_channels_last(inside ? x + id * in_slice * l.in_channels : nullptr,
+                                  l.in_channels, l.in_per_group(), s.in[kH], s.in[kW], -t.pad_top,
+                                  -t.pad_left, t.pad_rows, t.pad_pitch,
+                                  window + sl * t.plane_floats(),
+                                  t.window_slices * t.plane_floats());
     }
+  } else {
+    float* plane = window;
+    for (int64_t ci = 0; ci < l.in_per_group(); ++ci)
+      for (int64_t id = first; id < first + t.window_slices; ++id) {
+        const bool inside = id >= 0 && id < s.in[kD];
+        copy_bordered(inside ? x + ci * s.in_volume() + id * in_slice : nullptr, s.in[kH],
+                      s.in[kW], -t.pad_top, -t.pad_left, t.pad_rows, t.pad_pitch, plane);
+        plane += t.plane_floats();
+      }
+  }
   // The GEMM's flat reads past the last plane (see plan.cpp).
   std::memset(dst, 0, static_cast<size_t>(window + t.window_floats - dst) * sizeof(float));
 }
@@ -52,6 +66,14 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
                   dst);
     return dst + cp.ay_max * pitch + cp.ax_max;
   };
+  // From a channels-last input: every channel's rows of depth tap i at once, channel ci's
+  // at dst + ci * plane_stride; returns where tap (0, 0) of channel 0 lies.
+  const auto bordered_channels = [&](int64_t i, float* dst, int64_t plane_stride) {
+    copy_bordered_channels_last(item.x + slice(i) * in_slice * l.in_channels, l.in_channels,
+                                cin_g, in_h, in_w, item.qy0 - cp.ay_max, qx0 - cp.ax_max, prows,
+                                pitch, dst, plane_stride);
+    return dst + cp.ay_max * pitch + cp.ax_max;
+  };
 
   int64_t kk = 0;
   switch (cp.gather) {
@@ -64,13 +86,16 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
       // + kPaddedColumns: the GEMM may read each B row up to N rounded up to a whole strip.
       const int64_t plane_floats = prows * pitch + cp.ax_max + kPaddedColumns;
       float* copy = area;
-      for (int64_t i = taps.first; i < taps.last; ++i)
+      for (int64_t i = taps.first; i < taps.last; ++i) {
+        const float* channels_origin =
+            !item.window && l.channels_last() ? bordered_channels(i, copy, plane_floats) : nullptr;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
           const float* origin;
           if (item.window) {
             origin = window_origin(i, ci);
           } else {
-            origin = bordered_rows(i, ci, copy);
+            origin = channels_origin ? channels_origin + ci * plane_floats
+                                     : bordered_rows(i, ci, copy);
             std::memset(copy + prows * pitch, 0,
                         static_cast<size_t>(cp.ax_max + kPaddedColumns) * sizeof(float));
             copy += plane_floats;
@@ -78,6 +103,7 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
           for (const int64_t ay : oy)
             for (const int64_t ax : ox) b_rows[kk++] = origin - ay * pitch - ax;
         }
+      }
       return;
     }
     case Gather::kIm2col: {
@@ -87,9 +113,14 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
       const int64_t k = (taps.last - taps.first) * cin_g * chunk.taps_hw();
       float* dst = area;
       float* tile = area + k * item.slices * rows * cols + kPaddedColumns;  // past the GEMM's reads
-      for (int64_t i = taps.first; i < taps.last; ++i)
+      const int64_t tile_plane = prows * pitch + cp.ax_max + kPaddedColumns;
+      for (int64_t i = taps.first; i < taps.last; ++i) {
+        const float* channels_origin =
+            !item.window && l.channels_last() ? bordered_channels(i, tile, tile_plane) : nullptr;
         for (int64_t ci = 0; ci < cin_g; ++ci) {
-          const float* origin = item.window ? window_origin(i, ci) : bordered_rows(i, ci, tile);
+          const float* origin = item.window       ? window_origin(i, ci)
+                                : channels_origin ? channels_origin + ci * tile_plane
+                                                  : bordered_rows(i, ci, tile);
           for (const int64_t ay : oy)
             for (const int64_t ax : ox) {
               b_rows[kk++] = dst;
@@ -105,6 +136,7 @@ void gather(const LayerSpec& l, const RunShape& s, const Plan& t, const Chunk& c
               }
             }
         }
+      }
       return;
     }
   }

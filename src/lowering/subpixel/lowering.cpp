@@ -65,7 +65,8 @@ Item slice_of(const Item& item, int64_t i, const LayerSpec& l, const RunShape& s
   Item one = item;
   one.qd = item.qd + i;
   one.slices = 1;
-  one.out = item.out + i * l.stride[kD] * s.out[kH] * s.out[kW];
+  const int64_t slice_floats = s.out[kH] * s.out[kW] * (l.channels_last() ? l.out_channels : 1);
+  one.out = item.out + i * l.stride[kD] * slice_floats;
   return one;
 }
 
@@ -127,8 +128,13 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
       item.qx0 = t.cols_first + col_block * t.cols_per_item;
       item.qx1 = item.qx0 + t.cols_per_item;
     }
-    item.x = a.input + (n * l.in_channels + g * cin_g) * s.in_volume();
-    item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + od * out_slice;
+    if (l.channels_last()) {  // (the group's first channel of pixel 0)
+      item.x = a.input + n * s.in_volume() * l.in_channels + g * cin_g;
+      item.out = a.output + (n * out_volume + od * out_slice) * l.out_channels + g * cout_g;
+    } else {
+      item.x = a.input + (n * l.in_channels + g * cin_g) * s.in_volume();
+      item.out = a.output + (n * l.out_channels + g * cout_g) * out_volume + od * out_slice;
+    }
     item.bias = a.bias ? a.bias + g * cout_g : nullptr;
     const int64_t cos = item.co1 - item.co0;
 
@@ -224,14 +230,20 @@ void run(const RunArgs& a, const Weights& w, const Plan& t, int threads, float* 
                        /*b_padded=*/cp.gather != Gather::kDirect, c_bias, c_act);
       }
       done[pos] = {c_mat, phases, ldc, width, item_cols.lo};
-      if (cp.direct_c || w.row_items) continue;  // written, or stored below as whole rows
+      // Written; or stored below as whole rows (channels first: channels last has no rows
+      // to interleave, each phase's pixels take their channels).
+      if (cp.direct_c || (w.row_items && !l.channels_last())) continue;
       for (int64_t i = 0; i < item.slices; ++i) {
         ChunkC slice_c = done[pos];
         slice_c.c += i * cp.slice_stride;
-        store_chunk(l, s, w, chunk, slice_c, slice_of(item, i, l, s));
+        const Item one = slice_of(item, i, l, s);
+        if (l.channels_last())
+          store_chunk_channels_last(l, s, w, chunk, slice_c, one);
+        else
+          store_chunk(l, s, w, chunk, slice_c, one);
       }
     }
-    if (!w.row_items) return;
+    if (!w.row_items || l.channels_last()) return;
     const int64_t ry = w.chunks[static_cast<size_t>(set_chunks[0])].phases[0].ry;
     for (int64_t i = 0; i < item.slices; ++i) {
       ChunkC slice_done[kMaxRowPhases];
@@ -259,10 +271,13 @@ class Subpixel final : public Lowering {
               : "subpixel needs strides <= 1024, at most 4096 phases and dilation * "
                 "(kernel - 1) <= 4096";
   }
+  bool reads_channels_last() const override { return true; }
+  bool writes_channels_last() const override { return true; }
   bool auto_takes_layer(const LayerSpec& l, const KernelLevel& level) const override {
     if (level.isa == Isa::kBaseline) return !l.is_depthwise() && baseline_prefers_subpixel(l);
     if (!level.measured) return !l.is_depthwise();
-    return !l.is_depthwise() || depthwise_prefers_subpixel(l);
+    // (Channels last, the depthwise kernel reads the input in place, vectors of channels.)
+    return !l.is_depthwise() || (!l.channels_last() && depthwise_prefers_subpixel(l));
   }
   bool auto_takes_shape(const LayerSpec& l, const RunShape& s, const PackedWeights* packed,
                         const KernelLevel& level) const override {

@@ -158,7 +158,8 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     left = std::max(left, cp.ax_max - cp.cols.lo);
     right = std::max(right, cp.cols.hi - ax_min - s.in[kW]);
     if (c.taps() == 0) continue;
-    if (reads_input_in_place(l, s, c, cp, t.col_blocks > 1))
+    // (A channels-last input is never B itself: its channels are not rows.)
+    if (!l.channels_last() && reads_input_in_place(l, s, c, cp, t.col_blocks > 1))
       cp.gather = Gather::kDirect;
     else
       needs_border = true;
@@ -309,12 +310,14 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
     // C's rows: flat GEMMs over the bordered rows keep their pitch (the reach between rows
     // is computed and not stored), the others are exact.
     cp.width = cp.gather == Gather::kBorderedFlat ? cp.pitch : cols;
-    cp.direct_c = l.stride[kH] == 1 && l.stride[kW] == 1 && cp.width == s.out[kW];
+    // (A channels-last output takes every C through the transposing store.)
+    cp.direct_c = !l.channels_last() && l.stride[kH] == 1 && l.stride[kW] == 1 &&
+                  cp.width == s.out[kW];
     // Stride 2 with one chunk holding both column phases of a row residue, their outputs
     // exactly the output rows (no padding in W, outputs twice the chunk's columns, rows a
     // multiple of the GEMM's column blocks): the GEMM zips the two phase rows of each
     // channel straight into the output rows, no C and no interleave pass.
-    cp.zip2 = w.row_items && l.stride[kW] == 2 && s.pad_begin[kW] == 0 && set_size[i] == 1 &&
+    cp.zip2 = !l.channels_last() && w.row_items && l.stride[kW] == 2 && s.pad_begin[kW] == 0 && set_size[i] == 1 &&
               c.size() == 2 && c.phases[0].rx == 0 && c.phases[1].rx == 1 && cp.cols.lo == 0 &&
               2 * cols == s.out[kW] && cp.gather != Gather::kBorderedRows && cp.width == cols &&
               cols % 32 == 0 && c.taps() > 0;
@@ -346,7 +349,11 @@ Plan plan(const LayerSpec& l, const RunShape& s, const Weights& w, int max_threa
       chunk_floats = checked_add(checked_mul(checked_mul(checked_mul(cin_g * c.taps(), rows, what), cols, what),
                                      t.slices_per_item, what),
                          kPaddedColumns, what);
-      if (t.window_slices == 0) chunk_floats = checked_add(chunk_floats, bordered_plane, what);
+      // (Cut from one plane's bordered rows; from a channels-last input, every channel's
+      // rows of a depth tap are bordered at once.)
+      if (t.window_slices == 0)
+        chunk_floats = checked_add(
+            chunk_floats, checked_mul(l.channels_last() ? cin_g : 1, bordered_plane, what), what);
     } else if (t.window_slices == 0) {
       chunk_floats = checked_mul(planes, bordered_plane, what);
     }

@@ -211,6 +211,32 @@ void store_chunk(const LayerSpec& l, const RunShape& s, const Weights& w, const 
   }
 }
 
+void store_chunk_channels_last(const LayerSpec& l, const RunShape& s, const Weights& w,
+                               const Chunk& chunk, const ChunkC& c, const Item& item) {
+  const KernelLevel& kl = kernels_at(w.isa);
+  const int64_t sh = l.stride[kH], sw = l.stride[kW];
+  const Dims& pad = s.pad_begin;
+  const int64_t out_w = s.out[kW], out_h = s.out[kH], cout = l.out_channels;
+  const int64_t phases = chunk.size(), cos = item.co1 - item.co0;
+  const Activation* act = l.activation.none() ? nullptr : &l.activation;
+  for (int64_t i = 0; i < phases; ++i) {
+    const Phase& p = chunk.phases[static_cast<size_t>(i)];
+    const int64_t y0 = std::max(item.qy0, w.ph.q_begin(p.ry, pad[kH]));
+    const int64_t y1 = std::min(item.qy1, w.ph.q_end(p.ry, out_h, pad[kH]));
+    const int64_t x0 = std::max(w.pw.q_begin(p.rx, pad[kW]), item.qx0);
+    const int64_t x1 = std::min(w.pw.q_end(p.rx, out_w, pad[kW]), item.qx1);
+    if (y0 >= y1 || x0 >= x1) continue;
+    for (int64_t q = y0; q < y1; ++q) {
+      // Pixel (q*sh + ry - ph, x*sw + rx - pw) for x in [x0, x1), sw pixels apart.
+      float* dst = item.out + ((q * sh + p.ry - pad[kH]) * out_w + x0 * sw + p.rx - pad[kW]) * cout +
+                   item.co0;
+      const float* src = c.c + i * c.ldc + (q - item.qy0) * c.width + (x0 - c.qx0);
+      kl.transpose(src, cos, x1 - x0, phases * c.ldc, dst, sw * cout,
+                   item.bias ? item.bias + item.co0 : nullptr, act);
+    }
+  }
+}
+
 void store_rows(const LayerSpec& l, const RunShape& s, const Weights& w, int64_t rd, int64_t ry,
                 const ChunkC* done, const float* c_area, const Item& item) {
   const KernelLevel& kl = kernels_at(w.isa);

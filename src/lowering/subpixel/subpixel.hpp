@@ -161,8 +161,11 @@ struct Item {
   int64_t rd = 0, qd = 0, slices = 1;      // depth residue, first position qd, how many
   int64_t qy0 = 0, qy1 = 0;                // its output rows q
   int64_t qx0 = 0, qx1 = INT64_MAX;        // its block of positions q in W (all: the chunks')
-  const float* x = nullptr;                // the (batch item, group)'s input planes
-  float* out = nullptr;                    // the (batch item, group)'s output slice of qd
+  // The (batch item, group)'s input planes, and its output slice of qd; channels last:
+  // the group's first channel of the batch item's first input pixel, and of the slice's
+  // first output pixel.
+  const float* x = nullptr;
+  float* out = nullptr;
   const float* bias = nullptr;             // the group's biases, or nullptr
   const float* window = nullptr;           // the thread's window, when the plan has one
   int64_t window_first = 0;                // the input slice of the window's slice 0
@@ -197,6 +200,10 @@ struct ChunkC {
 // Stores one chunk's C (not row_items, not direct or zipped) into its phases' outputs.
 void store_chunk(const LayerSpec& layer, const RunShape& shape, const Weights& w,
                  const Chunk& chunk, const ChunkC& c, const Item& item);
+// The same into a channels-last output: each phase's pixels take the item's channels,
+// transposed out of C (with bias and activation) in the level's registers.
+void store_chunk_channels_last(const LayerSpec& layer, const RunShape& shape, const Weights& w,
+                               const Chunk& chunk, const ChunkC& c, const Item& item);
 // Stores a row_items set's Cs as whole output rows of residue (rd, ry).
 void store_rows(const LayerSpec& layer, const RunShape& shape, const Weights& w, int64_t rd,
                 int64_t ry, const ChunkC* done, const float* c_area, const Item& item);
