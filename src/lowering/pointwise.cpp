@@ -29,12 +29,38 @@ bool one_by_one(const LayerSpec& l) {
   return true;
 }
 
+// Channels last, pixels [p0, p0 + np) of the batch (counted over every item) and group g:
+// out (pixels x out/g, rows out_channels apart) = X (pixels x in/g) x W_g, sgemm writing
+// onto the bias, then the activation per pixel while the block is in cache.
+void run_channels_last(const RunArgs& a, int64_t p0, int64_t np, int64_t g) {
+  const LayerSpec& l = a.layer;
+  const int64_t cin_g = l.in_per_group(), cout_g = l.out_per_group();
+  const float* x = a.input + p0 * l.in_channels + g * cin_g;
+  float* out = a.output + p0 * l.out_channels + g * cout_g;
+  for (int64_t p = 0; p < np; ++p) {
+    float* row = out + p * l.out_channels;
+    for (int64_t co = 0; co < cout_g; ++co) row[co] = a.bias ? a.bias[g * cout_g + co] : 0.0f;
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(np),
+              static_cast<int>(cout_g), static_cast<int>(cin_g), 1.0f, x,
+              static_cast<int>(l.in_channels), a.weight + g * cin_g * cout_g,
+              static_cast<int>(cout_g), 1.0f, out, static_cast<int>(l.out_channels));
+  if (!l.activation.none())
+    for (int64_t p = 0; p < np; ++p)
+      kernels().bias_activate(out + p * l.out_channels, out + p * l.out_channels, cout_g, 0.0f,
+                              l.activation);
+}
+
 class Pointwise final : public Lowering {
  public:
   int32_t algorithm() const override { return CONVT_ALGORITHM_POINTWISE; }
   const char* name() const override { return "pointwise"; }
   const char* cannot_run(const LayerSpec& l) const override {
-    return one_by_one(l) ? nullptr : "pointwise needs a 1x1 kernel, stride 1 and padding 0";
+    if (!one_by_one(l)) return "pointwise needs a 1x1 kernel, stride 1 and padding 0";
+    // (Channels last, the channel counts are sgemm's leading dimensions.)
+    if (l.channels_last() && (l.in_channels > INT32_MAX || l.out_channels > INT32_MAX))
+      return "pointwise channels last needs in_channels and out_channels <= INT32_MAX";
+    return nullptr;
   }
   std::string cannot_fit(const LayerSpec& l, const RunShape& s) const override {
     if (s.out == s.in && s.pad_begin == Dims{0, 0, 0}) return {};
@@ -59,6 +85,8 @@ class Pointwise final : public Lowering {
     t->items = s.batch * l.groups * t->blocks;
     return t;
   }
+  bool reads_channels_last() const override { return true; }
+  bool writes_channels_last() const override { return true; }
   void run(const RunArgs& a, const LoweringPlan& plan, int threads, void*) const override {
     const auto& t = static_cast<const PointwisePlan&>(plan);
     const LayerSpec& l = a.layer;
@@ -69,6 +97,7 @@ class Pointwise final : public Lowering {
       const int64_t g = (item / t.blocks) % l.groups;
       const int64_t n = item / (t.blocks * l.groups);
       const int64_t p0 = block * t.pixels_per_item, np = std::min(t.pixels_per_item, pixels - p0);
+      if (l.channels_last()) return run_channels_last(a, n * pixels + p0, np, g);
       const float* x = a.input + (n * l.in_channels + g * cin_g) * pixels + p0;
       float* out = a.output + (n * l.out_channels + g * cout_g) * pixels + p0;
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(cout_g),
