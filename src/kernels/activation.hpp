@@ -58,13 +58,14 @@ __attribute__((always_inline)) inline Vec exp(Vec y) {
   const Vec n = t - magic;
   Vec r = x - n * 0.693359375f;  // ln 2 in two parts: r exact to float precision
   r = r - n * -2.12194440e-4f;
-  Vec p = splat<Vec>(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
+  // The polynomial by Estrin's scheme: a short dependency chain, so that the vectors of a
+  // loop overlap (a Horner chain made the activations latency-bound).
+  const Vec r2 = r * r, r4 = r2 * r2;
+  const Vec p01 = r * 1.6666665459e-1f + 5.0000001201e-1f;
+  const Vec p23 = r * 8.3334519073e-3f + 4.1665795894e-2f;
+  const Vec p45 = r * 1.9875691500e-4f + 1.3981999507e-3f;
+  Vec p = p45 * r4 + (p23 * r2 + p01);
+  p = p * r2 + r + 1.0f;
   const I scale = (bits<I>(t) - bits<I>(magic)) << 23;  // n in the exponent's place
   const Vec e = bits<Vec>(bits<I>(p) + scale);
   return select(y != y, y, select(y < -87.3f, Vec{}, e));
@@ -108,29 +109,34 @@ __attribute__((always_inline)) inline Vec tanh(Vec y) {
 
 // GELU, y/2 * (1 + erf(y / sqrt 2)) = y/2 * erfc(-y / sqrt 2): erfc(|z|) for y < 0, and
 // 2 - erfc(z) for y >= 0, with z = |y| / sqrt 2, so there is no cancellation where erf is
-// close to -1. erfc(z) = t * exp(-z^2 + P(t)) with t = 1 / (1 + z/2) (Numerical Recipes),
-// and z^2 = y^2 / 2 taken from y in two exact parts, y = m + f with m a multiple of 1/32:
-// exp(-m^2 / 2) has only exp's own error, exp(P - f * (2m + f) / 2) a small argument. (exp
-// of the float z^2 would be off by up to 80 ulps near z = 9: z's own rounding, squared.)
+// close to -1. erfc(z) = t * exp(-z^2 + P(t)) with t = 1 / (1 + z/2) (Numerical Recipes).
+// The exponent is taken from y in two exact parts, y = m + f with m a multiple of 1/32:
+// -m^2/2 is exact in a float, and the rounding of its sum with the small rest is carried
+// (two-sum) into exp(s + e) = exp(s) * (1 + e). (exp of the float z^2 would be off by up to
+// 80 ulps near z = 9: z's own rounding, squared.)
 template <typename Vec>
 __attribute__((always_inline)) inline Vec gelu(Vec y) {
   const Vec a = abs(y);
   const Vec z = a * 0.70710678118654752f;
   const Vec t = 1.0f / (1.0f + 0.5f * z);
-  Vec p = splat<Vec>(0.17087277f);
-  p = p * t + -0.82215223f;
-  p = p * t + 1.48851587f;
-  p = p * t + -1.13520398f;
-  p = p * t + 0.27886807f;
-  p = p * t + -0.18628806f;
-  p = p * t + 0.09678418f;
-  p = p * t + 0.37409196f;
-  p = p * t + 1.00002368f;
-  p = p * t + -1.26551223f;
+  // P(t) of degree 9 by Estrin's scheme (see exp).
+  const Vec t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+  const Vec q01 = t * 1.00002368f + -1.26551223f;
+  const Vec q23 = t * 0.09678418f + 0.37409196f;
+  const Vec q45 = t * 0.27886807f + -0.18628806f;
+  const Vec q67 = t * 1.48851587f + -1.13520398f;
+  const Vec q89 = t * 0.17087277f + -0.82215223f;
+  const Vec p = q89 * t8 + ((q67 * t2 + q45) * t4 + (q23 * t2 + q01));
   const Vec magic = splat<Vec>(12582912.0f);
   const Vec m = ((a * 32.0f + magic) - magic) * (1.0f / 32.0f);
   const Vec f = a - m;
-  const Vec c = t * exp(m * m * -0.5f) * exp(p - 0.5f * f * (2.0f * m + f));
+  const Vec big = m * m * -0.5f;                  // exact: (32m)^2 < 2^24
+  const Vec small = p - 0.5f * f * (2.0f * m + f);
+  const Vec sum = big + small;
+  const Vec back = sum - big;
+  const Vec err = (big - (sum - back)) + (small - back);
+  const Vec e = exp(sum);
+  const Vec c = t * (e * err + e);
   const Vec half = 0.5f * y;
   const Vec g = select(y < 0.0f, half * c, y - half * c);
   // Past |y| = 14 the result is y, or 0 below (erfc(9.9) < 1e-43); the formula alone would
@@ -138,57 +144,94 @@ __attribute__((always_inline)) inline Vec gelu(Vec y) {
   return select(a > 14.0f, select(y > 0.0f, y, Vec{} * y), g);
 }
 
+// Activation kind K (CONVT_ACTIVATION_*) of v, lane by lane.
+template <int K, typename Vec>
+__attribute__((always_inline)) inline Vec apply(Vec v, const Activation& a) {
+  if constexpr (K == CONVT_ACTIVATION_RELU) {
+    return select(v < 0.0f, Vec{}, v);
+  } else if constexpr (K == CONVT_ACTIVATION_LEAKY_RELU) {
+    return select(v < 0.0f, v * a.alpha, v);
+  } else if constexpr (K == CONVT_ACTIVATION_CLAMP) {
+    const Vec lo = select(v < a.alpha, splat<Vec>(a.alpha), v);
+    return select(lo > a.beta, splat<Vec>(a.beta), lo);
+  } else if constexpr (K == CONVT_ACTIVATION_TANH) {
+    return tanh(v);
+  } else if constexpr (K == CONVT_ACTIVATION_SIGMOID) {
+    const Vec s = 1.0f / (1.0f + exp(Vec{} - v));
+    return select(v != v, v, s);
+  } else if constexpr (K == CONVT_ACTIVATION_ELU) {
+    return select(v > 0.0f, v, a.alpha * expm1_negative(select(v > 0.0f, Vec{}, v)));
+  } else if constexpr (K == CONVT_ACTIVATION_GELU) {
+    return gelu(v);
+  } else {
+    return v;
+  }
+}
+
 }  // namespace act
-
-// The activation of `a` applied to v (lane by lane). The switch is outside any loop of the
-// callers' hot paths: they call this once per block of outputs they store.
-template <typename Vec>
-__attribute__((always_inline)) inline Vec activate(Vec v, const Activation& a) {
-  switch (a.kind) {
-    case CONVT_ACTIVATION_RELU: return act::select(v < 0.0f, Vec{}, v);
-    case CONVT_ACTIVATION_LEAKY_RELU: return act::select(v < 0.0f, v * a.alpha, v);
-    case CONVT_ACTIVATION_CLAMP: {
-      const Vec lo = act::select(v < a.alpha, act::splat<Vec>(a.alpha), v);
-      return act::select(lo > a.beta, act::splat<Vec>(a.beta), lo);
-    }
-    case CONVT_ACTIVATION_TANH: return act::tanh(v);
-    case CONVT_ACTIVATION_SIGMOID: {
-      const Vec s = 1.0f / (1.0f + act::exp(Vec{} - v));
-      return act::select(v != v, v, s);
-    }
-    case CONVT_ACTIVATION_ELU:
-      return act::select(v > 0.0f, v, a.alpha * act::expm1_negative(act::select(v > 0.0f, Vec{}, v)));
-    case CONVT_ACTIVATION_GELU: return act::gelu(v);
-    default: return v;
-  }
-}
-
-// The same over n vectors at once: the switch taken once for all of them.
-template <typename Vec, int N>
-__attribute__((always_inline)) inline void activate_all(Vec (&v)[N], const Activation& a) {
-  switch (a.kind) {
-    case CONVT_ACTIVATION_NONE: return;
-    case CONVT_ACTIVATION_RELU:
-      for (int i = 0; i < N; ++i) v[i] = act::select(v[i] < 0.0f, Vec{}, v[i]);
-      return;
-    default:
-      for (int i = 0; i < N; ++i) v[i] = activate(v[i], a);
-      return;
-  }
-}
-
-// One float, activated (scalar code: for a few values outside the vector loops).
-inline float activated(float v, const Activation& a) { return activate(Vec1{} + v, a)[0]; }
 
 // Store-side functors, so that a kernel templated on one compiles its plain path exactly as
 // before and its activated path with the activation inlined: Plain leaves values alone,
-// Activated applies a.
+// Act<K> applies kind K, Activated applies whichever kind `a` has (a switch per call: for
+// code that calls it once per block of vectors, see all()).
 struct Plain {
   template <typename V>
   __attribute__((always_inline)) V operator()(V v) const {
     return v;
   }
+  template <typename V, int N>
+  __attribute__((always_inline)) void all(V (&)[N]) const {}
 };
+
+template <int K>
+struct Act {
+  const Activation* a;
+  template <typename V>
+  __attribute__((always_inline)) V operator()(V v) const {
+    return act::apply<K>(v, *a);
+  }
+  __attribute__((always_inline)) float operator()(float v) const {
+    return act::apply<K>(Vec1{} + v, *a)[0];
+  }
+  template <typename V, int N>
+  __attribute__((always_inline)) void all(V (&v)[N]) const {
+    for (int i = 0; i < N; ++i) v[i] = act::apply<K>(v[i], *a);
+  }
+};
+
+// Calls f(op) once, with op Plain for NONE and Act<kind> otherwise: the switch on the kind
+// taken outside f's loops, each kind's loop compiled with its activation inlined.
+template <typename F>
+__attribute__((always_inline)) inline void with_activation(const Activation& a, F&& f) {
+  switch (a.kind) {
+    case CONVT_ACTIVATION_RELU: return f(Act<CONVT_ACTIVATION_RELU>{&a});
+    case CONVT_ACTIVATION_LEAKY_RELU: return f(Act<CONVT_ACTIVATION_LEAKY_RELU>{&a});
+    case CONVT_ACTIVATION_CLAMP: return f(Act<CONVT_ACTIVATION_CLAMP>{&a});
+    case CONVT_ACTIVATION_TANH: return f(Act<CONVT_ACTIVATION_TANH>{&a});
+    case CONVT_ACTIVATION_SIGMOID: return f(Act<CONVT_ACTIVATION_SIGMOID>{&a});
+    case CONVT_ACTIVATION_ELU: return f(Act<CONVT_ACTIVATION_ELU>{&a});
+    case CONVT_ACTIVATION_GELU: return f(Act<CONVT_ACTIVATION_GELU>{&a});
+    default: return f(Plain{});
+  }
+}
+
+// The activation of `a` applied to v (lane by lane), the kind chosen per call.
+template <typename Vec>
+__attribute__((always_inline)) inline Vec activate(Vec v, const Activation& a) {
+  Vec r = v;
+  with_activation(a, [&](auto op) __attribute__((always_inline)) { r = op(v); });
+  return r;
+}
+
+// The same over n vectors at once: the switch taken once for all of them.
+template <typename Vec, int N>
+__attribute__((always_inline)) inline void activate_all(Vec (&v)[N], const Activation& a) {
+  with_activation(a, [&](auto op) __attribute__((always_inline)) { op.all(v); });
+}
+
+// One float, activated (scalar code: for a few values outside the vector loops).
+inline float activated(float v, const Activation& a) { return activate(Vec1{} + v, a)[0]; }
+
 struct Activated {
   const Activation* a;
   template <typename V>
@@ -198,6 +241,10 @@ struct Activated {
   __attribute__((always_inline)) float operator()(float v) const {
     return activate(Vec1{} + v, *a)[0];
   }
+  template <typename V, int N>
+  __attribute__((always_inline)) void all(V (&v)[N]) const {
+    activate_all(v, *a);
+  }
 };
 
 // dst[j] = activation(src[j] + bias) for j < n, in vectors of Vec (dst may be src).
@@ -206,13 +253,17 @@ __attribute__((always_inline)) inline void bias_activate_impl(float* dst, const 
                                                               int64_t n, float bias,
                                                               const Activation& a) {
   constexpr int64_t L = kLanes<Vec>;
-  int64_t j = 0;
-  for (; j + L <= n; j += L) store(dst + j, activate(load<Vec>(src + j) + bias, a));
-  for (; j < n; ++j) {
-    Vec1 v = Vec1{} + (src[j] + bias);
-    v = activate(v, a);
-    dst[j] = v[0];
-  }
+  with_activation(a, [&](auto op) __attribute__((always_inline)) {
+    int64_t j = 0;
+    for (; j + 2 * L <= n; j += 2 * L) {
+      Vec v[2] = {load<Vec>(src + j) + bias, load<Vec>(src + j + L) + bias};
+      op.all(v);
+      store(dst + j, v[0]);
+      store(dst + j + L, v[1]);
+    }
+    for (; j + L <= n; j += L) store(dst + j, op(load<Vec>(src + j) + bias));
+    for (; j < n; ++j) dst[j] = op(Vec1{} + (src[j] + bias))[0];
+  });
 }
 
 }  // namespace convt_impl

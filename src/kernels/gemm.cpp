@@ -50,8 +50,10 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, int6
     for (int r = 0; r < R; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] += a[r] * bv[v];
   }
-  if (act)
-    for (int r = 0; r < R; ++r) activate_all(acc[r], *act);
+  if (act)  // one switch on the kind for the whole block
+    with_activation(*act, [&](auto op) __attribute__((always_inline)) {
+      for (int r = 0; r < R; ++r) op.all(acc[r]);
+    });
   if constexpr (Zip) {
     if constexpr (R % 2 == 0 && V == 2) {
 #pragma GCC unroll 6

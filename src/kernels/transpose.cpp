@@ -59,7 +59,9 @@ __attribute__((always_inline)) inline void tiles(const float* src, int64_t rows,
       V v[T];
       for (int i = 0; i < T; ++i) v[i] = load<V>(src + (r0 + i) * ld_src + c0);
       transpose_tile(v);
-      for (int i = 0; i < T; ++i) store(dst + (c0 + i) * ld_dst + r0, f(v[i] + b));
+      for (int i = 0; i < T; ++i) v[i] += b;
+      f.all(v);
+      for (int i = 0; i < T; ++i) store(dst + (c0 + i) * ld_dst + r0, v[i]);
     }
   }
 }

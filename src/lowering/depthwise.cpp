@@ -167,8 +167,9 @@ __attribute__((always_inline)) inline void plane(const DepthwiseGeometry& g,
 #pragma GCC unroll 8
               for (int u = 0; u < S; ++u) sum[u] += w[i] * load<Vec>(p + u * L);
             }
+            f.all(sum);
 #pragma GCC unroll 8
-            for (int u = 0; u < S; ++u) store(a + j + u * L, f(sum[u]));
+            for (int u = 0; u < S; ++u) store(a + j + u * L, sum[u]);
           }
           for (; j < c.n; j += L) {
             Vec sum = Vec{} + b;
@@ -266,7 +267,8 @@ __attribute__((always_inline)) inline void row_channels_last(const DepthwiseRow&
       for (int64_t i = 0; i < n; ++i)
         for (int u = 0; u < U; ++u)
           acc[u] += load<Vec>(r.src[i] + c + u * L) * load<Vec>(r.wt[i] + c + u * L);
-      for (int u = 0; u < U; ++u) store(o + c + u * L, f(acc[u]));
+      f.all(acc);
+      for (int u = 0; u < U; ++u) store(o + c + u * L, acc[u]);
     }
     for (; c + L <= C; c += L) {
       Vec acc = r.bias ? load<Vec>(r.bias + c) : Vec{};
