@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "suite.hpp"
+#include "variant.hpp"
 
 #ifndef CONVT_BENCH_DEFAULT_SUITE
 #define CONVT_BENCH_DEFAULT_SUITE "shapes.txt"
@@ -25,6 +26,14 @@ const char* const kUsage =
     "options: --threads N (0 = library default)  --algorithm auto|gemm_col2im|reference|...|all\n"
     "         --runs R (20)  --warmup W (3)  --csv  --json FILE  --no-check  --help\n"
     "         --print-isa  print convt's kernel level (convt_cpu_isa(): CONVT_MAX_ISA caps it)\n"
+    "         --layout channels-first|channels-last  (or nchw|nhwc) every engine's tensors:\n"
+    "                  (N, C, spatial...) (the default) or (N, spatial..., C); with --peers a\n"
+    "                  channels-last run adds convt AUTO channels first as a column\n"
+    "         --activation none|relu|leaky_relu[:A]|clamp[:MIN:MAX]|tanh|sigmoid|elu[:A]|gelu\n"
+    "                  applied after the bias (defaults A 0.01, 0:6, elu 1); convt fuses it;\n"
+    "                  with --peers it adds convt AUTO without it and convt AUTO followed by a\n"
+    "                  separate pass (libm per element) as columns, and each peer applies it\n"
+    "                  its own way (fused post-op or a node/op after; \"-\" where it has none)\n"
     "         --idle-ms M  (without --peers) sleep M ms before each timed run: a run after\n"
     "                  the application was idle, whose pool threads have gone to sleep\n"
     "         --peers  time convt AUTO, every forced algorithm that can run the layer, and\n"
@@ -148,6 +157,16 @@ bool parse_command_line(int argc, char** argv, Request& request) {
     else if (flag == "--verbose") o.verbose = true;
     else if (flag == "--no-quiesce") o.quiesce = false;
     else if (flag == "--engines") o.engines = value();
+    else if (flag == "--layout") {
+      const std::string v = value();
+      if (v == "channels-last" || v == "nhwc" || v == "channels_last") o.channels_last = true;
+      else if (v == "channels-first" || v == "nchw" || v == "channels_first") o.channels_last = false;
+      else usage_error("--layout expects channels-first or channels-last, got '" + v + "'");
+    }
+    else if (flag == "--activation") {
+      const std::string v = value();
+      if (!parse_activation(v, o.activation)) usage_error("--activation: unknown activation '" + v + "'");
+    }
     else if (flag == "--in-channels") scalar_layer(cli.cin), have_in = true;
     else if (flag == "--out-channels") scalar_layer(cli.cout), have_out = true;
     else if (flag == "--groups") scalar_layer(cli.groups);
@@ -201,6 +220,10 @@ bool parse_command_line(int argc, char** argv, Request& request) {
     for (const Layer& l : read_suite(o.suite))
       if (l.name.find(o.filter) != std::string::npos) layers.push_back(l);
     if (layers.empty()) usage_error("no layer in '" + o.suite + "' matches '" + o.filter + "'");
+  }
+  for (Layer& l : layers) {
+    l.channels_last = o.channels_last;
+    l.activation = o.activation.activation, l.alpha = o.activation.alpha, l.beta = o.activation.beta;
   }
   return true;
 }

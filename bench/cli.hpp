@@ -12,6 +12,8 @@ namespace convt_bench {
 
 struct Options {
   std::string suite, filter, algorithm = "auto", json, engines;
+  bool channels_last = false;  // --layout channels-last
+  Layer activation;            // --activation: only its activation, alpha and beta
   int64_t threads = 0, runs = 20, warmup = 3, idle_ms = 0, min_ms = 100;
   bool csv = false, check = true, peers = false, with_reference = false, verbose = false,
        quiesce = true, algorithm_given = false, min_ms_given = false;

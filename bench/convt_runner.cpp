@@ -34,6 +34,10 @@ Handle make_handle(const Layer& l, int32_t algorithm, int64_t threads, const std
   }
   prm.groups = l.groups;
   prm.num_threads = static_cast<int32_t>(threads);
+  prm.layout = l.channels_last ? CONVT_LAYOUT_CHANNELS_LAST : CONVT_LAYOUT_CHANNELS_FIRST;
+  prm.activation = l.activation;
+  prm.activation_alpha = l.alpha;
+  prm.activation_beta = l.beta;
   convt_handle* h = nullptr;
   check(convt_create(&prm, weight.empty() ? nullptr : weight.data(),
                      l.bias ? bias.data() : nullptr, &h),
@@ -106,15 +110,28 @@ void ConvtRunner::setup(const Layer& l, int32_t algorithm, int64_t threads, cons
     throw ConvtError("tensor size overflows size_t");
   output.assign(out_count, 0.0f);
   workspace.assign(ws_bytes, 0);
-  input = t.input.data();
+  channels_last = l.channels_last;
+  if (channels_last) {
+    input_channels_last = to_channels_last(t.input, l.n, l.cin, volume(l.in, l.rank));
+    input = input_channels_last.data();
+  } else {
+    input = t.input.data();
+  }
 }
 
 std::string ConvtRunner::shape() const { return shape_string(out_shape, 2 + rank); }
 
+std::vector<float> ConvtRunner::output_channels_first() const {
+  if (!channels_last) return output;
+  return to_channels_first(output, out_shape[0], out_shape[1], volume(out_shape + 2, rank));
+}
+
 std::vector<float> reference_output(const Layer& l, int64_t threads, const Tensors& t, std::string* error) {
   try {
     ConvtRunner ref;
-    ref.setup(l, CONVT_ALGORITHM_REFERENCE, threads, t);
+    Layer channels_first = l;
+    channels_first.channels_last = false;
+    ref.setup(channels_first, CONVT_ALGORITHM_REFERENCE, threads, t);
     ref.run();
     return std::move(ref.output);
   } catch (const ConvtError& e) {

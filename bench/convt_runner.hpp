@@ -45,7 +45,8 @@ Tensors make_tensors(const Layer& l);
 // Product of the `n` non-negative factors at f; false on a negative factor or size_t overflow.
 bool checked_count(const int64_t* f, size_t n, size_t& count);
 
-// A ready-to-run convt handle for one layer: output shape, workspace, output buffer.
+// A ready-to-run convt handle for one layer (in its layout, with its activation): output
+// shape, workspace, output buffer, and the input in the handle's layout.
 struct ConvtRunner {
   Handle h{nullptr, &convt_destroy};
   int64_t in_shape[5] = {0, 0, 0, 0, 0}, out_shape[5] = {0, 0, 0, 0, 0};  // 2 + rank entries
@@ -55,6 +56,8 @@ struct ConvtRunner {
   std::vector<unsigned char> workspace;
   std::vector<float> output;
   const float* input = nullptr;
+  bool channels_last = false;
+  std::vector<float> input_channels_last;  // the input as a channels-last handle reads it
 
   // Throws ConvtError / std::bad_alloc.
   void setup(const Layer& l, int32_t algorithm, int64_t threads, const Tensors& t);
@@ -65,9 +68,12 @@ struct ConvtRunner {
   }
   // "NxCxHxW" (2 + rank sizes) of the output.
   std::string shape() const;
+  // The last run's output as (N, C, spatial...), whatever the handle's layout.
+  std::vector<float> output_channels_first() const;
 };
 
-// The REFERENCE output of a layer (one run), or empty (with *error set) if it failed.
+// The REFERENCE output of a layer (one run, channels first, with the layer's activation),
+// or empty (with *error set) if it failed.
 std::vector<float> reference_output(const Layer& l, int64_t threads, const Tensors& t, std::string* error);
 
 // max |a - b| (NaN if any element is NaN, or the sizes differ).

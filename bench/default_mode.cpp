@@ -43,7 +43,7 @@ bool bench_layer(const Layer& l, const Options& o, const std::vector<int32_t>& a
           if (reference.empty() && !r.output.empty()) throw ConvtError("reference: " + err);
           have_reference = true;
         }
-        row.diff = fmt("%.2e", max_abs_diff(r.output, reference));
+        row.diff = fmt("%.2e", max_abs_diff(r.output_channels_first(), reference));
       }
       row.gflops = row.ms > 0 ? flops_of(l) / (row.ms * 1e6) : 0;
       row.shape = r.shape();

@@ -25,6 +25,7 @@
 #include "report.hpp"
 #include "suite.hpp"
 #include "timing.hpp"
+#include "variant.hpp"
 
 #ifndef CONVT_BENCH_PEERS_DIR
 #define CONVT_BENCH_PEERS_DIR "peers"
@@ -83,6 +84,16 @@ std::vector<Column> make_columns(const PeersRun& run, const std::vector<int32_t>
   for (int32_t a : concrete) {
     if (a == CONVT_ALGORITHM_REFERENCE && !run.o.with_reference) continue;
     cols.emplace_back(std::string("convt_") + convt_algorithm_name(a), convt_algorithm_name(a), Kind::ConvtForced, a);
+  }
+  if (run.o.channels_last) {
+    cols.emplace_back("convt_nchw", "convt-NCHW", Kind::ConvtVariant);
+    cols.back().variant = Variant::ChannelsFirst;
+  }
+  if (run.o.activation.activation != CONVT_ACTIVATION_NONE) {
+    cols.emplace_back("convt_noact", "convt-noact", Kind::ConvtVariant);
+    cols.back().variant = Variant::NoActivation;
+    cols.emplace_back("convt_pass", "convt+pass", Kind::ConvtVariant);
+    cols.back().variant = Variant::SeparatePass;
   }
   auto add_inproc = [&](const std::string& id, const std::string& label, Kind kind, const char* missing) {
     Column c{id, label, kind};
@@ -151,6 +162,11 @@ void run_python_peers(PeersRun& run, const std::vector<Layer>& layers) {
     return;
   }
   write_peer_data(run.data_dir, layers);
+  // The variant, for the peers and for the convt run each times in its own process.
+  std::vector<std::string> variant;
+  if (run.o.channels_last) variant = {"--layout", "channels-last"};
+  if (run.o.activation.activation != CONVT_ACTIVATION_NONE)
+    variant.insert(variant.end(), {"--activation", activation_name(run.o.activation)});
   for (size_t i = 0; i < run.pypeers.size(); ++i) {
     const PythonPeer& p = run.pypeers[i];
     const auto is_column = [&](const Column& c) { return c.python == static_cast<int>(i); };
@@ -162,7 +178,7 @@ void run_python_peers(PeersRun& run, const std::vector<Layer>& layers) {
       std::fprintf(stderr, "convt-bench: running peer %s (%s %s)...\n", p.id.c_str(), p.interpreter.c_str(),
                    p.script.c_str());
     run.pyres[i] = run_python_peer(p, run.data_dir + "/suite.txt", layers.size(), run.threads, run.o.runs,
-                                   run.o.min_ms, run.o.warmup, run.data_dir, convt_library);
+                                   run.o.min_ms, run.o.warmup, run.data_dir, convt_library, variant);
   }
 }
 
@@ -189,6 +205,12 @@ void describe_columns(PeersRun& run) {
       c.header_description = r.version + " in its own process (" + p.interpreter + " " +
                              std::filesystem::path(p.script).filename().string() + "): " + r.description;
       c.json_description = r.version + ": " + r.description;
+    } else if (c.kind == Kind::ConvtVariant) {
+      c.header_description = c.json_description =
+          c.variant == Variant::ChannelsFirst ? "convt_run AUTO, channels-first tensors (the same layer otherwise)"
+          : c.variant == Variant::NoActivation ? "convt_run AUTO without the activation (not checked)"
+                                               : "convt_run AUTO without the activation, then a separate loop over "
+                                                 "the output applying it per element with libm (as a caller would)";
     } else {
       c.json_description = "convt_run with this algorithm forced";
     }
@@ -222,6 +244,7 @@ void set_up_engines(const PeersRun& run, size_t li, const Layer& l, const Tensor
   e.slots.emplace_back(-1, [] {}, [autor] { autor->run(); }, [] {});
   LayerData data;
   data.x = t.input.data();
+  data.x_channels_last = l.channels_last ? autor->input : nullptr;
   data.w = t.weight.data();
   data.b = l.bias ? t.bias.data() : nullptr;
   for (int i = 0; i < l.rank; ++i) data.out[i] = autor->out_shape[2 + i];
@@ -249,6 +272,29 @@ void set_up_engines(const PeersRun& run, size_t li, const Layer& l, const Tensor
           ok = false;
         }
       }
+    } else if (c.kind == Kind::ConvtVariant) {
+      Layer v = l;
+      if (c.variant == Variant::ChannelsFirst) v.channels_last = false;
+      if (c.variant == Variant::NoActivation || c.variant == Variant::SeparatePass) v.activation = CONVT_ACTIVATION_NONE;
+      auto r = std::make_unique<ConvtRunner>();
+      try {
+        r->setup(v, CONVT_ALGORITHM_AUTO, run.o.threads, t);
+      } catch (const ConvtError& err) {
+        cell.status = "error", cell.note = err.what();
+        std::fprintf(stderr, "convt-bench: layer %s, %s: %s\n", l.name.c_str(), c.label.c_str(), err.what());
+        ok = false;
+        continue;
+      }
+      ConvtRunner* rp = r.get();
+      e.col_runner[ci] = rp;
+      e.runners.push_back(std::move(r));
+      if (c.variant == Variant::SeparatePass)
+        e.slots.emplace_back(static_cast<int>(ci), [] {}, [rp, l] {
+          rp->run();
+          activation_pass(l, rp->output.data(), rp->output.size());
+        }, [] {});
+      else
+        e.slots.emplace_back(static_cast<int>(ci), [] {}, [rp] { rp->run(); }, [] {});
     } else if (c.inproc >= 0) {
       const InprocessPeer& peer = run.inproc[static_cast<size_t>(c.inproc)];
       if (std::string lacks = peer.lacks(l); !lacks.empty()) {
@@ -272,7 +318,7 @@ void set_up_engines(const PeersRun& run, size_t li, const Layer& l, const Tensor
       const auto& r = run.pyres[static_cast<size_t>(c.python)];
       cell.ms = cell.own_ms = r.ms[li];
       cell.own_convt_ms = r.convt_ms[li];
-      if (!r.layer_error[li].empty()) cell.status = "error", cell.note = r.layer_error[li];
+      if (!r.layer_error[li].empty()) cell.status = r.layer_unsupported[li] ? "-" : "error", cell.note = r.layer_error[li];
       else if (!std::isfinite(cell.ms)) cell.status = "error", cell.note = "no result";
     }
   }
@@ -287,7 +333,8 @@ void collect_times(const PeersRun& run, const Layer& l, const std::vector<Slot>&
       if (s.column < 0) throw ConvtError(s.error);
       Cell& cell = res.cells[static_cast<size_t>(s.column)];
       cell.status = "error", cell.note = s.error;
-      if (cols[static_cast<size_t>(s.column)].kind == Kind::ConvtForced) {
+      if (cols[static_cast<size_t>(s.column)].kind != Kind::Peer &&
+          cols[static_cast<size_t>(s.column)].kind != Kind::Floor) {
         std::fprintf(stderr, "convt-bench: layer %s, algorithm %s: %s\n", l.name.c_str(),
                      cols[static_cast<size_t>(s.column)].label.c_str(), s.error.c_str());
         ok = false;
@@ -324,8 +371,9 @@ void check_outputs(const PeersRun& run, size_t li, const Layer& l, const std::ve
     if (!cell.status.empty()) continue;
     const Column& c = run.cols[ci];
     bool got = false;
+    if (c.variant == Variant::NoActivation) continue;  // another function: nothing to check
     if (e.col_runner[ci]) {
-      out = e.col_runner[ci]->output, got = true;
+      out = e.col_runner[ci]->output_channels_first(), got = true;
     } else if (e.col_engine[ci]) {
       got = e.col_engine[ci]->output_nchw(out);
     } else if (c.python >= 0) {
@@ -348,7 +396,7 @@ void check_outputs(const PeersRun& run, size_t li, const Layer& l, const std::ve
     }
   }
   // convt AUTO itself
-  double d = max_abs_diff(e.autor->output, reference);
+  double d = max_abs_diff(e.autor->output_channels_first(), reference);
   if (!(d <= tol))
     std::fprintf(stderr, "convt-bench: layer %s: convt AUTO differs from REFERENCE by %.3g\n", l.name.c_str(), d);
 }

@@ -14,6 +14,7 @@
 #endif
 
 #include "suite.hpp"
+#include "variant.hpp"
 
 namespace convt_bench {
 
@@ -114,7 +115,9 @@ DefaultReport::DefaultReport(const Options& o, const std::vector<Layer>& layers)
                 "threads 0 = library default\n",
                 convt_version_string(), hw, static_cast<long long>(o.runs),
                 static_cast<long long>(o.warmup), o.check ? ", checked against reference" : "");
-    std::printf("%s\n\n", machine_line().c_str());
+    std::printf("%s\n", machine_line().c_str());
+    if (!layers.empty()) std::printf("tensors %s\n", variant_text(layers[0]).c_str());
+    std::printf("\n");
     std::printf(kRowFormat, name_w_, "layer", shape_w_, out_label.c_str(), "algorithm", "threads", "ws MiB",
                 "ms (median)", "GFLOP/s", "max_abs_diff");
     std::printf("%s\n",
@@ -192,6 +195,9 @@ void print_peers_header(const Options& o, int threads, unsigned hw, const std::v
                o.quiesce ? "; before each burst: other threads idle, then 5 ms of untimed runs" : "",
                o.check ? "; outputs checked against convt's reference" : "");
   std::fprintf(info, "%s\n", machine_line().c_str());
+  Layer variant = o.activation;
+  variant.channels_last = o.channels_last;
+  std::fprintf(info, "tensors %s for every engine\n", variant_text(variant).c_str());
   std::fprintf(info, "engines:\n  %-13s convt_run, AUTO and each forced algorithm that can run the layer, num_threads %lld\n",
                "convt", static_cast<long long>(o.threads));
   for (const Column& c : cols) {
@@ -268,6 +274,32 @@ std::string cell_text(const Cell& c) {
   return fmt("%.3f", c.ms) + (c.bad ? "!" : "");
 }
 
+// Per ConvtVariant column: the geomean and the extremes over the layers of the column's ms
+// over convt AUTO's (what the run's variant gains or costs against it).
+void print_variant_ratios(const std::vector<Column>& cols, const std::vector<LayerResult>& results) {
+  for (size_t ci = 0; ci < cols.size(); ++ci) {
+    const Column& c = cols[ci];
+    if (c.kind != Kind::ConvtVariant) continue;
+    double log_sum = 0, lo = INFINITY, hi = -INFINITY;
+    std::string lo_name, hi_name;
+    int n = 0;
+    for (const auto& r : results) {
+      const Cell& cell = r.cells[ci];
+      if (!r.ok || !(r.ms > 0) || !cell.status.empty() || cell.bad || !(cell.ms > 0)) continue;
+      const double ratio = cell.ms / r.ms;
+      log_sum += std::log(ratio), ++n;
+      if (ratio < lo) lo = ratio, lo_name = r.l.name;
+      if (ratio > hi) hi = ratio, hi_name = r.l.name;
+    }
+    if (!n) continue;
+    const char* what = c.variant == Variant::ChannelsFirst  ? "convt channels first / convt AUTO (channels last)"
+                       : c.variant == Variant::NoActivation ? "convt without the activation / convt AUTO (fused)"
+                                                            : "convt + a separate activation pass / convt AUTO (fused)";
+    std::printf("%s, %d layers: geomean %.3f, lowest %.3f (%s), highest %.3f (%s)\n", what, n,
+                std::exp(log_sum / n), lo, lo_name.c_str(), hi, hi_name.c_str());
+  }
+}
+
 void print_peers_table(const Options& o, const std::vector<Column>& cols, const std::vector<LayerResult>& results,
                        const Geomeans& g) {
   int name_w = 5;
@@ -315,6 +347,7 @@ void print_peers_table(const Options& o, const std::vector<Column>& cols, const 
               "measured side by side)\n");
   std::printf("geomean speed-up of convt over the best peer, %d layers: %s\n", g.rated,
               g.rated ? (fmt("%.3f", g.speedup) + "x").c_str() : "-");
+  print_variant_ratios(cols, results);
   std::string each;
   for (size_t ci = 0; ci < cols.size(); ++ci)
     if (g.per[ci].n)
@@ -366,7 +399,10 @@ std::string peers_json(const Options& o, int threads, unsigned hw, const std::ve
   j += ",\n  \"engines\": [\n";
   for (size_t ci = 0; ci < cols.size(); ++ci) {
     const Column& c = cols[ci];
-    const char* kind = c.kind == Kind::ConvtForced ? "convt" : c.kind == Kind::Peer ? "peer" : "floor";
+    const char* kind = c.kind == Kind::ConvtForced    ? "convt"
+                       : c.kind == Kind::ConvtVariant ? "convt_variant"
+                       : c.kind == Kind::Peer         ? "peer"
+                                                      : "floor";
     j += "    {\"id\": " + json_string(c.id) + ", \"label\": " + json_string(c.label) + ", \"kind\": \"" + kind +
          "\", \"available\": " + (c.missing.empty() ? "true" : "false") + ", \"description\": " +
          json_string(c.missing.empty() ? c.json_description : c.missing) + "}" + (ci + 1 < cols.size() ? ",\n" : "\n");

@@ -21,7 +21,16 @@ struct Row {
 };
 
 // --peers: an engine, one column of the table.
-enum class Kind { ConvtForced, Peer, Floor };
+enum class Kind { ConvtForced, ConvtVariant, Peer, Floor };
+
+// A ConvtVariant column: convt AUTO on the same layer in another variant, for the ratio of
+// the run's variant to it.
+enum class Variant {
+  None,
+  ChannelsFirst,  // channels first (in a channels-last run)
+  NoActivation,   // without the activation (in a run with one); not checked
+  SeparatePass,   // without it, then activation_pass() over the output
+};
 
 struct Column {
   Column(std::string id_, std::string label_, Kind kind_, int32_t algorithm_ = 0)
@@ -29,6 +38,7 @@ struct Column {
   std::string id, label;
   Kind kind;
   int32_t algorithm = 0;  // ConvtForced
+  Variant variant = Variant::None;  // ConvtVariant
   int inproc = -1;        // index into the in-process peers, or -1
   int python = -1;        // index into the Python peers, or -1
   std::string missing;    // non-empty: the engine is not available at all ("-")

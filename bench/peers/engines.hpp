@@ -25,6 +25,12 @@ struct Layer {
   int64_t k[3] = {0, 0, 0}, s[3] = {1, 1, 1}, p[3] = {0, 0, 0}, op[3] = {0, 0, 0}, d[3] = {1, 1, 1};
   int64_t groups = 1;
   bool bias = true;
+  // The run's variant (--layout, --activation), the same for every layer of a run: tensors
+  // (N, spatial..., C) instead of (N, C, spatial...), and an activation (CONVT_ACTIVATION_*,
+  // its alpha and beta) applied to every output after the bias.
+  bool channels_last = false;
+  int32_t activation = 0;
+  float alpha = 0, beta = 0;
 };
 
 // The product of the first `rank` entries of a spatial array.
@@ -34,11 +40,17 @@ inline int64_t volume(const int64_t* v, int rank) {
   return p;
 }
 
-// The layer's tensors as convt gets them: input (N, Cin, spatial...), PyTorch weight layout
+// (N, C, pixels...) <-> (N, pixels..., C): `pixels` is the product of the spatial sizes.
+std::vector<float> to_channels_last(const std::vector<float>& x, int64_t n, int64_t c, int64_t pixels);
+std::vector<float> to_channels_first(const std::vector<float>& x, int64_t n, int64_t c, int64_t pixels);
+
+// The layer's tensors: input (N, Cin, spatial...), the same input channels last
+// (N, spatial..., Cin; only when the layer is channels last), PyTorch weight layout
 // (Cin, Cout/groups, kernel...), bias (Cout floats, or nullptr). out: the output's spatial
 // sizes (rank entries).
 struct LayerData {
   const float* x = nullptr;
+  const float* x_channels_last = nullptr;
   const float* w = nullptr;
   const float* b = nullptr;
   int64_t out[3] = {0, 0, 0};
@@ -53,8 +65,9 @@ class Engine {
   virtual void enter() {}
   virtual void run() = 0;
   virtual void leave() {}
-  // The last run's output as (N, Cout, spatial...), for the check against convt's
-  // reference; false when the engine computes no such output (the GEMM floor).
+  // The last run's output as (N, Cout, spatial...) (converted from channels last where the
+  // engine writes that), for the check against convt's reference; false when the engine
+  // computes no such output (the GEMM floor).
   virtual bool output_nchw(std::vector<float>& out) {
     (void)out;
     return false;
@@ -67,7 +80,8 @@ struct InprocessPeer {
   bool is_peer;       // counts for "best peer" (false: the GEMM floor)
   // How it is configured, for the header of the table.
   std::string (*describe)(int threads);
-  // "" if the engine has a path for the layer's rank, else why not (its cell shows "-").
+  // "" if the engine has a path for the layer's rank, layout and activation, else why not
+  // (its cell shows "-").
   std::string (*lacks)(const Layer& l);
   // Sets the engine up for a layer (weights packed/reordered here, untimed); on failure
   // returns nullptr and says why in `why`. `note` may receive per-layer detail (e.g. the

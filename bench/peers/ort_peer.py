@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """convt-bench peer: ONNX Runtime's CPU execution provider on a one-node ConvTranspose model
-with a 1-D, 2-D or 3-D kernel (the layer's rank; opset 17, built with the `onnx` package;
+with a 1-D, 2-D or 3-D kernel (the layer's rank; opset 20, built with the `onnx` package;
 weight and bias are initializers), intra_op_num_threads = --threads, inter_op 1, sequential
 execution, all graph optimizations; input and output bound once with IOBinding so only the
-run is timed.
+run is timed. --activation: the ONNX node after it (Relu, LeakyRelu, Clip, Tanh, Sigmoid,
+Elu, Gelu), which ORT's graph optimizations may fuse. --layout channels-last: unavailable
+(ONNX's ConvTranspose is channels first; ORT's CPU provider has no NHWC kernel for it).
 See peer_common.py for the arguments and the output."""
 import os
 import sys
@@ -14,8 +16,10 @@ import peer_common  # noqa: E402
 ort = onnx = None
 
 
-def load(threads):
+def load(threads, channels_last=False, **variant):
     global ort, onnx
+    if channels_last:
+        raise peer_common.Unsupported("ONNX's ConvTranspose is channels first (no NHWC kernel in ORT's CPU provider)")
     import onnx as o
     import onnxruntime as r
     ort, onnx = r, o
@@ -23,23 +27,35 @@ def load(threads):
 
 
 def describe(threads):
-    return (f"one-node ConvTranspose opset 17 (onnx {onnx.__version__}), CPUExecutionProvider, intra_op_num_threads={threads}, "
+    return (f"one-node ConvTranspose opset 20 (onnx {onnx.__version__}), CPUExecutionProvider, intra_op_num_threads={threads}, "
             f"inter_op 1, ORT_SEQUENTIAL, ORT_ENABLE_ALL, IOBinding")
 
 
 def make_model(l, w, b):
+    import numpy as np
     from onnx import TensorProto, helper, numpy_helper
     inputs = ["x", "w"] + (["b"] if b is not None else [])
+    act = l.activation
     node = helper.make_node(
-        "ConvTranspose", inputs, ["y"], kernel_shape=list(l.k), strides=list(l.s),
+        "ConvTranspose", inputs, ["y" if act == "none" else "t"], kernel_shape=list(l.k), strides=list(l.s),
         pads=list(l.p) + list(l.p), output_padding=list(l.op),
         dilations=list(l.d), group=l.groups)
-    inits = [numpy_helper.from_array(w, "w")] + ([numpy_helper.from_array(b, "b")] if b is not None else [])
+    nodes, extra = [node], []
+    if act == "clamp":
+        extra = [numpy_helper.from_array(np.array(l.alpha, np.float32), "lo"),
+                 numpy_helper.from_array(np.array(l.beta, np.float32), "hi")]
+        nodes.append(helper.make_node("Clip", ["t", "lo", "hi"], ["y"]))
+    elif act != "none":
+        op, attrs = {"relu": ("Relu", {}), "leaky_relu": ("LeakyRelu", {"alpha": l.alpha}),
+                     "tanh": ("Tanh", {}), "sigmoid": ("Sigmoid", {}), "elu": ("Elu", {"alpha": l.alpha}),
+                     "gelu": ("Gelu", {"approximate": "none"})}[act]
+        nodes.append(helper.make_node(op, ["t"], ["y"], **attrs))
+    inits = [numpy_helper.from_array(w, "w")] + ([numpy_helper.from_array(b, "b")] if b is not None else []) + extra
     graph = helper.make_graph(
-        [node], "convt", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(l.in_shape()))],
+        nodes, "convt", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(l.in_shape()))],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(l.out_shape()))], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)])
+    model.ir_version = 9
     onnx.checker.check_model(model)
     return model.SerializeToString()
 

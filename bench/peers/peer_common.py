@@ -20,6 +20,7 @@ Output (stdout), one line each, fields separated by single spaces:
   layer <i> <name> <median ms> [<convt's median ms in this process, with --convt>]
                                     (i: the layer's 0-based position in the filtered list)
   error <i> <name> <message>        (this layer could not run; the others still do)
+  unsupported <i> <name> <message>  (the engine has no path for this layer in this variant)
   unavailable <message>             (the engine cannot be imported: exit status 3)
 With --data DIR (what convt-bench passes) the input, weight and bias of layer number i
 (0-based, in the order of the filtered list) are read from DIR/i.x, DIR/i.w, DIR/i.b
@@ -28,6 +29,14 @@ With --data DIR (what convt-bench passes) the input, weight and bias of layer nu
 (N, Cout, spatial...) float32, to
 DIR/i.<tag>.out (--tag, default the engine id) so convt-bench can compare it with its
 reference. Without --data the tensors are seeded uniform [-1, 1) from numpy and nothing is written.
+
+The run's variant, as convt-bench's flags of the same names: --layout channels-last (the
+engine's tensors (N, spatial..., C): the script converts the input before timing and the
+output back after) and --activation NAME[:A[:B]] (relu, leaky_relu:A, clamp:A:B, tanh,
+sigmoid, elu:A, gelu: applied after the bias, the engine's own way). Both reach prepare()
+as the layer's attributes channels_last, activation (the name), alpha and beta; a script
+that has no such path raises Unsupported (in prepare, for one layer) or lets load() do it
+(for the whole run: printed as unavailable).
 """
 import argparse
 import os
@@ -71,6 +80,66 @@ class Layer:
 
     def weight_shape(self):
         return (self.cin, self.cout // self.groups) + self.k
+
+
+class Unsupported(Exception):
+    """The engine has no path for this variant (layout or activation)."""
+
+
+ACTIVATION_DEFAULTS = {"none": (0.0, 0.0), "relu": (0.0, 0.0), "leaky_relu": (0.01, 0.0),
+                       "clamp": (0.0, 6.0), "tanh": (0.0, 0.0), "sigmoid": (0.0, 0.0),
+                       "elu": (1.0, 0.0), "gelu": (0.0, 0.0)}
+# convt.h's CONVT_ACTIVATION_* values.
+ACTIVATION_CODES = {"none": 0, "relu": 1, "leaky_relu": 2, "clamp": 3, "tanh": 4, "sigmoid": 5,
+                    "elu": 6, "gelu": 7}
+
+
+def parse_activation(text):
+    """"gelu" -> ("gelu", 0.0, 0.0); "clamp:-1:1" -> ("clamp", -1.0, 1.0)."""
+    name, *values = text.split(":")
+    if name not in ACTIVATION_DEFAULTS or len(values) > 2:
+        sys.exit(f"unknown activation {text!r}")
+    alpha, beta = ACTIVATION_DEFAULTS[name]
+    if values:
+        alpha = float(values[0])
+    if len(values) > 1:
+        beta = float(values[1])
+    return name, alpha, beta
+
+
+def apply_activation_numpy(name, alpha, beta, y):
+    """The activation on a float32 numpy array, in float64 (for checks)."""
+    import math
+    import numpy as np
+    v = y.astype(np.float64)
+    if name == "relu":
+        v = np.maximum(v, 0)
+    elif name == "leaky_relu":
+        v = np.where(v >= 0, v, alpha * v)
+    elif name == "clamp":
+        v = np.minimum(np.maximum(v, alpha), beta)
+    elif name == "tanh":
+        v = np.tanh(v)
+    elif name == "sigmoid":
+        v = 1 / (1 + np.exp(-v))
+    elif name == "elu":
+        v = np.where(v > 0, v, alpha * np.expm1(np.minimum(v, 0)))
+    elif name == "gelu":
+        erf = np.vectorize(math.erf)
+        v = 0.5 * v * (1 + erf(v / math.sqrt(2)))
+    return v.astype(np.float32)
+
+
+def to_channels_last(x):
+    """(N, C, spatial...) -> (N, spatial..., C), contiguous."""
+    import numpy as np
+    return np.ascontiguousarray(np.moveaxis(x, 1, -1))
+
+
+def to_channels_first(y):
+    """(N, spatial..., C) -> (N, C, spatial...), contiguous."""
+    import numpy as np
+    return np.ascontiguousarray(np.moveaxis(y, -1, 1))
 
 
 def read_suite(path, name_filter):
@@ -163,6 +232,9 @@ def convt_prepare(lib_path, l, x, w, b, threads):
                      ("output_padding", l.op), ("dilation", l.d)):
         for i, e in enumerate(v):
             getattr(p, field)[i] = e
+    p.layout = 1 if l.channels_last else 0
+    p.activation = ACTIVATION_CODES[l.activation]
+    p.activation_alpha, p.activation_beta = l.alpha, l.beta
     fp = ctypes.POINTER(ctypes.c_float)
     w = np.ascontiguousarray(w, dtype=np.float32)
     bb = None if b is None else np.ascontiguousarray(b, dtype=np.float32)
@@ -171,9 +243,9 @@ def convt_prepare(lib_path, l, x, w, b, threads):
                               None if bb is None else bb.ctypes.data_as(fp), ctypes.byref(h))
     if status != 0:
         raise RuntimeError(f"convt_create: {lib.convt_last_error().decode()}")
-    x = np.ascontiguousarray(x, dtype=np.float32)
+    shape = (ctypes.c_int64 * len(x.shape))(*x.shape)  # (N, C, spatial...) in either layout
+    x = np.ascontiguousarray(to_channels_last(x) if l.channels_last else x, dtype=np.float32)
     y = np.empty(l.out_shape(), dtype=np.float32)
-    shape = (ctypes.c_int64 * len(x.shape))(*x.shape)
     xp, yp = x.ctypes.data_as(fp), y.ctypes.data_as(fp)
 
     def run():
@@ -210,9 +282,11 @@ def emit(*fields):
 
 
 def main(engine_id, load, prepare, description=""):
-    """load(threads) -> version string (raises ImportError if the engine is missing);
-    prepare(layer, x, w, b, threads) -> (run, result): run() does one call, result()
-    returns the (N, Cout, spatial...) float32 output of the last call as a numpy array."""
+    """load(threads, channels_last, activation, alpha, beta) -> version string (raises
+    ImportError if the engine is missing, Unsupported if it has no path for the variant);
+    prepare(layer, x, w, b, threads) -> (run, result): x is (N, Cin, spatial...) whatever
+    the layout; run() does one call, result() returns the (N, Cout, spatial...) float32
+    output of the last call as a numpy array."""
     ap = argparse.ArgumentParser(description=f"convt-bench peer: {engine_id}")
     ap.add_argument("--suite", required=True)
     ap.add_argument("--filter", default="")
@@ -224,16 +298,21 @@ def main(engine_id, load, prepare, description=""):
     ap.add_argument("--data", default=None)
     ap.add_argument("--tag", default=engine_id, help="names the output files (DIR/i.TAG.out)")
     ap.add_argument("--convt", default=None, help="libconvt path: also time convt AUTO here")
+    ap.add_argument("--layout", choices=("channels-first", "channels-last"), default="channels-first")
+    ap.add_argument("--activation", default="none", help="NAME[:A[:B]], as convt-bench's")
     a = ap.parse_args()
+    variant = dict(channels_last=a.layout == "channels-last")
+    variant["activation"], variant["alpha"], variant["beta"] = parse_activation(a.activation)
     try:
         import numpy as np
-        version = load(a.threads)
+        version = load(a.threads, **variant)
     except Exception as e:  # ImportError, or a broken install: convt-bench shows "-"
         emit("unavailable", f"{type(e).__name__}: {e}".replace("\n", " ")[:300])
         sys.exit(3)
     emit("engine", engine_id, str(version).replace(" ", "_"), description(a.threads) if callable(description) else description)
     rng = np.random.default_rng(0)
     for i, l in enumerate(read_suite(a.suite, a.filter)):
+        l.__dict__.update(variant)
         try:
             if a.data:
                 base = os.path.join(a.data, str(i))
@@ -268,4 +347,5 @@ def main(engine_id, load, prepare, description=""):
             emit("layer", i, l.name, f"{median(times):.6f}",
                  *([f"{median(convt_times):.6f}"] if convt_times else []))
         except Exception as e:
-            emit("error", i, l.name, f"{type(e).__name__}: {e}".replace("\n", " ")[:300])
+            kind = "unsupported" if isinstance(e, Unsupported) else "error"
+            emit(kind, i, l.name, f"{type(e).__name__}: {e}".replace("\n", " ")[:300])

@@ -31,11 +31,12 @@ std::string last_lines(const std::string& path, size_t n) {
 
 PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suite, size_t layers,
                                  int threads, long runs, long min_ms, long warmup, const std::string& data_dir,
-                                 const std::string& convt_library) {
+                                 const std::string& convt_library, const std::vector<std::string>& extra_args) {
   PythonPeerResult r;
   r.ms.assign(layers, NAN);
   r.convt_ms.assign(layers, NAN);
   r.layer_error.assign(layers, "");
+  r.layer_unsupported.assign(layers, false);
   if (peer.interpreter.empty() || access(peer.interpreter.c_str(), X_OK) != 0) {
     r.unavailable = "no interpreter " + (peer.interpreter.empty() ? std::string("configured") : peer.interpreter);
     return r;
@@ -50,10 +51,12 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
                           std::to_string(runs) + " --min-ms " + std::to_string(min_ms) + " --warmup " +
                           std::to_string(warmup) + " --data " +
                           shell_quote(data_dir) + " --tag " + shell_quote(peer.id) +
-                          (convt_library.empty() ? "" : " --convt " + shell_quote(convt_library)) + " 2>" +
-                          shell_quote(log);
+                          (convt_library.empty() ? "" : " --convt " + shell_quote(convt_library));
+  std::string cmd_line = cmd;
+  for (const std::string& a : extra_args) cmd_line += " " + shell_quote(a);
+  cmd_line += " 2>" + shell_quote(log);
   std::fflush(nullptr);
-  FILE* pipe = popen(cmd.c_str(), "r");
+  FILE* pipe = popen(cmd_line.c_str(), "r");
   if (!pipe) {
     r.unavailable = "popen failed";
     return r;
@@ -75,7 +78,7 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
       engine_seen = true;
     } else if (kind == "unavailable") {
       std::getline(f >> std::ws, r.unavailable);
-    } else if (kind == "layer" || kind == "error") {
+    } else if (kind == "layer" || kind == "error" || kind == "unsupported") {
       size_t i = 0;
       std::string name, rest;
       if (!(f >> i >> name) || i >= layers) continue;
@@ -87,6 +90,7 @@ PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suit
         if (values >> c && c > 0) r.convt_ms[i] = c;
       } else {
         r.layer_error[i] = rest;
+        r.layer_unsupported[i] = kind == "unsupported";
       }
     }
   }

@@ -21,15 +21,17 @@ struct PythonPeerResult {
   std::vector<double> ms;                // per layer; NaN where it did not run
   std::vector<double> convt_ms;          // convt AUTO in the peer's process, per layer; NaN
                                          // where not timed
-  std::vector<std::string> layer_error;  // per layer; non-empty where it failed
+  std::vector<std::string> layer_error;  // per layer; non-empty where it failed ...
+  std::vector<bool> layer_unsupported;   // ... or has no path for the layer ("-")
 };
 
 // Runs `peer` on the suite file (every layer in it, in order; `layers` of them), writing
 // its outputs into data_dir. With a non-empty convt_library (libconvt's path) the peer also
 // times convt AUTO, interleaved with itself (peer_common.py --convt); runs and min_ms as
-// convt-bench's --runs and --min-ms. Never throws; failures end up in the result.
+// convt-bench's --runs and --min-ms; extra_args (the run's variant: --layout channels-last,
+// --activation NAME) follow the others. Never throws; failures end up in the result.
 PythonPeerResult run_python_peer(const PythonPeer& peer, const std::string& suite, size_t layers,
                                  int threads, long runs, long min_ms, long warmup, const std::string& data_dir,
-                                 const std::string& convt_library);
+                                 const std::string& convt_library, const std::vector<std::string>& extra_args);
 
 }  // namespace convt_bench

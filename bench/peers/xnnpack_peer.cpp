@@ -8,6 +8,7 @@
 // input is converted to NHWC once, outside the timed loop; only xnn_run_operator is
 // timed, so the time is an NHWC-in, NHWC-out time. The output is converted back to NCHW
 // for the check only. XNNPACK has no 1-D or 3-D deconvolution: those layers show "-".
+#include <convt/convt.h>
 #include <pthreadpool.h>
 #include <xnnpack.h>
 
@@ -18,6 +19,12 @@
 
 namespace convt_bench {
 namespace {
+
+// XNNPACK fuses an output clamp only: RELU is [0, inf), CLAMP [alpha, beta].
+float output_min(const Layer& l) {
+  return l.activation == CONVT_ACTIVATION_RELU ? 0.0f : l.activation == CONVT_ACTIVATION_CLAMP ? l.alpha : -INFINITY;
+}
+float output_max(const Layer& l) { return l.activation == CONVT_ACTIVATION_CLAMP ? l.beta : INFINITY; }
 
 class XnnpackEngine : public Engine {
  public:
@@ -34,11 +41,7 @@ class XnnpackEngine : public Engine {
           for (int64_t t = 0; t < kh * kw; ++t)
             kernel[static_cast<size_t>(((gi * ocg + o) * kh * kw + t) * icg + i)] =
                 data.w[((gi * icg + i) * ocg + o) * kh * kw + t];
-    x_.resize(static_cast<size_t>(l.n * l.cin * ih * iw));
-    for (int64_t b = 0; b < l.n; ++b)
-      for (int64_t c = 0; c < l.cin; ++c)
-        for (int64_t p = 0; p < ih * iw; ++p)
-          x_[static_cast<size_t>((b * ih * iw + p) * l.cin + c)] = data.x[(b * l.cin + c) * ih * iw + p];
+    x_ = to_channels_last(std::vector<float>(data.x, data.x + l.n * l.cin * ih * iw), l.n, l.cin, ih * iw);
     y_.resize(static_cast<size_t>(l.n * l.cout * oh_ * ow_));
     pool_ = pthreadpool_create(static_cast<size_t>(threads));
     if (!pool_) throw std::runtime_error("pthreadpool_create failed");
@@ -47,7 +50,7 @@ class XnnpackEngine : public Engine {
         u32(l.p[0]), u32(l.p[1]), u32(l.p[0]), u32(l.p[1]), u32(kh), u32(kw), u32(l.s[0]),
         u32(l.s[1]), u32(l.d[0]), u32(l.d[1]), u32(g), static_cast<size_t>(icg),
         static_cast<size_t>(ocg), static_cast<size_t>(l.cin), static_cast<size_t>(l.cout),
-        kernel.data(), data.b, -INFINITY, INFINITY, 0, &op_);
+        kernel.data(), data.b, output_min(l), output_max(l), 0, &op_);
     if (st != xnn_status_success)
       throw std::runtime_error("xnn_create_deconvolution2d_nhwc_f32: status " + std::to_string(st));
     st = xnn_setup_deconvolution2d_nhwc_f32(op_, static_cast<size_t>(l.n), static_cast<size_t>(ih),
@@ -68,12 +71,7 @@ class XnnpackEngine : public Engine {
     if (st != xnn_status_success) throw std::runtime_error("xnn_run_operator: status " + std::to_string(st));
   }
   bool output_nchw(std::vector<float>& out) override {
-    out.resize(y_.size());
-    const int64_t hw = oh_ * ow_;
-    for (int64_t b = 0; b < n_; ++b)
-      for (int64_t p = 0; p < hw; ++p)
-        for (int64_t c = 0; c < c_; ++c)
-          out[static_cast<size_t>((b * c_ + c) * hw + p)] = y_[static_cast<size_t>((b * hw + p) * c_ + c)];
+    out = to_channels_first(y_, n_, c_, oh_ * ow_);
     return true;
   }
 
@@ -86,12 +84,17 @@ class XnnpackEngine : public Engine {
 
 std::string describe(int threads) {
   return "XNNPACK (Debian libxnnpack0) xnn_create_deconvolution2d_nhwc_f32, NHWC f32 input/output "
-         "(converted once, untimed), weights packed at create, pthreadpool_create(" +
+         "(converted once, untimed; the same tensors whatever the run's layout), relu and clamp as its "
+         "output min/max, weights packed at create, pthreadpool_create(" +
          std::to_string(threads) + "); only xnn_run_operator is timed";
 }
 
 std::string lacks(const Layer& l) {
-  return l.rank == 2 ? "" : "XNNPACK has no " + std::to_string(l.rank) + "-D deconvolution";
+  if (l.rank != 2) return "XNNPACK has no " + std::to_string(l.rank) + "-D deconvolution";
+  if (l.activation != CONVT_ACTIVATION_NONE && l.activation != CONVT_ACTIVATION_RELU &&
+      l.activation != CONVT_ACTIVATION_CLAMP)
+    return "XNNPACK's deconvolution fuses only an output clamp (relu, clamp)";
+  return "";
 }
 
 std::unique_ptr<Engine> make(const Layer& l, const LayerData& data, int threads, std::string& why,
