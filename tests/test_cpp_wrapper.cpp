@@ -136,11 +136,14 @@ struct Expected {
 // it, with the float error bound (terms + 2) * eps * sum |x*w| (plus |bias|), as
 // tests/support.hpp states it. Written without the library's code or its lowering.
 // output_padding only sets the output size (D, H, W), `out`.
+// `begin` (D, H, W): the zeros trimmed before each dimension, the padding under PyTorch's
+// rule (the default) and ONNX's begin pad under the other kinds.
 Expected oracle(const NdConfig& c, const std::array<int64_t, 3>& out, const std::vector<float>& x,
-                const std::vector<float>& w, const std::vector<float>& b) {
+                const std::vector<float>& w, const std::vector<float>& b,
+                const std::array<int64_t, 3>* begin = nullptr) {
   const auto in = as_3d(c.in, c.rank, 1), k = as_3d(c.kernel, c.rank, 1),
-             s = as_3d(c.stride, c.rank, 1), p = as_3d(c.padding, c.rank, 0),
-             d = as_3d(c.dilation, c.rank, 1);
+             s = as_3d(c.stride, c.rank, 1), d = as_3d(c.dilation, c.rank, 1);
+  const auto p = begin ? *begin : as_3d(c.padding, c.rank, 0);
   const int64_t cin_g = c.cin / c.groups, cout_g = c.cout / c.groups;
   const int64_t in_vol = in[0] * in[1] * in[2], out_vol = out[0] * out[1] * out[2];
   const int64_t k_vol = k[0] * k[1] * k[2];
@@ -331,4 +334,271 @@ TEST_CASE("convt.hpp: a list that does not fit the rank is a convt::Error", "[cp
   invalid_with("requested an output size of [7], but valid sizes range from [6] to [6]", [&] {
     convt::Layer(convt::Params(2, 3, {3}), w.data()).output_shape({1, 2, 4}, {7});
   });
+}
+
+TEST_CASE("convt.hpp: the 0.4 setters reach convt_params", "[cpp][quick]") {
+  // Defaults: what convt_params_init writes, and the whole 0.4 struct.
+  const convt::Params plain(4, 6, {3, 5});
+  CHECK(plain.c().struct_size == CONVT_PARAMS_SIZE_V0_2);
+  CHECK(plain.c().padding_kind == CONVT_PADDING_SYMMETRIC);
+  CHECK(plain.c().layout == CONVT_LAYOUT_CHANNELS_FIRST);
+  CHECK(plain.c().activation == CONVT_ACTIVATION_NONE);
+
+  const auto w = test::random_vector(4 * 6 * 3 * 5, 21);
+  // Every setter, its value read back from the handle (convt_get_params, as validated).
+  convt::Params p(4, 6, {3, 5});
+  p.stride(2, 3)
+      .padding(1, 2)
+      .padding_kind(convt::PaddingKind::Explicit)
+      .padding_end(2, 0)
+      .layout(convt::Layout::ChannelsLast)
+      .activation(convt::Activation::Clamp, -0.5f, 0.75f);
+  const convt::Layer layer(p, w.data());
+  const convt_params got = layer.params();
+  CHECK(got.struct_size == sizeof(convt_params));
+  CHECK(got.padding_kind == CONVT_PADDING_EXPLICIT);
+  CHECK(got.padding[0] == 1);
+  CHECK(got.padding[1] == 2);
+  CHECK(got.padding_end[0] == 2);
+  CHECK(got.padding_end[1] == 0);
+  CHECK(got.layout == CONVT_LAYOUT_CHANNELS_LAST);
+  CHECK(got.activation == CONVT_ACTIVATION_CLAMP);
+  CHECK(got.activation_alpha == -0.5f);
+  CHECK(got.activation_beta == 0.75f);
+  // The same through the C call itself.
+  convt_params c_got;
+  REQUIRE(convt_get_params(layer.get(), &c_got, sizeof c_got) == CONVT_OK);
+  CHECK(c_got.padding_end[0] == 2);
+  CHECK(c_got.activation_beta == 0.75f);
+
+  // One value for every dimension, and nothing beyond the rank; three per dimension.
+  const convt::Params line = convt::Params(2, 3, {4}).padding_end(3);
+  CHECK(line.c().padding_end[0] == 3);
+  CHECK(line.c().padding_end[1] == 0);
+  const convt::Params cube = convt::Params(2, 3, {2, 2, 2}).padding_end(1, 0, 2);
+  CHECK(cube.c().padding_end[0] == 1);
+  CHECK(cube.c().padding_end[1] == 0);
+  CHECK(cube.c().padding_end[2] == 2);
+  const convt::Params square = convt::Params(2, 3, 3).padding_end({1, 2});
+  CHECK(square.c().padding_end[1] == 2);
+
+  // Each enum value is the C constant, set by either form, and survives create.
+  const auto w2 = test::random_vector(2 * 3 * 3 * 3, 22);
+  for (int32_t kind = CONVT_PADDING_SYMMETRIC; kind <= CONVT_PADDING_VALID; ++kind) {
+    const convt::Layer by_enum(convt::Params(2, 3, 3).stride(2).padding_kind(
+                                   static_cast<convt::PaddingKind>(kind)),
+                               w2.data());
+    const convt::Layer by_int(convt::Params(2, 3, 3).stride(2).padding_kind(kind), w2.data());
+    CHECK(by_enum.params().padding_kind == kind);
+    CHECK(by_int.params().padding_kind == kind);
+  }
+  for (int32_t a = CONVT_ACTIVATION_NONE; a <= CONVT_ACTIVATION_GELU; ++a) {
+    const convt::Layer layer_a(
+        convt::Params(2, 3, 3).activation(static_cast<convt::Activation>(a), 0.25f, 0.5f),
+        w2.data());
+    const convt_params pa = layer_a.params();
+    CHECK(pa.activation == a);
+    CHECK(pa.activation_alpha == 0.25f);
+    CHECK(pa.activation_beta == 0.5f);
+  }
+  CHECK(static_cast<int32_t>(convt::PaddingKind::SameUpper) == CONVT_PADDING_SAME_UPPER);
+  CHECK(static_cast<int32_t>(convt::PaddingKind::SameLower) == CONVT_PADDING_SAME_LOWER);
+  CHECK(static_cast<int32_t>(convt::Layout::ChannelsLast) == CONVT_LAYOUT_CHANNELS_LAST);
+  CHECK(static_cast<int32_t>(convt::Activation::LeakyRelu) == CONVT_ACTIVATION_LEAKY_RELU);
+  CHECK(static_cast<int32_t>(convt::Activation::Gelu) == CONVT_ACTIVATION_GELU);
+  const convt::Params c_forms = convt::Params(2, 3, 3)
+                                    .padding_kind(CONVT_PADDING_SAME_LOWER)
+                                    .layout(CONVT_LAYOUT_CHANNELS_LAST)
+                                    .activation(CONVT_ACTIVATION_ELU, 1.0f);
+  CHECK(c_forms.c().padding_kind == CONVT_PADDING_SAME_LOWER);
+  CHECK(c_forms.c().layout == CONVT_LAYOUT_CHANNELS_LAST);
+  CHECK(c_forms.c().activation == CONVT_ACTIVATION_ELU);
+  CHECK(c_forms.c().activation_alpha == 1.0f);
+  CHECK(c_forms.c().activation_beta == 0.0f);
+}
+
+TEST_CASE("convt.hpp: bad 0.4 values are the library's convt::Error", "[cpp][quick]") {
+  const auto w = test::random_vector(2 * 3 * 3 * 3, 23);
+  auto invalid_with = [&](const std::string& what, const convt::Params& p) {
+    try {
+      convt::Layer layer(p, w.data());
+      FAIL("expected convt::Error: " << what);
+    } catch (const convt::Error& e) {
+      CHECK(e.status() == CONVT_ERROR_INVALID_ARGUMENT);
+      CHECK_THAT(e.what(), Catch::Contains(what));
+    }
+  };
+  invalid_with("padding_kind must be a CONVT_PADDING_* value (SYMMETRIC 0, EXPLICIT 1, "
+               "SAME_UPPER 2, SAME_LOWER 3, VALID 4), but got padding_kind: 7",
+               convt::Params(2, 3, 3).padding_kind(7));
+  invalid_with("layout must be CONVT_LAYOUT_CHANNELS_FIRST (0) or CONVT_LAYOUT_CHANNELS_LAST (1), "
+               "but got layout: -1",
+               convt::Params(2, 3, 3).layout(-1));
+  invalid_with("but got activation: 8", convt::Params(2, 3, 3).activation(8));
+  invalid_with("CLAMP needs activation_alpha (min) <= activation_beta (max)",
+               convt::Params(2, 3, 3).activation(convt::Activation::Clamp, 1.0f, -1.0f));
+  invalid_with("activation_alpha must be a number for ELU",
+               convt::Params(2, 3, 3).activation(convt::Activation::Elu, std::nanf("")));
+  invalid_with("negative padding_end is not supported",
+               convt::Params(2, 3, 3).padding_kind(convt::PaddingKind::Explicit).padding_end(0, -1));
+  invalid_with("output_padding must be >= 0 and smaller than stride under ONNX padding "
+               "(padding_kind SAME_UPPER)",
+               convt::Params(2, 3, 3).stride(2).dilation(3).output_padding(2).padding_kind(
+                   convt::PaddingKind::SameUpper));
+  // The wrapper's own length check, before the library.
+  try {
+    convt::Params(2, 3, {3, 3, 3}).padding_end(1, 1);
+    FAIL("expected convt::Error");
+  } catch (const convt::Error& e) {
+    CHECK(e.status() == CONVT_ERROR_INVALID_ARGUMENT);
+    CHECK_THAT(e.what(), Catch::Contains("padding_end has 2 entries, but a 3-D layer takes 3"));
+  }
+}
+
+namespace {
+
+// A layer under one of ONNX's padding kinds, channels first or last, with an activation.
+struct OnnxCase {
+  NdConfig layer;  // padding: EXPLICIT's begin pads (the other kinds ignore it)
+  convt::Dims padding_end;
+  convt::PaddingKind kind;
+  convt::Layout layout;
+  convt::Activation activation;
+  float alpha, beta;
+  convt::Dims expected_out;  // by the formulas of convt.h, worked out by hand below
+};
+
+// Zeros trimmed before dimension i, from convt.h's rules: EXPLICIT padding; SAME_UPPER
+// T/2 and SAME_LOWER T - T/2 of T = max(0, full - in*stride); VALID none.
+int64_t onnx_begin(const OnnxCase& oc, int i) {
+  const NdConfig& c = oc.layer;
+  const int64_t full = c.stride[i] * (c.in[i] - 1) + c.output_padding[i] +
+                       c.dilation[i] * (c.kernel[i] - 1) + 1;
+  const int64_t t = std::max<int64_t>(0, full - c.in[i] * c.stride[i]);
+  switch (oc.kind) {
+    case convt::PaddingKind::Explicit: return c.padding[i];
+    case convt::PaddingKind::SameUpper: return t / 2;
+    case convt::PaddingKind::SameLower: return t - t / 2;
+    default: return 0;
+  }
+}
+
+int64_t spatial_volume(const convt::Shape& s) {
+  int64_t v = 1;
+  for (size_t i = 2; i < s.size(); ++i) v *= s[i];
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("convt.hpp: ONNX padding, channels last and an activation match the oracle and the C API",
+          "[cpp][quick]") {
+  using K = convt::PaddingKind;
+  using L = convt::Layout;
+  using A = convt::Activation;
+  // {rank, n, cin, cout, in, kernel, stride, padding, output_padding, dilation, groups, bias}
+  const std::vector<OnnxCase> cases = {
+      // SAME_UPPER, the case the issue names: out = in*stride (T = 3 + 1 - 2 = 2 > 0; T = 4 - 3).
+      {{2, 2, 3, 4, {4, 5}, {3, 4}, {2, 3}, {0, 0}, {1, 0}, {1, 1}, 1, true},
+       {0, 0}, K::SameUpper, L::ChannelsLast, A::LeakyRelu, 0.1f, 0.0f, {8, 15}},
+      {{2, 1, 4, 6, {3, 4}, {3, 3}, {2, 2}, {0, 0}, {0, 1}, {2, 1}, 2, false},
+       {0, 0}, K::SameUpper, L::ChannelsLast, A::Gelu, 0.0f, 0.0f, {6, 8}},
+      // SAME_LOWER in 1-D: T = 4 - 2 = 2 (begin 1, end 1) -> 7*2.
+      {{1, 2, 3, 5, {7}, {4}, {2}, {0}, {0}, {1}, 1, true},
+       {0}, K::SameLower, L::ChannelsLast, A::Tanh, 0.0f, 0.0f, {14}},
+      // SAME_LOWER in 3-D: T = 4, 1, 2 (the odd one's larger half first) -> in*stride.
+      {{3, 1, 3, 4, {2, 3, 3}, {3, 2, 4}, {1, 1, 2}, {0, 0, 0}, {0, 0, 0}, {2, 1, 1}, 1, true},
+       {0, 0, 0}, K::SameLower, L::ChannelsLast, A::Elu, 0.8f, 0.0f, {2, 3, 6}},
+      // EXPLICIT, asymmetric: out = full - begin - end = (5-1)*3 + 5 - 3 - 2 = 12.
+      {{1, 2, 4, 4, {5}, {5}, {3}, {3}, {0}, {1}, 4, true},
+       {2}, K::Explicit, L::ChannelsLast, A::Clamp, -0.3f, 0.4f, {12}},
+      // EXPLICIT 3-D channels first: (2*2+3+1) - 1 - 0 = 7, (3*1+2) - 0 - 1 = 4, (1*2+2+1) - 2 - 2 = 1.
+      {{3, 2, 2, 3, {3, 4, 2}, {3, 2, 2}, {2, 1, 2}, {1, 0, 2}, {1, 0, 1}, {1, 1, 1}, 1, true},
+       {0, 1, 2}, K::Explicit, L::ChannelsFirst, A::Sigmoid, 0.0f, 0.0f, {7, 4, 1}},
+      // VALID: the untrimmed output, (4-1)*2 + 1 + 2*(3-1) + 1 = 12 and (3-1)*1 + 2 = 4.
+      {{2, 1, 3, 2, {4, 3}, {3, 2}, {2, 1}, {0, 0}, {1, 0}, {2, 1}, 1, true},
+       {0, 0}, K::Valid, L::ChannelsLast, A::Relu, 0.0f, 0.0f, {12, 4}},
+  };
+  uint32_t seed = 40;
+  for (const OnnxCase& oc : cases) {
+    const NdConfig& c = oc.layer;
+    INFO(c.str() << " padding_kind " << static_cast<int>(oc.kind) << " layout "
+                 << static_cast<int>(oc.layout) << " activation " << static_cast<int>(oc.activation));
+    int64_t in_vol = 1, k_vol = 1;
+    for (int i = 0; i < c.rank; ++i) in_vol *= c.in[i], k_vol *= c.kernel[i];
+    const auto x = test::random_vector(c.n * c.cin * in_vol, seed++);  // channels first
+    const auto w = test::random_vector(c.cin * (c.cout / c.groups) * k_vol, seed++);
+    const auto b = test::random_vector(c.cout, seed++);
+    const bool last = oc.layout == L::ChannelsLast;
+    const auto x_run = last ? test::to_channels_last(x, c.n, c.cin, in_vol) : x;
+
+    // The oracle: channels first, trimmed by the kind's begin pads, then the activation.
+    std::array<int64_t, 3> out3{1, 1, 1}, begin3{0, 0, 0};
+    for (int i = 0; i < c.rank; ++i) {
+      out3[3 - c.rank + i] = oc.expected_out[i];
+      begin3[3 - c.rank + i] = onnx_begin(oc, i);
+    }
+    const Expected e = oracle(c, out3, x, w, b, &begin3);
+    const int32_t act = static_cast<int32_t>(oc.activation);
+    std::vector<double> want(e.value.size()), bound(e.value.size());
+    const double eps = std::numeric_limits<float>::epsilon();
+    for (size_t i = 0; i < want.size(); ++i) {
+      want[i] = test::activate(act, e.value[i], oc.alpha, oc.beta);
+      bound[i] = test::activation_slope(act, oc.alpha) * e.bound[i] + 16 * eps * std::fabs(want[i]) +
+                 1e-37;
+    }
+
+    // The plain C API with REFERENCE: the same struct written field by field.
+    convt_params cp;
+    convt_params_init(&cp, sizeof cp);
+    cp.spatial_dims = c.rank;
+    cp.in_channels = c.cin;
+    cp.out_channels = c.cout;
+    for (int i = 0; i < c.rank; ++i) {
+      cp.kernel_size[i] = c.kernel[i];
+      cp.stride[i] = c.stride[i];
+      cp.padding[i] = c.padding[i];
+      cp.output_padding[i] = c.output_padding[i];
+      cp.dilation[i] = c.dilation[i];
+      cp.padding_end[i] = oc.padding_end[i];
+    }
+    cp.groups = c.groups;
+    cp.padding_kind = static_cast<int32_t>(oc.kind);
+    cp.layout = static_cast<int32_t>(oc.layout);
+    cp.activation = act;
+    cp.activation_alpha = oc.alpha;
+    cp.activation_beta = oc.beta;
+    cp.algorithm = CONVT_ALGORITHM_REFERENCE;
+    convt_handle* raw = nullptr;
+    REQUIRE(convt_create(&cp, w.data(), c.bias ? b.data() : nullptr, &raw) == CONVT_OK);
+    std::unique_ptr<convt_handle, void (*)(convt_handle*)> owned(raw, convt_destroy);
+    const convt::Shape in = c.input_shape();  // (N, C, spatial...) under either layout
+    convt::Shape c_shape = in;
+    REQUIRE(convt_output_shape(raw, in.data(), nullptr, c_shape.data()) == CONVT_OK);
+    std::vector<float> y_c(c_shape.numel(), std::nanf(""));
+    REQUIRE(convt_run(raw, in.data(), x_run.data(), nullptr, y_c.data(), y_c.size(), nullptr, 0) ==
+            CONVT_OK);
+
+    for (int32_t algorithm : {CONVT_ALGORITHM_REFERENCE, CONVT_ALGORITHM_AUTO}) {
+      convt::Params p = c.params(algorithm);
+      p.padding_end(oc.padding_end).padding_kind(oc.kind).layout(oc.layout).activation(
+          oc.activation, oc.alpha, oc.beta);
+      const convt::Layer layer(p, w.data(), c.bias ? b.data() : nullptr);
+      const convt::Shape shape = layer.output_shape(in);
+      convt::Shape expected_shape = in;
+      expected_shape[1] = c.cout;
+      for (int i = 0; i < c.rank; ++i) expected_shape[2 + i] = oc.expected_out[i];
+      REQUIRE(shape == expected_shape);  // (N, C, spatial...) even when channels last
+      REQUIRE(shape == c_shape);
+      std::vector<float> y(shape.numel(), std::nanf(""));
+      layer.run(in, x_run.data(), y.data(), y.size());
+      if (algorithm == CONVT_ALGORITHM_REFERENCE) CHECK(y == y_c);  // bit for bit
+      const auto y_first = last ? test::to_channels_first(y, c.n, c.cout, spatial_volume(shape)) : y;
+      size_t bad = 0;
+      for (size_t i = 0; i < y_first.size(); ++i)
+        if (!(std::fabs(y_first[i] - want[i]) <= bound[i])) ++bad;
+      INFO("algorithm " << convt_algorithm_name(layer.selected_algorithm(in)));
+      CHECK(bad == 0);
+    }
+  }
 }

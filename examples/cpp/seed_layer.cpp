@@ -4,9 +4,12 @@
 //   ConvTranspose3d(16, 33, (3, 5, 2), stride=(2, 1, 3), padding=(1, 2, 0)) on (2, 16, 6, 10, 12).
 // Checks each one's output shape, the planner's choice against the REFERENCE algorithm, the
 // golden values, an output_size run, and that a bad call throws convt::Error carrying
-// convt_last_error().
+// convt_last_error(). Then the 0.4 options on the same layers: channels last gives the
+// golden values permuted, and SAME_UPPER with a ReLU gives ReLU of the VALID output cropped
+// at ONNX's begin pads (the data are exact, so both hold bit for bit).
 #include <convt/convt.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -107,6 +110,76 @@ void check_seed(const Seed& seed) {
              std::to_string(sum_of_squares(y_requested)));
 }
 
+// The flat index of channels-first element i of an (n, c, pixels) tensor, channels last.
+size_t channels_last_index(size_t i, int64_t c, int64_t pixels) {
+  const size_t n = i / size_t(c * pixels), ch = i / size_t(pixels) % size_t(c),
+               p = i % size_t(pixels);
+  return (n * size_t(pixels) + p) * size_t(c) + ch;
+}
+
+void check_0_4(const Seed& seed) {
+  const int rank = seed.params.spatial_dims();
+  size_t weight_size = CIN * COUT;
+  for (int i = 0; i < rank; ++i) weight_size *= size_t(seed.params.c().kernel_size[i]);
+  const std::vector<float> x = pattern(seed.input.numel(), 7, 13, 6, 8);
+  const std::vector<float> w = pattern(weight_size, 5, 11, 5, 16);
+  const std::vector<float> b = pattern(COUT, 1, 3, 1, 4);
+  const std::string name = seed.name;
+
+  // Channels last: x permuted in, the golden values permuted out.
+  int64_t in_pixels = 1, out_pixels = 1;
+  for (int i = 0; i < rank; ++i) in_pixels *= seed.input[2 + i], out_pixels *= seed.output[2 + i];
+  std::vector<float> x_last(x.size());
+  for (size_t i = 0; i < x.size(); ++i) x_last[channels_last_index(i, CIN, in_pixels)] = x[i];
+  convt::Params last = seed.params;
+  last.layout(convt::Layout::ChannelsLast);
+  const convt::Layer layer_last(last, w.data(), b.data());
+  expect(layer_last.output_shape(seed.input) == seed.output,
+         name + " channels last: the shape stays (N, C, spatial...)");
+  std::vector<float> y_last(seed.output.numel());
+  layer_last.run(seed.input, x_last.data(), y_last.data(), y_last.size());
+  for (const Golden& g : seed.entries)
+    expect(y_last[channels_last_index(g.index, COUT, out_pixels)] == g.value,
+           name + " channels last output[" + std::to_string(g.index) + "]");
+  expect(sum_of_squares(y_last) == seed.sum_squares, name + " channels last: sum of squares");
+
+  // SAME_UPPER + ReLU against VALID: T = max(0, full - in*stride), out = full - T (in*stride
+  // where T > 0; the 3-D seed's width, kernel 2 at stride 3, has T = 0), begin = T/2.
+  convt::Params valid = seed.params;
+  valid.padding_kind(convt::PaddingKind::Valid);
+  convt::Params same = seed.params;
+  same.padding_kind(convt::PaddingKind::SameUpper).activation(convt::Activation::Relu);
+  const convt::Layer layer_valid(valid, w.data(), b.data());
+  const convt::Layer layer_same(same, w.data(), b.data());
+  const convt::Shape full = layer_valid.output_shape(seed.input);
+  const convt::Shape out = layer_same.output_shape(seed.input);
+  int64_t begin[3] = {0, 0, 0}, o3[3] = {1, 1, 1}, f3[3] = {1, 1, 1};  // as (D, H, W)
+  for (int i = 0; i < rank; ++i) {
+    const int64_t s = seed.params.c().stride[i], in = seed.input[2 + i];
+    const int64_t t = std::max<int64_t>(0, full[2 + i] - in * s);
+    expect(out[2 + i] == full[2 + i] - t, name + " SAME_UPPER: out = full - T");
+    begin[3 - rank + i] = t / 2;
+    o3[3 - rank + i] = out[2 + i];
+    f3[3 - rank + i] = full[2 + i];
+  }
+  std::vector<float> y_valid(full.numel()), y_same(out.numel());
+  layer_valid.run(seed.input, x.data(), y_valid.data(), y_valid.size());
+  layer_same.run(seed.input, x.data(), y_same.data(), y_same.size());
+  size_t bad = 0, at = 0;
+  for (int64_t nc = 0; nc < N * COUT; ++nc)
+    for (int64_t d = 0; d < o3[0]; ++d)
+      for (int64_t h = 0; h < o3[1]; ++h)
+        for (int64_t x_ = 0; x_ < o3[2]; ++x_, ++at) {
+          const float v = y_valid[size_t(
+              ((nc * f3[0] + d + begin[0]) * f3[1] + h + begin[1]) * f3[2] + x_ + begin[2])];
+          if (y_same[at] != (v < 0 ? 0.0f : v)) ++bad;
+        }
+  expect(bad == 0, name + " SAME_UPPER + ReLU: " + std::to_string(bad) + " values differ from "
+                                                                          "ReLU(VALID cropped)");
+  std::printf("convt %s (C++), %s: channels last and SAME_UPPER + ReLU %s\n",
+              convt::version().c_str(), seed.name, bad == 0 ? "match" : "DIFFER");
+}
+
 }  // namespace
 
 int main() {
@@ -126,6 +199,7 @@ int main() {
          16752.239990234375, {12, 10, 37}, {2, 33, 12, 10, 37}, 18785.483642578125},
     };
     for (const Seed& seed : seeds) check_seed(seed);
+    for (const Seed& seed : seeds) check_0_4(seed);
   } catch (const convt::Error& e) {
     std::fprintf(stderr, "unexpected convt::Error: %s\n", e.what());
     return 1;

@@ -14,6 +14,17 @@
 //	convt.NewParams(16, 33, 3, 5, 2).Stride(2, 1, 3) // ConvTranspose3d: (N, C, D, H, W)
 //	convt.NewParams3D(16, 33, 3)                     // ConvTranspose3d(16, 33, 3)
 //
+//	// Since library 0.4: ONNX's padding rules, channels-last tensors, a fused activation.
+//	convt.NewParams(16, 33, 4, 4).Stride(2).
+//		PaddingKind(convt.PaddingSameUpper).         // out = in*stride (ONNX auto_pad)
+//		Layout(convt.LayoutChannelsLast).            // x and y are (N, H, W, C)
+//		Activation(convt.ActivationLeakyRelu, 0.2)  // alpha: the slope
+//	convt.NewParams(4, 4, 3).PaddingKind(convt.PaddingExplicit).Padding(3).PaddingEnd(2)
+//
+// Under LayoutChannelsLast the buffers are (N, spatial..., C), but shapes passed to and
+// returned by a Layer stay (N, C, spatial...), as in the C API; the weight keeps PyTorch's
+// layout. Values the library does not know fail in NewLayer with its message.
+//
 // Spatial values are in PyTorch's order, (L), (H, W) or (D, H, W). A setter given one value
 // sets every dimension; given several it needs one per dimension. Shapes are slices of
 // 2 + rank entries, output sizes slices of rank entries (nil for none).
@@ -59,8 +70,56 @@ const (
 	AlgorithmPointwise  = int32(C.CONVT_ALGORITHM_POINTWISE)
 )
 
+// Padding kinds (CONVT_PADDING_*), for Params.PaddingKind; see convt.h for the rules.
+const (
+	PaddingSymmetric = int32(C.CONVT_PADDING_SYMMETRIC) // PyTorch's padding at both ends
+	PaddingExplicit  = int32(C.CONVT_PADDING_EXPLICIT)  // ONNX's pads: Padding, PaddingEnd
+	PaddingSameUpper = int32(C.CONVT_PADDING_SAME_UPPER)
+	PaddingSameLower = int32(C.CONVT_PADDING_SAME_LOWER)
+	PaddingValid     = int32(C.CONVT_PADDING_VALID)
+)
+
+// Layouts (CONVT_LAYOUT_*), for Params.Layout.
+const (
+	LayoutChannelsFirst = int32(C.CONVT_LAYOUT_CHANNELS_FIRST) // (N, C, spatial...)
+	LayoutChannelsLast  = int32(C.CONVT_LAYOUT_CHANNELS_LAST)  // (N, spatial..., C)
+)
+
+// Activations (CONVT_ACTIVATION_*), for Params.Activation.
+const (
+	ActivationNone      = int32(C.CONVT_ACTIVATION_NONE)
+	ActivationRelu      = int32(C.CONVT_ACTIVATION_RELU)
+	ActivationLeakyRelu = int32(C.CONVT_ACTIVATION_LEAKY_RELU) // alpha: the slope
+	ActivationClamp     = int32(C.CONVT_ACTIVATION_CLAMP)      // alpha: min, beta: max
+	ActivationTanh      = int32(C.CONVT_ACTIVATION_TANH)
+	ActivationSigmoid   = int32(C.CONVT_ACTIVATION_SIGMOID)
+	ActivationElu       = int32(C.CONVT_ACTIVATION_ELU) // alpha
+	ActivationGelu      = int32(C.CONVT_ACTIVATION_GELU)
+)
+
 // ParamsSize is sizeof(convt_params) as this package was compiled.
 const ParamsSize = int(C.sizeof_convt_params)
+
+// ParamsSizeV0_1 and ParamsSizeV0_2 are CONVT_PARAMS_SIZE_V0_1 (168: the struct of library
+// 0.1 to 0.3) and CONVT_PARAMS_SIZE_V0_2 (216: since 0.4).
+const (
+	ParamsSizeV0_1 = int(C.CONVT_PARAMS_SIZE_V0_1)
+	ParamsSizeV0_2 = int(C.CONVT_PARAMS_SIZE_V0_2)
+)
+
+// paramsOffsets are the offsets of the fields appended in 0.4 (and of the last 0.1 one).
+func paramsOffsets() map[string]uintptr {
+	var p C.convt_params
+	return map[string]uintptr{
+		"num_threads":      unsafe.Offsetof(p.num_threads),
+		"padding_end":      unsafe.Offsetof(p.padding_end),
+		"padding_kind":     unsafe.Offsetof(p.padding_kind),
+		"layout":           unsafe.Offsetof(p.layout),
+		"activation":       unsafe.Offsetof(p.activation),
+		"activation_alpha": unsafe.Offsetof(p.activation_alpha),
+		"activation_beta":  unsafe.Offsetof(p.activation_beta),
+	}
+}
 
 // Error is a failed convt call: its status and the library's message.
 type Error struct {
@@ -178,18 +237,60 @@ func (ps *Params) OutputPadding(v ...int64) *Params {
 	return ps.set("output_padding", &ps.p.output_padding, v)
 }
 func (ps *Params) Dilation(v ...int64) *Params { return ps.set("dilation", &ps.p.dilation, v) }
-func (ps *Params) Groups(g int64) *Params      { ps.p.groups = C.int64_t(g); return ps }
-func (ps *Params) Algorithm(a int32) *Params   { ps.p.algorithm = C.int32_t(a); return ps }
-func (ps *Params) NumThreads(n int32) *Params  { ps.p.num_threads = C.int32_t(n); return ps }
-func (ps *Params) StructSize() int             { return int(ps.p.struct_size) }
-func (ps *Params) InChannels() int64           { return int64(ps.p.in_channels) }
-func (ps *Params) OutChannels() int64          { return int64(ps.p.out_channels) }
+
+// PaddingEnd (since 0.4): zeros trimmed at the end of each dimension under PaddingExplicit
+// (ONNX pads' second half; Padding is the first). One value or one per dimension.
+func (ps *Params) PaddingEnd(v ...int64) *Params {
+	return ps.set("padding_end", &ps.p.padding_end, v)
+}
+
+// PaddingKind (since 0.4) takes a Padding* constant.
+func (ps *Params) PaddingKind(kind int32) *Params { ps.p.padding_kind = C.int32_t(kind); return ps }
+
+// Layout (since 0.4) takes LayoutChannelsFirst or LayoutChannelsLast.
+func (ps *Params) Layout(layout int32) *Params { ps.p.layout = C.int32_t(layout); return ps }
+
+// Activation (since 0.4) takes an Activation* constant and up to two parameters, alpha and
+// beta (activation_alpha, activation_beta: LeakyRelu's slope, Clamp's min and max, Elu's
+// alpha), 0 when left out, as convt_params_init's defaults (not PyTorch's 0.01 slope or
+// ELU alpha 1: pass those).
+func (ps *Params) Activation(kind int32, alphaBeta ...float32) *Params {
+	if len(alphaBeta) > 2 {
+		ps.note(fmt.Sprintf("Activation takes at most 2 parameters (alpha, beta), but got %d", len(alphaBeta)))
+		return ps
+	}
+	ab := [2]float32{}
+	copy(ab[:], alphaBeta)
+	ps.p.activation = C.int32_t(kind)
+	ps.p.activation_alpha = C.float(ab[0])
+	ps.p.activation_beta = C.float(ab[1])
+	return ps
+}
+
+func (ps *Params) Groups(g int64) *Params     { ps.p.groups = C.int64_t(g); return ps }
+func (ps *Params) Algorithm(a int32) *Params  { ps.p.algorithm = C.int32_t(a); return ps }
+func (ps *Params) NumThreads(n int32) *Params { ps.p.num_threads = C.int32_t(n); return ps }
+func (ps *Params) StructSize() int            { return int(ps.p.struct_size) }
+func (ps *Params) InChannels() int64          { return int64(ps.p.in_channels) }
+func (ps *Params) OutChannels() int64         { return int64(ps.p.out_channels) }
 
 // SpatialDims is the rank: 1, 2 or 3.
 func (ps *Params) SpatialDims() int { return int(ps.p.spatial_dims) }
 
 // KernelSize is the kernel's size per dimension.
 func (ps *Params) KernelSize() []int64 { return fromC(ps.p.kernel_size[:ps.SpatialDims()]) }
+
+// PaddingValues and PaddingEndValues are the begin and end pads per dimension; the others
+// read the 0.4 fields back.
+func (ps *Params) PaddingValues() []int64    { return fromC(ps.p.padding[:ps.SpatialDims()]) }
+func (ps *Params) PaddingEndValues() []int64 { return fromC(ps.p.padding_end[:ps.SpatialDims()]) }
+func (ps *Params) PaddingKindValue() int32   { return int32(ps.p.padding_kind) }
+func (ps *Params) LayoutValue() int32        { return int32(ps.p.layout) }
+
+// ActivationValues is (activation, alpha, beta).
+func (ps *Params) ActivationValues() (int32, float32, float32) {
+	return int32(ps.p.activation), float32(ps.p.activation_alpha), float32(ps.p.activation_beta)
+}
 
 func fromC(v []C.int64_t) []int64 {
 	out := make([]int64, len(v))
@@ -264,6 +365,19 @@ func (l *Layer) Close() {
 
 // SpatialDims is the rank of the parameters the layer was made from: 1, 2 or 3.
 func (l *Layer) SpatialDims() int { return l.rank }
+
+// Params are the parameters as the library validated them (convt_get_params).
+func (l *Layer) Params() (*Params, error) {
+	ps := &Params{}
+	err := call("convt_get_params", func() C.convt_status {
+		return C.convt_get_params(l.h, &ps.p, C.sizeof_convt_params)
+	})
+	runtime.KeepAlive(l)
+	if err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
 
 var shapeNames = [...]string{"(N, C, L)", "(N, C, H, W)", "(N, C, D, H, W)"}
 

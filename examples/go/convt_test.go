@@ -82,11 +82,25 @@ func equal(a, b []int64) bool {
 }
 
 func TestParamsSize(t *testing.T) {
-	if ParamsSize != 168 {
-		t.Fatalf("sizeof(convt_params) = %d, want 168", ParamsSize)
+	// The 0.4 struct: 0.1's 168 bytes (the last 4 trailing padding), then the new fields.
+	if ParamsSize != 216 {
+		t.Fatalf("sizeof(convt_params) = %d, want 216", ParamsSize)
 	}
-	if got := NewParams(1, 1, 1, 1).StructSize(); got != 168 {
+	if ParamsSizeV0_2 != 216 {
+		t.Fatalf("CONVT_PARAMS_SIZE_V0_2 = %d, want 216", ParamsSizeV0_2)
+	}
+	if ParamsSizeV0_1 != 168 {
+		t.Fatalf("CONVT_PARAMS_SIZE_V0_1 = %d, want 168", ParamsSizeV0_1)
+	}
+	if got := NewParams(1, 1, 1, 1).StructSize(); got != 216 {
 		t.Fatalf("struct_size after init = %d", got)
+	}
+	want := map[string]uintptr{"num_threads": 160, "padding_end": 168, "padding_kind": 192,
+		"layout": 196, "activation": 200, "activation_alpha": 204, "activation_beta": 208}
+	for name, off := range paramsOffsets() {
+		if want[name] != off {
+			t.Errorf("offsetof(convt_params, %s) = %d, want %d", name, off, want[name])
+		}
 	}
 }
 

@@ -6,13 +6,18 @@
 # reverse order has the same memory layout: (L, C, N) for 1-D, (W, H, C, N) for 2-D,
 # (W, H, D, C, N) for 3-D. The weight, (in, out/groups, kernel...) in PyTorch, is a Julia
 # array of size (reverse(kernel)..., out/groups, in). Parameters and output_size stay in
-# PyTorch's order: (L), (H, W), (D, H, W).
+# PyTorch's order: (L), (H, W), (D, H, W). Channels last (layout=LAYOUT_CHANNELS_LAST, since
+# library 0.4): convt's (N, spatial..., C) is the Julia array (C, reverse(spatial)..., N).
 module Convt
 
 export ConvtParams, ConvtError, Layer, forward, output_shape, selected_algorithm, spatial_dims,
        version,
        ALGORITHM_AUTO, ALGORITHM_GEMM_COL2IM, ALGORITHM_REFERENCE, ALGORITHM_SUBPIXEL,
-       ALGORITHM_DEPTHWISE, ALGORITHM_POINTWISE
+       ALGORITHM_DEPTHWISE, ALGORITHM_POINTWISE,
+       PADDING_SYMMETRIC, PADDING_EXPLICIT, PADDING_SAME_UPPER, PADDING_SAME_LOWER, PADDING_VALID,
+       LAYOUT_CHANNELS_FIRST, LAYOUT_CHANNELS_LAST,
+       ACTIVATION_NONE, ACTIVATION_RELU, ACTIVATION_LEAKY_RELU, ACTIVATION_CLAMP,
+       ACTIVATION_TANH, ACTIVATION_SIGMOID, ACTIVATION_ELU, ACTIVATION_GELU
 
 # The library: CONVT_LIBRARY (a path), else the dynamic loader's search.
 const libconvt = get(ENV, "CONVT_LIBRARY", "libconvt.so.0")
@@ -25,10 +30,27 @@ const ALGORITHM_REFERENCE = Int32(2)
 const ALGORITHM_SUBPIXEL = Int32(3)
 const ALGORITHM_DEPTHWISE = Int32(4)
 const ALGORITHM_POINTWISE = Int32(5)
-const PARAMS_SIZE_V0_1 = 168
+const PADDING_SYMMETRIC = Int32(0)   # PyTorch's padding at both ends (the default)
+const PADDING_EXPLICIT = Int32(1)    # ONNX's pads: padding at the begin, padding_end at the end
+const PADDING_SAME_UPPER = Int32(2)  # ONNX's auto_pad
+const PADDING_SAME_LOWER = Int32(3)
+const PADDING_VALID = Int32(4)
+const LAYOUT_CHANNELS_FIRST = Int32(0)
+const LAYOUT_CHANNELS_LAST = Int32(1)
+const ACTIVATION_NONE = Int32(0)
+const ACTIVATION_RELU = Int32(1)
+const ACTIVATION_LEAKY_RELU = Int32(2)  # alpha: the slope
+const ACTIVATION_CLAMP = Int32(3)       # alpha: min, beta: max
+const ACTIVATION_TANH = Int32(4)
+const ACTIVATION_SIGMOID = Int32(5)
+const ACTIVATION_ELU = Int32(6)         # alpha
+const ACTIVATION_GELU = Int32(7)
+const PARAMS_SIZE_V0_1 = 168  # library 0.1 to 0.3
+const PARAMS_SIZE_V0_2 = 216  # since 0.4: padding_end .. activation_beta appended
 
-# struct convt_params, field for field. Julia lays out an immutable isbits struct as C does;
-# NTuple{3,Int64} is int64_t[3]. The trailing int32 is padded to 168 bytes.
+# struct convt_params, field for field. Julia lays out the fields of a struct of isbits
+# fields as C does; NTuple{3,Int64} is int64_t[3]. num_threads ends at 164; padding_end starts
+# at 168 (Int64 alignment), the last Float32 ends at 212 and the struct is padded to 216.
 mutable struct ConvtParams
     struct_size::Csize_t
     spatial_dims::Int32
@@ -42,11 +64,20 @@ mutable struct ConvtParams
     dilation::NTuple{3,Int64}
     groups::Int64
     num_threads::Int32
+    # Since library 0.4.
+    padding_end::NTuple{3,Int64}
+    padding_kind::Int32
+    layout::Int32
+    activation::Int32
+    activation_alpha::Float32
+    activation_beta::Float32
 end
 
 function __init__()
-    sizeof(ConvtParams) == PARAMS_SIZE_V0_1 ||
-        error("ConvtParams is $(sizeof(ConvtParams)) bytes, convt_params is $PARAMS_SIZE_V0_1")
+    sizeof(ConvtParams) == PARAMS_SIZE_V0_2 ||
+        error("ConvtParams is $(sizeof(ConvtParams)) bytes, convt_params is $PARAMS_SIZE_V0_2")
+    fieldoffset(ConvtParams, findfirst(==(:padding_end), fieldnames(ConvtParams))) == 168 ||
+        error("ConvtParams.padding_end is not at offset 168")
 end
 
 struct ConvtError <: Exception
@@ -75,16 +106,27 @@ end
 """
     ConvtParams(in_channels, out_channels, kernel_size; spatial_dims=nothing, stride=1,
                 padding=0, output_padding=0, dilation=1, groups=1,
-                algorithm=ALGORITHM_AUTO, num_threads=0)
+                algorithm=ALGORITHM_AUTO, num_threads=0,
+                padding_kind=PADDING_SYMMETRIC, padding_end=0, layout=LAYOUT_CHANNELS_FIRST,
+                activation=ACTIVATION_NONE, activation_alpha=0, activation_beta=0)
 
 torch.nn.ConvTranspose{1,2,3}d's parameters. The rank is the length of a kernel_size tuple
 ((5,), (3, 5) or (3, 5, 2)), or `spatial_dims` (default 2) for an Int kernel_size. Every
 spatial parameter is an Int (every dimension) or a tuple of one Int per dimension, in
 PyTorch's order ((L), (H, W), (D, H, W)); other lengths throw an ArgumentError.
+
+Since library 0.4: padding_kind (PADDING_*: ONNX's rules), padding_end (PADDING_EXPLICIT's
+end pads, like padding), layout (LAYOUT_CHANNELS_LAST: arrays (C, reverse(spatial)..., N)),
+activation (ACTIVATION_*, applied after the bias in the run) with activation_alpha and
+activation_beta (LEAKY_RELU's slope, CLAMP's min and max, ELU's alpha; default 0, not
+PyTorch's 0.01 or 1). The library checks the values in `Layer`.
 """
 function ConvtParams(in_channels::Integer, out_channels::Integer, kernel_size;
                      spatial_dims=nothing, stride=1, padding=0, output_padding=0, dilation=1,
-                     groups=1, algorithm=ALGORITHM_AUTO, num_threads=0)
+                     groups=1, algorithm=ALGORITHM_AUTO, num_threads=0,
+                     padding_kind=PADDING_SYMMETRIC, padding_end=0,
+                     layout=LAYOUT_CHANNELS_FIRST, activation=ACTIVATION_NONE,
+                     activation_alpha=0, activation_beta=0)
     rank = kernel_size isa Integer ? (spatial_dims === nothing ? 2 : Int(spatial_dims)) :
                                      length(kernel_size)
     1 <= rank <= 3 || throw(ArgumentError(
@@ -99,7 +141,7 @@ function ConvtParams(in_channels::Integer, out_channels::Integer, kernel_size;
         return ntuple(i -> i <= rank ? Int64(v[i]) : Int64(0), 3)
     end
     z = (Int64(0), Int64(0), Int64(0))
-    p = ConvtParams(0, 0, 0, 0, 0, z, z, z, z, z, 0, 0)
+    p = ConvtParams(0, 0, 0, 0, 0, z, z, z, z, z, 0, 0, z, 0, 0, 0, 0, 0)
     ccall((:convt_params_init, libconvt), Cvoid, (Ref{ConvtParams}, Csize_t), p, sizeof(ConvtParams))
     p.spatial_dims = rank
     p.in_channels = in_channels
@@ -112,6 +154,12 @@ function ConvtParams(in_channels::Integer, out_channels::Integer, kernel_size;
     p.groups = groups
     p.algorithm = algorithm
     p.num_threads = num_threads
+    p.padding_end = dims("padding_end", padding_end)
+    p.padding_kind = padding_kind
+    p.layout = layout
+    p.activation = activation
+    p.activation_alpha = activation_alpha
+    p.activation_beta = activation_beta
     return p
 end
 
@@ -162,15 +210,21 @@ end
 
 spatial_dims(l::Layer) = Int(l.params.spatial_dims)
 
-# Shapes at the C API are (N, C, spatial...); in Julia they are given reversed,
-# (spatial reversed..., C, N).
+channels_last(l::Layer) = l.params.layout == LAYOUT_CHANNELS_LAST
+
+# Shapes at the C API are (N, C, spatial...) under either layout; in Julia they are given
+# reversed: (spatial reversed..., C, N), or channels last (C, spatial reversed..., N).
 function c_shape(l::Layer, jl::Tuple)
     r = spatial_dims(l)
     length(jl) == r + 2 || throw(ArgumentError(
         "a $r-D layer takes arrays of $(r + 2) dimensions, got size $jl"))
-    return Int64[reverse(jl)...]
+    channels_last(l) || return Int64[reverse(jl)...]
+    return Int64[jl[end], jl[1], reverse(jl[2:end-1])...]
 end
-jl_shape(c::Vector{Int64}) = Tuple(Int.(reverse(c)))
+function jl_shape(l::Layer, c::Vector{Int64})
+    channels_last(l) || return Tuple(Int.(reverse(c)))
+    return (Int(c[2]), Int.(reverse(c[3:end]))..., Int(c[1]))
+end
 
 # output_size in PyTorch's order ((L), (H, W) or (D, H, W)), or nothing.
 function c_size(l::Layer, output_size)
@@ -185,7 +239,7 @@ size_ptr(req) = req === nothing ? Ptr{Int64}(C_NULL) : pointer(req)
 """
     output_shape(layer, size(x); output_size=nothing) -> size(y)
 
-Sizes in Julia's order, (W, H, C, N) in 2-D. output_size, as PyTorch's
+Sizes in Julia's order, (W, H, C, N) in 2-D ((C, W, H, N) channels last). output_size, as PyTorch's
 forward(input, output_size), is in PyTorch's order ((L), (H, W) or (D, H, W)) or nothing.
 """
 function output_shape(l::Layer, input::Tuple; output_size=nothing)
@@ -199,14 +253,15 @@ function output_shape(l::Layer, input::Tuple; output_size=nothing)
                    l.handle, pointer(inp), size_ptr(req), pointer(out))
         checked("convt_output_shape", st)
     end
-    return jl_shape(out)
+    return jl_shape(l, out)
 end
 
 """
     forward(layer, x; output_size=nothing) -> y
 
 x is a Float32 array of spatial_dims + 2 dimensions in reversed order, (L, C, N),
-(W, H, C, N) or (W, H, D, C, N) (convt's row-major memory); y is in the same order.
+(W, H, C, N) or (W, H, D, C, N) (convt's row-major memory), or channels last (C, L, N),
+(C, W, H, N) or (C, W, H, D, N); y is in the same order.
 """
 function forward(l::Layer, x::AbstractArray{Float32}; output_size=nothing)
     l.handle == C_NULL && throw(ArgumentError("layer is closed"))

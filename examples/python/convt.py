@@ -13,6 +13,24 @@ The constructors and forward(x, output_size=None) take what PyTorch's do: an int
 of one int per spatial dimension for kernel_size, stride, padding, output_padding and
 dilation; output_size with one entry per spatial dimension (or the full output shape).
 
+Since library 0.4 they also take (keyword arguments; each a name or the C constant):
+
+    padding_kind="same_upper"    # "symmetric" (PyTorch's, the default), "explicit",
+                                 # "same_upper", "same_lower", "valid": ONNX's rules
+    padding_end=(2, 0)           # "explicit" only: zeros trimmed at the end (ONNX pads'
+                                 # second half; padding is the first)
+    layout="channels_last"       # x and y are (N, spatial..., C): NLC, NHWC, NDHWC
+    activation="leaky_relu", activation_alpha=0.2    # applied after the bias, in the run:
+                                 # "relu", "leaky_relu" (alpha: slope), "clamp" (alpha: min,
+                                 # beta: max), "tanh", "sigmoid", "elu" (alpha), "gelu"
+
+activation_alpha and activation_beta default to 0, as in convt_params (not PyTorch's 0.01
+LeakyReLU slope or ELU alpha 1: pass those). Under layout="channels_last" inputs, outputs,
+output_shape() and a full-shape output_size are in that order, (N, spatial..., C) or
+unbatched (spatial..., C); the weight keeps PyTorch's layout. Values the library does not
+know (an int out of range, a NaN alpha, a clamp with min > max) raise ConvtError with its
+message; names this module does not know raise ValueError.
+
 numpy is optional. Without it (or with convt.Tensor inputs) tensors are convt.Tensor: flat
 float32 data (array.array('f')) in row-major, channels-first order plus a shape.
 
@@ -43,7 +61,11 @@ except ImportError:  # numpy is optional
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "ConvtError", "Tensor", "library_path", "version",
            "ALGORITHM_AUTO", "ALGORITHM_GEMM_COL2IM", "ALGORITHM_REFERENCE",
-           "ALGORITHM_SUBPIXEL", "ALGORITHM_DEPTHWISE", "ALGORITHM_POINTWISE"]
+           "ALGORITHM_SUBPIXEL", "ALGORITHM_DEPTHWISE", "ALGORITHM_POINTWISE",
+           "PADDING_SYMMETRIC", "PADDING_EXPLICIT", "PADDING_SAME_UPPER", "PADDING_SAME_LOWER",
+           "PADDING_VALID", "LAYOUT_CHANNELS_FIRST", "LAYOUT_CHANNELS_LAST",
+           "ACTIVATION_NONE", "ACTIVATION_RELU", "ACTIVATION_LEAKY_RELU", "ACTIVATION_CLAMP",
+           "ACTIVATION_TANH", "ACTIVATION_SIGMOID", "ACTIVATION_ELU", "ACTIVATION_GELU"]
 
 OK = 0
 ERROR_INVALID_ARGUMENT = 1
@@ -59,13 +81,43 @@ ALGORITHM_SUBPIXEL = 3
 ALGORITHM_DEPTHWISE = 4
 ALGORITHM_POINTWISE = 5
 
-PARAMS_SIZE_V0_1 = 168
+# convt_params.padding_kind, .layout and .activation (CONVT_PADDING_*, ...).
+PADDING_SYMMETRIC = 0
+PADDING_EXPLICIT = 1
+PADDING_SAME_UPPER = 2
+PADDING_SAME_LOWER = 3
+PADDING_VALID = 4
+
+LAYOUT_CHANNELS_FIRST = 0
+LAYOUT_CHANNELS_LAST = 1
+
+ACTIVATION_NONE = 0
+ACTIVATION_RELU = 1
+ACTIVATION_LEAKY_RELU = 2
+ACTIVATION_CLAMP = 3
+ACTIVATION_TANH = 4
+ACTIVATION_SIGMOID = 5
+ACTIVATION_ELU = 6
+ACTIVATION_GELU = 7
+
+_PADDING_KINDS = {"symmetric": PADDING_SYMMETRIC, "explicit": PADDING_EXPLICIT,
+                  "same_upper": PADDING_SAME_UPPER, "same_lower": PADDING_SAME_LOWER,
+                  "valid": PADDING_VALID}
+_LAYOUTS = {"channels_first": LAYOUT_CHANNELS_FIRST, "channels_last": LAYOUT_CHANNELS_LAST}
+_ACTIVATIONS = {"none": ACTIVATION_NONE, "relu": ACTIVATION_RELU,
+                "leaky_relu": ACTIVATION_LEAKY_RELU, "clamp": ACTIVATION_CLAMP,
+                "tanh": ACTIVATION_TANH, "sigmoid": ACTIVATION_SIGMOID, "elu": ACTIVATION_ELU,
+                "gelu": ACTIVATION_GELU}
+
+PARAMS_SIZE_V0_1 = 168  # sizeof(convt_params) of library 0.1 to 0.3
+PARAMS_SIZE_V0_2 = 216  # since library 0.4: padding_end .. activation_beta appended
 
 _I64x3 = ctypes.c_int64 * 3
 
 
 class Params(ctypes.Structure):
-    """struct convt_params of convt/convt.h, field for field (168 bytes on LP64)."""
+    """struct convt_params of convt/convt.h, field for field (216 bytes on LP64: the 0.1
+    struct's 168, of which the last 4 were padding, then the fields of library 0.4)."""
     _fields_ = [
         ("struct_size", ctypes.c_size_t),
         ("spatial_dims", ctypes.c_int32),
@@ -79,6 +131,13 @@ class Params(ctypes.Structure):
         ("dilation", _I64x3),
         ("groups", ctypes.c_int64),
         ("num_threads", ctypes.c_int32),
+        # Since library 0.4 (CONVT_PARAMS_SIZE_V0_2).
+        ("padding_end", _I64x3),
+        ("padding_kind", ctypes.c_int32),
+        ("layout", ctypes.c_int32),
+        ("activation", ctypes.c_int32),
+        ("activation_alpha", ctypes.c_float),
+        ("activation_beta", ctypes.c_float),
     ]
 
 
@@ -126,6 +185,7 @@ def _load(path):
                                        ctypes.c_void_p, ctypes.c_size_t]),
         ("convt_selected_algorithm", ctypes.c_int32, [h, i64p, i64p,
                                                       ctypes.POINTER(ctypes.c_int32)]),
+        ("convt_get_params", ctypes.c_int32, [h, pp, ctypes.c_size_t]),
         ("convt_destroy", None, [h]),
     ]:
         f = getattr(lib, name)
@@ -201,6 +261,17 @@ def _ntuple(v, n, name):
     return tuple(int(e) for e in v)
 
 
+def _choice(v, names, what):
+    """A C constant from a name of `names` (any case, "-" for "_") or an int, which is
+    passed on as it is: the library rejects the values it does not know, with its message."""
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return int(v)
+    if isinstance(v, str) and v.lower().replace("-", "_") in names:
+        return names[v.lower().replace("-", "_")]
+    raise ValueError(f"{what} must be one of {', '.join(repr(n) for n in names)} or a "
+                     f"CONVT_* int, got {v!r}")
+
+
 def _float_ptr(buf):
     """(pointer, keep-alive) for a contiguous float32 numpy array or array.array('f')."""
     if np is not None and isinstance(buf, np.ndarray):
@@ -227,7 +298,9 @@ class _ConvTransposeNd:
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 algorithm=ALGORITHM_AUTO, num_threads=0, seed=None, use_numpy=None):
+                 algorithm=ALGORITHM_AUTO, num_threads=0, seed=None, use_numpy=None, *,
+                 padding_kind="symmetric", padding_end=0, layout="channels_first",
+                 activation=None, activation_alpha=0.0, activation_beta=0.0):
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for '
                              f'{type(self).__name__}')
@@ -241,6 +314,13 @@ class _ConvTransposeNd:
         self.output_padding = _ntuple(output_padding, rank, "output_padding")
         self.dilation = _ntuple(dilation, rank, "dilation")
         self.groups = int(groups)
+        self.padding_kind = _choice(padding_kind, _PADDING_KINDS, "padding_kind")
+        self.padding_end = _ntuple(padding_end, rank, "padding_end")
+        self.layout = _choice(layout, _LAYOUTS, "layout")
+        self.activation = _choice("none" if activation is None else activation, _ACTIVATIONS,
+                                  "activation")
+        self.activation_alpha = float(activation_alpha)
+        self.activation_beta = float(activation_beta)
         self.algorithm = algorithm
         self.num_threads = num_threads
         self.use_numpy = (np is not None) if use_numpy is None else bool(use_numpy)
@@ -284,7 +364,41 @@ class _ConvTransposeNd:
         p.groups = self.groups
         p.algorithm = self.algorithm
         p.num_threads = self.num_threads
+        p.padding_end[:len(self.padding_end)] = self.padding_end
+        p.padding_kind = self.padding_kind
+        p.layout = self.layout
+        p.activation = self.activation
+        p.activation_alpha = self.activation_alpha
+        p.activation_beta = self.activation_beta
         return p
+
+    @property
+    def channels_last(self):
+        return self.layout == LAYOUT_CHANNELS_LAST
+
+    def _to_c_order(self, shape):
+        """A batched shape in this layer's layout as the C API takes it, (N, C, spatial...)."""
+        if self.channels_last:
+            return (shape[0], shape[-1]) + tuple(shape[1:-1])
+        return tuple(shape)
+
+    def _from_c_order(self, shape):
+        """(N, C, spatial...) from the C API in this layer's layout."""
+        if self.channels_last:
+            return (shape[0],) + tuple(shape[2:]) + (shape[1],)
+        return tuple(shape)
+
+    def library_params(self):
+        """The convt.Params the library holds for this layer (convt_get_params after
+        convt_create): what it validated, every field of the 0.4 struct."""
+        h = self._handle()
+        try:
+            p = Params()
+            _check("convt_get_params",
+                   _lib.convt_get_params(h, ctypes.byref(p), ctypes.sizeof(p)))
+            return p
+        finally:
+            _lib.convt_destroy(h)
 
     def _buffer(self, t, shape, what):
         """A contiguous float32 buffer of `shape` holding t (numpy array-like or Tensor)."""
@@ -320,7 +434,9 @@ class _ConvTransposeNd:
         size = [int(s) for s in output_size]
         non_spatial = 2 if input_dims == rank + 2 else 1
         if len(size) == non_spatial + rank:
-            size = size[non_spatial:]
+            # The full output shape: channels last, C is its last entry.
+            first = non_spatial - 1 if self.channels_last else non_spatial
+            size = size[first:first + rank]
         if len(size) != rank:
             raise ValueError(f"ConvTranspose{rank}D: for {input_dims}D input, output_size must "
                              f"have {rank} or {non_spatial + rank} elements (got {len(size)})")
@@ -338,23 +454,26 @@ class _ConvTransposeNd:
 
     def output_shape(self, input_shape, output_size=None):
         """(N, out_channels, out spatial...) for an (N, C, spatial...) input shape; the
-        unbatched shape (out_channels, out spatial...) for an unbatched one."""
+        unbatched shape (out_channels, out spatial...) for an unbatched one. Channels last:
+        (N, out spatial..., out_channels) for (N, spatial..., C), or unbatched."""
         in_shape, unbatched = self._input_shape(input_shape, "output_shape")
         request = self._request(output_size, len(input_shape))
+        c_in = self._to_c_order(in_shape)
         h = self._handle()
         try:
-            out = (ctypes.c_int64 * len(in_shape))()
+            out = (ctypes.c_int64 * len(c_in))()
             _check("convt_output_shape",
-                   _lib.convt_output_shape(h, (ctypes.c_int64 * len(in_shape))(*in_shape),
-                                           request, out))
-            return tuple(out)[1:] if unbatched else tuple(out)
+                   _lib.convt_output_shape(h, (ctypes.c_int64 * len(c_in))(*c_in), request, out))
+            out = self._from_c_order(tuple(out))
+            return out[1:] if unbatched else out
         finally:
             _lib.convt_destroy(h)
 
     def forward(self, x, output_size=None):
-        """conv_transpose{1,2,3}d(x, weight, bias) with this layer's parameters; x is
-        (N, C, spatial...) or unbatched (C, spatial...). Returns the same kind as x (numpy
-        array or convt.Tensor)."""
+        """conv_transpose{1,2,3}d(x, weight, bias) with this layer's parameters (and its
+        activation); x is (N, C, spatial...) or unbatched (C, spatial...), channels last
+        (N, spatial..., C) or (spatial..., C). Returns the same kind as x (numpy array or
+        convt.Tensor), in the same layout."""
         is_tensor = isinstance(x, Tensor)
         shape = x.shape if is_tensor else np.shape(x) if np is not None else None
         if shape is None:
@@ -364,10 +483,10 @@ class _ConvTransposeNd:
         request = self._request(output_size, len(shape))
         h = self._handle()
         try:
-            cin = (ctypes.c_int64 * len(in_shape))(*in_shape)
+            cin = (ctypes.c_int64 * len(in_shape))(*self._to_c_order(in_shape))
             out = (ctypes.c_int64 * len(in_shape))()
             _check("convt_output_shape", _lib.convt_output_shape(h, cin, request, out))
-            out_shape = tuple(out)
+            out_shape = self._from_c_order(tuple(out))  # the layout's order, as y is
             if is_tensor:
                 y = Tensor.zeros(out_shape)
                 ybuf = y.data
@@ -396,18 +515,36 @@ class _ConvTransposeNd:
         h = self._handle()
         try:
             a = ctypes.c_int32()
+            c_in = self._to_c_order(in_shape)
             _check("convt_selected_algorithm",
-                   _lib.convt_selected_algorithm(h, (ctypes.c_int64 * len(in_shape))(*in_shape),
+                   _lib.convt_selected_algorithm(h, (ctypes.c_int64 * len(c_in))(*c_in),
                                                  request, ctypes.byref(a)))
             return _lib.convt_algorithm_name(a.value).decode()
         finally:
             _lib.convt_destroy(h)
 
     def __repr__(self):
+        extra = ""
+        if self.padding_kind != PADDING_SYMMETRIC:
+            extra += f", padding_kind={_name(_PADDING_KINDS, self.padding_kind)!r}"
+        if self.padding_kind == PADDING_EXPLICIT:
+            extra += f", padding_end={self.padding_end}"
+        if self.layout != LAYOUT_CHANNELS_FIRST:
+            extra += f", layout={_name(_LAYOUTS, self.layout)!r}"
+        if self.activation != ACTIVATION_NONE:
+            extra += (f", activation={_name(_ACTIVATIONS, self.activation)!r}, "
+                      f"activation_alpha={self.activation_alpha}, "
+                      f"activation_beta={self.activation_beta}")
         return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
                 f"kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, output_padding={self.output_padding}, "
-                f"dilation={self.dilation}, groups={self.groups}, bias={self.bias is not None})")
+                f"dilation={self.dilation}, groups={self.groups}, bias={self.bias is not None}"
+                f"{extra})")
+
+
+def _name(names, value):
+    """The name of a C constant in `names`, or the int itself."""
+    return next((n for n, v in names.items() if v == value), value)
 
 
 class ConvTranspose1d(_ConvTransposeNd):

@@ -10,6 +10,14 @@
 //   convt::Params(16, 33, {3, 5, 2}).stride(2, 1, 3)      // ConvTranspose3d: (N, C, D, H, W)
 //   convt::Params(16, 33, 3, 3)                           // ConvTranspose3d(16, 33, 3)
 //
+//   // Since 0.4: ONNX's padding rules, channels-last tensors, a fused activation.
+//   convt::Params(16, 33, {4, 4}).stride(2)
+//       .padding_kind(convt::PaddingKind::SameUpper)      // out = in*stride (ONNX auto_pad)
+//       .layout(convt::Layout::ChannelsLast)              // x and y are (N, H, W, C)
+//       .activation(convt::Activation::LeakyRelu, 0.2f);  // alpha: the slope
+//   convt::Params(4, 4, {3}).padding_kind(convt::PaddingKind::Explicit)
+//       .padding(3).padding_end(2)                        // ONNX pads = [3, 2]
+//
 // The rank (spatial_dims, 1 to 3) is fixed when the Params are made: by the number of
 // kernel sizes given, or explicitly with a single kernel size (default 2, as in 0.1 and
 // 0.2). Spatial values are in PyTorch's order: (L), (H, W) or (D, H, W). A setter given one
@@ -28,6 +36,13 @@
 // and <2>, and convert from and to them; output sizes are still taken by pointer. What
 // std::array had and these lack: structured bindings, std::get and tuple_size, fill(); a
 // default-constructed Shape or Dims is empty (size 0), not four (or two) entries.
+//
+// The 0.4 fields (padding_kind, padding_end, layout, activation and its alpha and beta) take
+// the enum classes PaddingKind, Layout and Activation, or the C constants (CONVT_PADDING_*,
+// ...) as int32_t; the library checks the values at Layer creation. Under
+// Layout::ChannelsLast the tensors are (N, spatial..., C), but every Shape passed to or
+// returned by a Layer stays (N, C, spatial...), as in the C API; the weight keeps PyTorch's
+// layout either way.
 #ifndef CONVT_HPP
 #define CONVT_HPP
 
@@ -163,6 +178,33 @@ using Dims = Extents<kMaxSpatialDims>;
 // 0.2's name for an output size (then std::array<int64_t, 2>).
 using Size2 = Dims;
 
+// convt_params.padding_kind (CONVT_PADDING_*): how the output is trimmed; see convt.h.
+enum class PaddingKind : int32_t {
+  Symmetric = CONVT_PADDING_SYMMETRIC,   // PyTorch's padding on both ends (the default)
+  Explicit = CONVT_PADDING_EXPLICIT,     // ONNX's pads: padding at the begin, padding_end
+  SameUpper = CONVT_PADDING_SAME_UPPER,  // ONNX's auto_pad SAME_UPPER
+  SameLower = CONVT_PADDING_SAME_LOWER,  // ONNX's auto_pad SAME_LOWER
+  Valid = CONVT_PADDING_VALID            // ONNX's auto_pad VALID: nothing trimmed
+};
+
+// convt_params.layout (CONVT_LAYOUT_*): how input and output are laid out in memory.
+enum class Layout : int32_t {
+  ChannelsFirst = CONVT_LAYOUT_CHANNELS_FIRST,  // (N, C, spatial...), the default
+  ChannelsLast = CONVT_LAYOUT_CHANNELS_LAST     // (N, spatial..., C): NLC, NHWC, NDHWC
+};
+
+// convt_params.activation (CONVT_ACTIVATION_*), applied to every output after the bias.
+enum class Activation : int32_t {
+  None = CONVT_ACTIVATION_NONE,
+  Relu = CONVT_ACTIVATION_RELU,
+  LeakyRelu = CONVT_ACTIVATION_LEAKY_RELU,  // alpha: the slope below 0
+  Clamp = CONVT_ACTIVATION_CLAMP,           // alpha: min, beta: max
+  Tanh = CONVT_ACTIVATION_TANH,
+  Sigmoid = CONVT_ACTIVATION_SIGMOID,
+  Elu = CONVT_ACTIVATION_ELU,               // alpha: ELU's alpha
+  Gelu = CONVT_ACTIVATION_GELU              // the exact (erf) form
+};
+
 // The optional output size of a run, as PyTorch's forward(input, output_size): none (the
 // default, or nullptr), a braced list, a Dims, or a pointer to one (0.2's form, nullptr for
 // none). It only refers to what it is given: pass it straight to a call.
@@ -230,6 +272,33 @@ class Params {
   Params& dilation(const Dims& d) { return set("dilation", p_.dilation, d); }
   Params& dilation(int64_t a, int64_t b) { return dilation({a, b}); }
   Params& dilation(int64_t a, int64_t b, int64_t c) { return dilation({a, b, c}); }
+
+  // Since 0.4: zeros trimmed at the end of each dimension under PaddingKind::Explicit
+  // (ONNX pads' second half; padding() is the first).
+  template <class Int, if_integer<Int> = 0>
+  Params& padding_end(Int p) { return fill(p_.padding_end, static_cast<int64_t>(p)); }
+  Params& padding_end(const Dims& p) { return set("padding_end", p_.padding_end, p); }
+  Params& padding_end(int64_t a, int64_t b) { return padding_end({a, b}); }
+  Params& padding_end(int64_t a, int64_t b, int64_t c) { return padding_end({a, b, c}); }
+
+  // Since 0.4. The int32_t forms take the C constants (CONVT_PADDING_*, CONVT_LAYOUT_*,
+  // CONVT_ACTIVATION_*); values the library does not know fail at Layer creation.
+  Params& padding_kind(PaddingKind k) { return padding_kind(static_cast<int32_t>(k)); }
+  Params& padding_kind(int32_t k) { p_.padding_kind = k; return *this; }
+  Params& layout(Layout l) { return layout(static_cast<int32_t>(l)); }
+  Params& layout(int32_t l) { p_.layout = l; return *this; }
+  // alpha and beta are activation_alpha and activation_beta: LeakyRelu's slope, Clamp's
+  // min and max (beta), Elu's alpha; the others ignore them. Their default is 0, as
+  // convt_params_init's (not PyTorch's 0.01 slope or ELU alpha 1: pass those).
+  Params& activation(Activation a, float alpha = 0.0f, float beta = 0.0f) {
+    return activation(static_cast<int32_t>(a), alpha, beta);
+  }
+  Params& activation(int32_t a, float alpha = 0.0f, float beta = 0.0f) {
+    p_.activation = a;
+    p_.activation_alpha = alpha;
+    p_.activation_beta = beta;
+    return *this;
+  }
 
   Params& groups(int64_t g) { p_.groups = g; return *this; }
   Params& algorithm(int32_t a) { p_.algorithm = a; return *this; }
@@ -320,6 +389,13 @@ class Layer {
     const int64_t* request = req(input_shape, output_size);
     check(convt_run(h_, input_shape.data(), input, request, output, output_capacity, workspace,
                     workspace_size));
+  }
+
+  // The parameters as the library validated them (convt_get_params).
+  convt_params params() const {
+    convt_params p;
+    check(convt_get_params(h_, &p, sizeof p));
+    return p;
   }
 
   convt_handle* get() const noexcept { return h_; }

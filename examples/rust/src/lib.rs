@@ -17,12 +17,29 @@
 //! let w3 = vec![0.0f32; 16 * 33 * 27];
 //! let three = Layer::new(&Params::new_3d(16, 33, 3).stride([2, 1, 1]), &w3, None)?;
 //! assert_eq!(three.output_shape([1, 16, 4, 4, 4], Some(&[10, 6, 6]))?, [1, 33, 10, 6, 6]);
+//!
+//! // Since library 0.4: ONNX's padding rules, channels-last tensors, a fused activation.
+//! use convt::{Activation, Layout, PaddingKind};
+//! let w4 = vec![0.0f32; 16 * 33 * 16];
+//! let onnx = Params::new(16, 33, (4, 4))
+//!     .stride(2)
+//!     .padding_kind(PaddingKind::SameUpper)              // out = in*stride (ONNX auto_pad)
+//!     .layout(Layout::ChannelsLast)                      // x and y are (N, H, W, C)
+//!     .activation(Activation::LeakyRelu { slope: 0.2 });
+//! let same = Layer::new(&onnx, &w4, None)?;
+//! assert_eq!(same.output_shape([1, 16, 8, 8], None)?, [1, 33, 16, 16]); // still (N, C, H, W)
 //! # Ok::<(), convt::Error>(())
 //! ```
 //!
 //! Spatial values ([`Dims`]) are in PyTorch's order, (L), (H, W) or (D, H, W): one integer
 //! for every dimension, or an array, tuple or slice of one per dimension. Shapes are slices
 //! (or arrays, or anything `AsRef<[i64]>`) of 2 + rank entries, output sizes of rank entries.
+//!
+//! The 0.4 fields of `convt_params` have setters taking [`PaddingKind`], [`Layout`] and
+//! [`Activation`] (whose variants carry the parameters they read); a value the library does
+//! not know can only be set through [`Params::raw_mut`], and fails in [`Layer::new`] with
+//! the library's message. Under [`Layout::ChannelsLast`] the buffers are (N, spatial..., C),
+//! but shapes passed to and returned by a [`Layer`] stay (N, C, spatial...), as in the C API.
 //!
 //! Every failing call returns [`Error`], which carries the status and the library's message
 //! (`convt_last_error()`, read right after the failing call on the same thread), or this
@@ -53,12 +70,32 @@ pub mod ffi {
     pub const CONVT_ALGORITHM_DEPTHWISE: i32 = 4;
     pub const CONVT_ALGORITHM_POINTWISE: i32 = 5;
 
-    /// sizeof(convt_params) of the first release (CONVT_PARAMS_SIZE_V0_1).
+    pub const CONVT_PADDING_SYMMETRIC: i32 = 0;
+    pub const CONVT_PADDING_EXPLICIT: i32 = 1;
+    pub const CONVT_PADDING_SAME_UPPER: i32 = 2;
+    pub const CONVT_PADDING_SAME_LOWER: i32 = 3;
+    pub const CONVT_PADDING_VALID: i32 = 4;
+
+    pub const CONVT_LAYOUT_CHANNELS_FIRST: i32 = 0;
+    pub const CONVT_LAYOUT_CHANNELS_LAST: i32 = 1;
+
+    pub const CONVT_ACTIVATION_NONE: i32 = 0;
+    pub const CONVT_ACTIVATION_RELU: i32 = 1;
+    pub const CONVT_ACTIVATION_LEAKY_RELU: i32 = 2;
+    pub const CONVT_ACTIVATION_CLAMP: i32 = 3;
+    pub const CONVT_ACTIVATION_TANH: i32 = 4;
+    pub const CONVT_ACTIVATION_SIGMOID: i32 = 5;
+    pub const CONVT_ACTIVATION_ELU: i32 = 6;
+    pub const CONVT_ACTIVATION_GELU: i32 = 7;
+
+    /// sizeof(convt_params) of the first release (CONVT_PARAMS_SIZE_V0_1), up to 0.3.
     pub const CONVT_PARAMS_SIZE_V0_1: usize = 168;
+    /// sizeof(convt_params) since library 0.4 (CONVT_PARAMS_SIZE_V0_2).
+    pub const CONVT_PARAMS_SIZE_V0_2: usize = 216;
 
     /// `struct convt_params`, field for field. Fill it with [`convt_params_init`] first.
     #[repr(C)]
-    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
     pub struct convt_params {
         pub struct_size: usize,
         pub spatial_dims: i32,
@@ -72,6 +109,13 @@ pub mod ffi {
         pub dilation: [i64; 3],
         pub groups: i64,
         pub num_threads: i32,
+        // Since library 0.4 (from offset 168, the 0.1 struct's trailing padding on).
+        pub padding_end: [i64; 3],
+        pub padding_kind: i32,
+        pub layout: i32,
+        pub activation: i32,
+        pub activation_alpha: f32,
+        pub activation_beta: f32,
     }
 
     /// The opaque `convt_handle`.
@@ -197,6 +241,74 @@ pub enum Algorithm {
     Subpixel = ffi::CONVT_ALGORITHM_SUBPIXEL,
     Depthwise = ffi::CONVT_ALGORITHM_DEPTHWISE,
     Pointwise = ffi::CONVT_ALGORITHM_POINTWISE,
+}
+
+/// How the output is trimmed (`convt_params.padding_kind`); see convt.h for the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum PaddingKind {
+    /// PyTorch's `padding` at both ends (the default).
+    Symmetric = ffi::CONVT_PADDING_SYMMETRIC,
+    /// ONNX's pads: `padding` at the begin, `padding_end` at the end.
+    Explicit = ffi::CONVT_PADDING_EXPLICIT,
+    /// ONNX's auto_pad SAME_UPPER: out = in*stride, the smaller half trimmed first.
+    SameUpper = ffi::CONVT_PADDING_SAME_UPPER,
+    /// ONNX's auto_pad SAME_LOWER: the larger half trimmed first.
+    SameLower = ffi::CONVT_PADDING_SAME_LOWER,
+    /// ONNX's auto_pad VALID: nothing trimmed.
+    Valid = ffi::CONVT_PADDING_VALID,
+}
+
+/// The memory layout of input and output (`convt_params.layout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub enum Layout {
+    /// (N, C, spatial...), the default.
+    ChannelsFirst = ffi::CONVT_LAYOUT_CHANNELS_FIRST,
+    /// (N, spatial..., C): NLC, NHWC, NDHWC. The weight keeps PyTorch's layout.
+    ChannelsLast = ffi::CONVT_LAYOUT_CHANNELS_LAST,
+}
+
+/// The activation applied to every output after the bias, inside the run
+/// (`convt_params.activation`, with the parameters it reads as `activation_alpha` and
+/// `activation_beta`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Activation {
+    None,
+    Relu,
+    /// y if y >= 0, else slope*y (PyTorch's default slope is 0.01).
+    LeakyRelu {
+        slope: f32,
+    },
+    /// min(max(y, min), max); min <= max, either may be infinite.
+    Clamp {
+        min: f32,
+        max: f32,
+    },
+    Tanh,
+    Sigmoid,
+    /// y if y > 0, else alpha*(exp(y) - 1) (PyTorch's default alpha is 1).
+    Elu {
+        alpha: f32,
+    },
+    /// The exact (erf) form, PyTorch's default.
+    Gelu,
+}
+
+impl Activation {
+    /// (activation, activation_alpha, activation_beta) as `convt_params` holds them.
+    pub fn to_raw(self) -> (i32, f32, f32) {
+        match self {
+            Activation::None => (ffi::CONVT_ACTIVATION_NONE, 0.0, 0.0),
+            Activation::Relu => (ffi::CONVT_ACTIVATION_RELU, 0.0, 0.0),
+            Activation::LeakyRelu { slope } => (ffi::CONVT_ACTIVATION_LEAKY_RELU, slope, 0.0),
+            Activation::Clamp { min, max } => (ffi::CONVT_ACTIVATION_CLAMP, min, max),
+            Activation::Tanh => (ffi::CONVT_ACTIVATION_TANH, 0.0, 0.0),
+            Activation::Sigmoid => (ffi::CONVT_ACTIVATION_SIGMOID, 0.0, 0.0),
+            Activation::Elu { alpha } => (ffi::CONVT_ACTIVATION_ELU, alpha, 0.0),
+            Activation::Gelu => (ffi::CONVT_ACTIVATION_GELU, 0.0, 0.0),
+        }
+    }
 }
 
 /// The largest rank the library takes (ConvTranspose3d).
@@ -339,6 +451,29 @@ impl Params {
     }
     pub fn dilation(self, dilation: impl Into<Dims>) -> Params {
         self.set("dilation", dilation.into(), |p| &mut p.dilation)
+    }
+    /// Since 0.4: zeros trimmed at the end of each dimension under
+    /// [`PaddingKind::Explicit`] (ONNX pads' second half; `padding` is the first).
+    pub fn padding_end(self, padding_end: impl Into<Dims>) -> Params {
+        self.set("padding_end", padding_end.into(), |p| &mut p.padding_end)
+    }
+    /// Since 0.4.
+    pub fn padding_kind(mut self, kind: PaddingKind) -> Params {
+        self.raw.padding_kind = kind as i32;
+        self
+    }
+    /// Since 0.4.
+    pub fn layout(mut self, layout: Layout) -> Params {
+        self.raw.layout = layout as i32;
+        self
+    }
+    /// Since 0.4: the activation and the parameters it reads.
+    pub fn activation(mut self, activation: Activation) -> Params {
+        let (kind, alpha, beta) = activation.to_raw();
+        self.raw.activation = kind;
+        self.raw.activation_alpha = alpha;
+        self.raw.activation_beta = beta;
+        self
     }
     pub fn groups(mut self, groups: i64) -> Params {
         self.raw.groups = groups;
@@ -610,19 +745,85 @@ mod tests {
     use super::*;
 
     #[test]
-    fn params_struct_is_168_bytes() {
-        assert_eq!(std::mem::size_of::<ffi::convt_params>(), 168);
+    fn params_struct_is_216_bytes() {
+        assert_eq!(std::mem::size_of::<ffi::convt_params>(), 216);
         assert_eq!(
             std::mem::size_of::<ffi::convt_params>(),
-            ffi::CONVT_PARAMS_SIZE_V0_1
+            ffi::CONVT_PARAMS_SIZE_V0_2
         );
+        assert_eq!(ffi::CONVT_PARAMS_SIZE_V0_1, 168);
         assert_eq!(std::mem::align_of::<ffi::convt_params>(), 8);
+        // The 0.4 fields from offset 168 on, in convt.h's order (no offset_of! in Rust 1.63).
+        let p = ffi::convt_params::default();
+        let base = &p as *const _ as usize;
+        let at = |f: *const u8| f as usize - base;
+        assert_eq!(at(&p.num_threads as *const _ as *const u8), 160);
+        assert_eq!(at(&p.padding_end as *const _ as *const u8), 168);
+        assert_eq!(at(&p.padding_kind as *const _ as *const u8), 192);
+        assert_eq!(at(&p.layout as *const _ as *const u8), 196);
+        assert_eq!(at(&p.activation as *const _ as *const u8), 200);
+        assert_eq!(at(&p.activation_alpha as *const _ as *const u8), 204);
+        assert_eq!(at(&p.activation_beta as *const _ as *const u8), 208);
+    }
+
+    #[test]
+    fn the_0_4_setters_write_the_fields() {
+        let p = Params::new(2, 3, (4, 5))
+            .padding_kind(PaddingKind::Explicit)
+            .padding_end((2, 1))
+            .layout(Layout::ChannelsLast)
+            .activation(Activation::Clamp {
+                min: -0.5,
+                max: 0.75,
+            });
+        let r = p.raw();
+        assert_eq!(r.padding_kind, ffi::CONVT_PADDING_EXPLICIT);
+        assert_eq!(r.padding_end, [2, 1, 0]);
+        assert_eq!(r.layout, ffi::CONVT_LAYOUT_CHANNELS_LAST);
+        assert_eq!(
+            (r.activation, r.activation_alpha, r.activation_beta),
+            (ffi::CONVT_ACTIVATION_CLAMP, -0.5, 0.75)
+        );
+        assert_eq!(
+            Params::new_1d(2, 3, 4).padding_end(3).raw().padding_end,
+            [3, 0, 0]
+        );
+        assert_eq!(
+            Params::new_3d(2, 3, 1).padding_end(1).raw().padding_end,
+            [1, 1, 1]
+        );
+        let p = Params::new_3d(2, 3, 1).padding_end((1, 2));
+        assert_eq!(
+            p.problem.as_deref(),
+            Some("padding_end has 2 entries, but a 3-D layer takes 3 (or one value for all)")
+        );
+        for (a, raw) in [
+            (Activation::None, (0, 0.0, 0.0)),
+            (Activation::Relu, (1, 0.0, 0.0)),
+            (Activation::LeakyRelu { slope: 0.1 }, (2, 0.1, 0.0)),
+            (Activation::Clamp { min: 1.0, max: 2.0 }, (3, 1.0, 2.0)),
+            (Activation::Tanh, (4, 0.0, 0.0)),
+            (Activation::Sigmoid, (5, 0.0, 0.0)),
+            (Activation::Elu { alpha: 0.5 }, (6, 0.5, 0.0)),
+            (Activation::Gelu, (7, 0.0, 0.0)),
+        ] {
+            assert_eq!(a.to_raw(), raw, "{a:?}");
+        }
     }
 
     #[test]
     fn params_init_gives_pytorch_defaults() {
         let p = *Params::new(2, 3, (4, 5)).raw();
-        assert_eq!(p.struct_size, 168);
+        assert_eq!(p.struct_size, 216);
+        assert_eq!(p.padding_end, [0, 0, 0]);
+        assert_eq!(
+            (p.padding_kind, p.layout, p.activation),
+            (
+                ffi::CONVT_PADDING_SYMMETRIC,
+                ffi::CONVT_LAYOUT_CHANNELS_FIRST,
+                ffi::CONVT_ACTIVATION_NONE
+            )
+        );
         assert_eq!(p.spatial_dims, 2);
         assert_eq!(p.kernel_size, [4, 5, 0]);
         assert_eq!(
