@@ -46,3 +46,28 @@ foreach(_level ${CONVT_LOWER_LEVELS})
     SKIP_RETURN_CODE 77
     TIMEOUT 300)
 endforeach()
+
+# The live cross-check against ONNX Runtime (tools/crosscheck_onnx.py): seeded random
+# one-node ConvTranspose models of every ONNX padding kind, convt (ctypes) against ONNX
+# Runtime's CPU provider. ONNX Runtime comes from PyPI: tools/install-deps.sh test puts numpy,
+# onnx and onnxruntime into the venv build/peers-venv, whose python is CONVT_ONNX_PYTHON's
+# default. Skipped (77) when that interpreter is missing or cannot import them.
+set(CONVT_ONNX_PYTHON "${PROJECT_SOURCE_DIR}/build/peers-venv/bin/python" CACHE FILEPATH
+  "Python with numpy, onnx and onnxruntime for the onnx_crosscheck tests (tools/install-deps.sh test makes build/peers-venv)")
+set(_with_python sh ${CMAKE_CURRENT_SOURCE_DIR}/with_interpreter.sh ${CONVT_ONNX_PYTHON})
+add_test(NAME onnx_crosscheck
+  COMMAND ${_with_python} ${PROJECT_SOURCE_DIR}/tools/crosscheck_onnx.py $<TARGET_FILE:convt>)
+set_tests_properties(onnx_crosscheck PROPERTIES
+  LABELS "onnx"
+  SKIP_RETURN_CODE 77
+  TIMEOUT 300)
+foreach(_level ${CONVT_LOWER_LEVELS})
+  add_test(NAME onnx_crosscheck_isa_${_level}
+    COMMAND ${_with_python} ${CMAKE_CURRENT_SOURCE_DIR}/crosscheck_at_isa.py
+            ${PROJECT_SOURCE_DIR}/tools/crosscheck_onnx.py $<TARGET_FILE:convt>)
+  set_tests_properties(onnx_crosscheck_isa_${_level} PROPERTIES
+    LABELS "onnx;isa;isa_${_level}"
+    ENVIRONMENT CONVT_MAX_ISA=${_level}
+    SKIP_RETURN_CODE 77
+    TIMEOUT 300)
+endforeach()
