@@ -1,7 +1,10 @@
-# PyTorch golden data (tests/data, written by tools/gen_golden.py) and the live cross-check
-# against PyTorch (tools/crosscheck_torch.py). Included from tests/CMakeLists.txt.
+# Golden data (tests/data: PyTorch's by tools/gen_golden.py, ONNX Runtime's by
+# tools/gen_golden_onnx.py) and the live cross-checks against PyTorch
+# (tools/crosscheck_torch.py) and ONNX Runtime (tools/crosscheck_onnx.py). Included from
+# tests/CMakeLists.txt.
 
-# convt-golden: replays the golden cases through every algorithm; needs no PyTorch.
+# convt-golden: replays the golden sets through every algorithm in both layouts; needs
+# neither PyTorch nor ONNX Runtime.
 add_executable(convt-golden test_golden.cpp)
 target_link_libraries(convt-golden PRIVATE convt::convt Catch2::Catch2)
 target_compile_definitions(convt-golden PRIVATE
