@@ -16,16 +16,24 @@ convt_run), for every algorithm the library knows:
   - every value within (terms + 2) * FLT_EPSILON * sum|x*w| (+|bias|) + 1e-6 of PyTorch
     (both are float sums of the same products in different orders; terms and sum|x*w| come
     from a float64 numpy implementation, which both must also agree with).
+About a third of the valid configurations run once more per algorithm with a fused
+activation (convt_params.activation: RELU, LEAKY_RELU, CLAMP, TANH, SIGMOID, ELU, GELU) and/or
+channels last (the input transposed with numpy, the output transposed back), compared with
+PyTorch's function applied after the module (F.relu, F.leaky_relu, torch.clamp, torch.tanh,
+torch.sigmoid, F.elu, F.gelu in its exact erf form) within the same bound moved by the
+activation's slope plus 16 ulps of its value (tools/convt_reference.py).
 Configuration i of rank R is drawn from numpy's PCG64 seeded with (seed, i) for rank 2 (the
-stream the sweep had when it was 2-D only) and (seed, i, R) for ranks 1 and 3, so
-`--rank R --seed S --only I` replays one configuration exactly.
+stream the sweep had when it was 2-D only) and (seed, i, R) for ranks 1 and 3, its
+activation and layout from a stream of their own (seed, i, R, 0xAC7) so that the layers and
+data stay those of the sweep before them, and `--rank R --seed S --only I` replays one
+configuration exactly.
 
 Exit status: 0 all passed, 1 a mismatch (the configuration and the replay command are
 printed), 2 usage or library load error, 77 PyTorch cannot be imported (ctest: skipped).
 """
 
 import argparse
-import ctypes
+import copy
 import sys
 import time
 import warnings
@@ -34,65 +42,18 @@ try:
     import numpy as np
     import torch
     import torch.nn as nn
+    import torch.nn.functional as F
 except Exception as e:  # noqa: BLE001 - any import failure means "no PyTorch here"
     print(f"crosscheck_torch: SKIP: cannot import torch/numpy with {sys.executable}: {e}")
     sys.exit(77)
 
-import convt_rules  # noqa: E402 - tools/convt_rules.py, after the skip check
+import convt_ctypes as cc  # noqa: E402 - tools/, after the skip check
+import convt_reference as ref  # noqa: E402
+import convt_rules  # noqa: E402
 
-CONVT_OK = 0
-CONVT_ERROR_INVALID_ARGUMENT = 1
-CONVT_ERROR_UNSUPPORTED = 2
-FLT_EPSILON = float(np.finfo(np.float32).eps)
-ABS_FLOOR = 1e-6  # torch's own rounding where the bound is 0 or tiny (see test_golden.cpp)
 RANKS = (1, 2, 3)
 MODULES = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
-
-I64x3 = ctypes.c_int64 * 3
-
-
-class ConvtParams(ctypes.Structure):
-    """struct convt_params of include/convt/convt.h, field for field."""
-    _fields_ = [
-        ("struct_size", ctypes.c_size_t),
-        ("spatial_dims", ctypes.c_int32),
-        ("algorithm", ctypes.c_int32),
-        ("in_channels", ctypes.c_int64),
-        ("out_channels", ctypes.c_int64),
-        ("kernel_size", I64x3),
-        ("stride", I64x3),
-        ("padding", I64x3),
-        ("output_padding", I64x3),
-        ("dilation", I64x3),
-        ("groups", ctypes.c_int64),
-        ("num_threads", ctypes.c_int32),
-    ]
-
-
-CONVT_PARAMS_SIZE_V0_1 = 168
-
-
-def load_library(path):
-    lib = ctypes.CDLL(path)
-    fp = ctypes.POINTER(ctypes.c_float)
-    i64p = ctypes.POINTER(ctypes.c_int64)
-    pp = ctypes.POINTER(ConvtParams)
-    sigs = {
-        "convt_version_string": (ctypes.c_char_p, []),
-        "convt_status_string": (ctypes.c_char_p, [ctypes.c_int32]),
-        "convt_last_error": (ctypes.c_char_p, []),
-        "convt_algorithm_name": (ctypes.c_char_p, [ctypes.c_int32]),
-        "convt_params_init": (None, [pp, ctypes.c_size_t]),
-        "convt_create": (ctypes.c_int32, [pp, fp, fp, ctypes.POINTER(ctypes.c_void_p)]),
-        "convt_output_shape": (ctypes.c_int32, [ctypes.c_void_p, i64p, i64p, i64p]),
-        "convt_run": (ctypes.c_int32, [ctypes.c_void_p, i64p, fp, i64p, fp, ctypes.c_size_t,
-                                        ctypes.c_void_p, ctypes.c_size_t]),
-        "convt_destroy": (None, [ctypes.c_void_p]),
-    }
-    for name, (res, args) in sigs.items():
-        f = getattr(lib, name)
-        f.restype, f.argtypes = res, args
-    return lib
+VARIANT_STREAM = 0xAC7  # the activation / layout draw's stream tag
 
 
 class Config:
@@ -241,123 +202,100 @@ def torch_run(c, x, x1, wt, b):
         return f"{type(e).__name__}: {' '.join(str(e).split())}", None
 
 
-def reference(c, x, wt, b, out_spatial):
-    """float64 scatter form, any rank: value, sum|x*w| (+|b|) and the number of terms per
-    output, computed together (axis 0 of every array: x*w, |x|*|w|, 1*1)."""
-    n, in_sp, g = x.shape[0], x.shape[2:], c.groups
-    cin_g, cout_g = c.cin // g, c.cout // g
-    full = tuple(max((i - 1) * s + d * (k - 1) + 1, p + o)
-                 for i, k, s, p, d, o in zip(in_sp, c.k, c.s, c.p, c.d, out_spatial))
-    x64, w64 = x.astype(np.float64), wt.astype(np.float64)
-    pixels = int(np.prod(in_sp))
-    xs = np.stack([x64, np.abs(x64), np.ones_like(x64)]).reshape(3, n, g, cin_g, pixels)
-    ws = np.stack([w64, np.abs(w64), np.ones_like(w64)])  # (3, cin, cout_g, k...)
-    buf = np.zeros((3, n, c.cout) + full)
-    lead = (slice(None),) * 3
-    for tap in np.ndindex(*c.k):
-        w_tap = ws[lead + tap].reshape(3, g, cin_g, cout_g).transpose(0, 1, 3, 2)
-        contrib = np.matmul(w_tap[:, None], xs)  # (3, n, g, cout_g, input pixels)
-        window = tuple(slice(t * d, t * d + (i - 1) * s + 1, s)
-                       for t, d, i, s in zip(tap, c.d, in_sp, c.s))
-        buf[lead + window] += contrib.reshape((3, n, c.cout) + in_sp)
-    crop = tuple(slice(p, p + o) for p, o in zip(c.p, out_spatial))
-    value, mag, terms = buf[lead + crop]
-    if c.bias:
-        b64 = b[:c.cout].astype(np.float64).reshape((1, c.cout) + (1,) * c.rank)
-        value, mag, terms = value + b64, mag + np.abs(b64), terms + 1
-    return value, mag, terms
+def draw_variant(seed, rank, index):
+    """The fused activation and layout of configuration `index`'s extra runs, or None (about
+    two thirds of the configurations): (activation, alpha, beta, layout), at least one of
+    them not the default."""
+    r = np.random.Generator(np.random.PCG64([seed, index, rank, VARIANT_STREAM]))
+    if r.random() >= 0.35:
+        return None
+    act = int(r.integers(1, 8)) if r.random() < 0.75 else cc.ACT_NONE
+    alpha = beta = 0.0
+    if act == cc.ACT_LEAKY_RELU:
+        alpha = float(np.float32(r.choice([0.01, 0.2, r.uniform(0.0, 1.5)])))
+    elif act == cc.ACT_ELU:
+        alpha = float(np.float32(r.choice([1.0, r.uniform(0.1, 2.0)])))
+    elif act == cc.ACT_CLAMP:
+        alpha, beta = sorted(float(np.float32(v)) for v in r.uniform(-1.5, 1.5, size=2))
+    last = act == cc.ACT_NONE or r.random() < 0.4
+    return act, alpha, beta, cc.LAYOUT_CHANNELS_LAST if last else cc.LAYOUT_CHANNELS_FIRST
 
 
-def convt_run(lib, c, algorithm, x, wt, b):
-    """(stage, status, message, shape, output): stage is 'create', 'run' or 'ok'."""
-    p = ConvtParams()
-    lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
-    p.spatial_dims = c.rank
-    p.algorithm, p.num_threads = algorithm, c.threads
-    p.in_channels, p.out_channels, p.groups = c.cin, c.cout, c.groups
-    for field, values in (("kernel_size", c.k), ("stride", c.s), ("padding", c.p),
-                          ("output_padding", c.op), ("dilation", c.d)):
-        arr = getattr(p, field)
-        for i, v in enumerate(values):
-            arr[i] = v
-    fp = ctypes.POINTER(ctypes.c_float)
-    # Buffers are never empty pointers for the calls that may need them.
-    w_buf = wt if wt is not None and wt.size else np.zeros(1, np.float32)
-    w_buf = np.ascontiguousarray(w_buf, dtype=np.float32)
-    b_buf = np.ascontiguousarray(b, dtype=np.float32)
-    handle = ctypes.c_void_p()
-    st = lib.convt_create(ctypes.byref(p), w_buf.ctypes.data_as(fp),
-                          b_buf.ctypes.data_as(fp) if c.bias else None, ctypes.byref(handle))
-    if st != CONVT_OK:
-        if handle.value is not None:
-            return "create", -1, "convt_create failed but left a non-NULL handle", None, None
-        return "create", st, lib.convt_last_error().decode(), None, None
-    try:
-        dims = 2 + c.rank
-        in_shape = (ctypes.c_int64 * dims)(c.n, c.xc, *c.inp)
-        req = (ctypes.c_int64 * c.rank)(*c.osize) if c.osize is not None else None
-        shape = (ctypes.c_int64 * dims)(*([-7] * dims))
-        st = lib.convt_output_shape(handle, in_shape, req, shape)
-        if st != CONVT_OK:
-            msg = lib.convt_last_error().decode()
-            # convt_run must reject it the same way, without writing anything.
-            # Room for any output this configuration could have, so that a rejection is
-            # never just "output_capacity too small".
-            cap = max(c.n, 1) * max(c.cout, 1)
-            for j in range(c.rank):
-                v = (c.inp[j] - 1) * c.s[j] - 2 * c.p[j] + c.d[j] * (c.k[j] - 1) + c.op[j] + 1
-                v += max(c.s[j], 1)
-                cap *= max(v, c.osize[j] if c.osize is not None else 1, 1)
-            guard = np.full(cap, -3.0, np.float32)
-            xs = np.ascontiguousarray(x if x.size else np.zeros(1, np.float32))
-            st2 = lib.convt_run(handle, in_shape, xs.ctypes.data_as(fp), req,
-                                guard.ctypes.data_as(fp), guard.size, None, 0)
-            if st2 != st or not np.all(guard == -3.0) or tuple(shape) != (-7,) * dims:
-                return "run", -1, (f"convt_output_shape said {st} but convt_run said {st2} "
-                                   f"(or wrote to output/shape)"), None, None
-            return "run", st, msg, None, None
-        shp = tuple(shape)
-        count = int(np.prod(shp))
-        out = np.full(max(count, 1), np.nan, np.float32)
-        xs = np.ascontiguousarray(x, dtype=np.float32)
-        st = lib.convt_run(handle, in_shape, xs.ctypes.data_as(fp) if x.size else None, req,
-                           out.ctypes.data_as(fp) if count else None, count, None, 0)
-        if st != CONVT_OK:
-            return "run", st, "convt_run failed after convt_output_shape succeeded: " + \
-                lib.convt_last_error().decode(), shp, None
-        return "ok", CONVT_OK, "", shp, out[:count].reshape(shp)
-    finally:
-        lib.convt_destroy(handle)
+def torch_activation(y, act, alpha, beta):
+    """PyTorch's function for a convt activation, applied after the module."""
+    t = torch.from_numpy(y)
+    if act == cc.ACT_RELU:
+        t = F.relu(t)
+    elif act == cc.ACT_LEAKY_RELU:
+        t = F.leaky_relu(t, negative_slope=alpha)
+    elif act == cc.ACT_CLAMP:
+        t = torch.clamp(t, min=alpha, max=beta)
+    elif act == cc.ACT_TANH:
+        t = torch.tanh(t)
+    elif act == cc.ACT_SIGMOID:
+        t = torch.sigmoid(t)
+    elif act == cc.ACT_ELU:
+        t = F.elu(t, alpha=alpha)
+    elif act == cc.ACT_GELU:
+        t = F.gelu(t, approximate="none")
+    return t.numpy()
 
 
-def check(lib, algorithms, c, r, stats):
+def compare(name, out, y, want, tol, stats, where):
+    """A problem with convt's values `out` against PyTorch's `y` and the float64 `want`, or
+    None."""
+    worst, at = ref.worst_ratio(out, y, tol)
+    worst_ref = ref.worst_ratio(out, want, tol)[0]
+    stats["runs"] += 1
+    stats["elements"] += out.size
+    if worst > stats["worst"]:
+        stats["worst"], stats["worst_where"] = worst, f"{where} [{name}]"
+    if worst <= 1 and worst_ref <= 1:
+        return None
+    bad = int(np.sum(~(np.abs(out.astype(np.float64) - y) <= tol)))
+    return (f"[{name}] {bad} of {out.size} values out of tolerance vs torch (worst ratio "
+            f"{worst:.3g}; vs float64 {worst_ref:.3g}); at {at}: convt {out[at]!r}, torch "
+            f"{y[at]!r}, float64 {want[at]!r}, tolerance {tol[at]:.3g}")
+
+
+def check(lib, algorithms, c, r, stats, variant):
     """A list of problems with configuration c (empty: it passed)."""
     x, x1, wt, b = make_tensors(c, r)
     torch_msg, y = torch_run(c, x, x1, wt, b)
     problems = []
-    ref = None
     if torch_msg is None:
         stats["valid"] += 1
-        ref = reference(c, x, wt, b, y.shape[2:])
-        tol = (ref[2] + 2) * FLT_EPSILON * ref[1] + ABS_FLOOR
-        r_torch = float(np.max(np.abs(y - ref[0]) / tol, initial=0.0))
+        value, mag, terms = ref.conv_transpose(x, wt, b if c.bias else None, c.groups, c.k,
+                                               c.s, c.d, c.p, y.shape[2:])
+        tol = ref.tolerance(mag, terms)
+        r_torch = ref.worst_ratio(y, value, tol)[0]
         stats["worst_torch_ref"] = max(stats["worst_torch_ref"], r_torch)
         if not r_torch <= 1:
             problems.append(f"the float64 reference disagrees with torch (ratio {r_torch:.3g}):"
                             " a bug in this script?")
+        if variant is not None:  # PyTorch's function after the module, and its float64 form
+            act, alpha, beta, layout = variant
+            y_act = torch_activation(y, act, alpha, beta)
+            want_act = ref.activate(act, value, alpha, beta)
+            tol_act = ref.tolerance(mag, terms, act, alpha, want_act)
+            r_act = ref.worst_ratio(y_act, want_act, tol_act)[0]
+            stats["worst_torch_ref"] = max(stats["worst_torch_ref"], r_act)
+            if not r_act <= 1:
+                problems.append(f"the float64 activation disagrees with torch's {variant} "
+                                f"(ratio {r_act:.3g}): a bug in this script?")
     else:
         stats["reject"] += 1
     for a in algorithms:
         name = lib.convt_algorithm_name(a).decode()
-        stage, st, msg, shape, out = convt_run(lib, c, a, x, wt, b)
-        if st == CONVT_ERROR_UNSUPPORTED and " cannot run this " in msg:
+        stage, st, msg, shape, out = cc.run(lib, c, a, x, wt, b, c.osize)
+        if st == cc.CONVT_ERROR_UNSUPPORTED and " cannot run this " in msg:
             continue  # a forced algorithm that cannot run this layer (or shape)
         if torch_msg is not None:
             if stage == "ok":
                 problems.append(f"[{name}] torch rejects ({torch_msg}) but convt accepts, "
                                 f"shape {shape}")
                 continue
-            if st != CONVT_ERROR_INVALID_ARGUMENT:
+            if st != cc.CONVT_ERROR_INVALID_ARGUMENT:
                 problems.append(f"[{name}] torch rejects ({torch_msg}); convt status {st} at "
                                 f"{stage}: {msg}")
                 continue
@@ -373,23 +311,30 @@ def check(lib, algorithms, c, r, stats):
         if shape != tuple(y.shape):
             problems.append(f"[{name}] shape {shape}, torch {tuple(y.shape)}")
             continue
-        tol = (ref[2] + 2) * FLT_EPSILON * ref[1] + ABS_FLOOR
-        ratio = np.abs(out.astype(np.float64) - y) / tol
-        ratio_ref = np.abs(out.astype(np.float64) - ref[0]) / tol
-        worst = float(np.max(np.nan_to_num(ratio, nan=np.inf), initial=0.0))
-        worst_ref = float(np.max(np.nan_to_num(ratio_ref, nan=np.inf), initial=0.0))
-        stats["runs"] += 1
-        stats["elements"] += out.size
-        if worst > stats["worst"]:
-            stats["worst"], stats["worst_where"] = worst, f"{c} [{name}]"
-        if not (worst <= 1 and worst_ref <= 1):
-            i = int(np.argmax(np.nan_to_num(np.maximum(ratio, ratio_ref), nan=np.inf)))
-            idx = np.unravel_index(i, out.shape)
-            problems.append(f"[{name}] {int(np.sum(~(ratio <= 1)))} of {out.size} values out of "
-                            f"tolerance vs torch (worst ratio {worst:.3g}; vs float64 "
-                            f"{worst_ref:.3g}); at {tuple(int(v) for v in idx)}: convt "
-                            f"{out[idx]!r}, torch {y[idx]!r}, float64 {ref[0][idx]!r}, "
-                            f"tolerance {tol[idx]:.3g}")
+        problem = compare(name, out, y, value, tol, stats, c)
+        if problem:
+            problems.append(problem)
+        if variant is None:
+            continue
+        # The same layer with the fused activation and/or channels last.
+        act, alpha, beta, layout = variant
+        cv = copy.copy(c)
+        cv.act, cv.alpha, cv.beta = act, alpha, beta
+        vname = (f"{name}, {cc.ACTIVATION_NAMES[act]}({alpha:.6g}, {beta:.6g})"
+                 f"{', channels_last' if layout == cc.LAYOUT_CHANNELS_LAST else ''}")
+        xin = x if layout == cc.LAYOUT_CHANNELS_FIRST else cc.to_channels_last(x)
+        stage, st, msg, shape, out = cc.run(lib, cv, a, xin, wt, b, c.osize, layout)
+        if st == cc.CONVT_ERROR_UNSUPPORTED and " cannot run this " in msg:
+            continue
+        if stage != "ok" or shape != tuple(y.shape):
+            problems.append(f"[{vname}] convt {stage} status {st} shape {shape}: {msg}")
+            continue
+        if layout == cc.LAYOUT_CHANNELS_LAST:
+            out = cc.to_channels_first(out)
+        stats["variant_runs"] += 1
+        problem = compare(vname, out, y_act, want_act, tol_act, stats, c)
+        if problem:
+            problems.append(problem)
     return problems, torch_msg
 
 
@@ -407,28 +352,16 @@ def main():
     args = ap.parse_args()
 
     torch.set_num_threads(1)
-    if ctypes.sizeof(ConvtParams) != CONVT_PARAMS_SIZE_V0_1:
-        print(f"crosscheck_torch: ctypes convt_params is {ctypes.sizeof(ConvtParams)} bytes, "
-              f"the header says {CONVT_PARAMS_SIZE_V0_1}")
-        return 2
     try:
-        lib = load_library(args.library)
+        lib = cc.load_library(args.library)
     except (OSError, AttributeError) as e:
         print(f"crosscheck_torch: cannot load {args.library}: {e}")
         return 2
-    # convt_params_init must write PyTorch's defaults into exactly this layout.
-    p = ConvtParams()
-    lib.convt_params_init(ctypes.byref(p), ctypes.sizeof(p))
-    defaults = (p.struct_size, p.spatial_dims, p.algorithm, list(p.stride),
-                list(p.padding), list(p.output_padding), list(p.dilation),
-                p.groups, p.num_threads)
-    if defaults != (168, 2, 0, [1] * 3, [0] * 3, [0] * 3, [1] * 3, 1, 0):
-        print(f"crosscheck_torch: convt_params_init wrote unexpected defaults {defaults}: "
-              "the ctypes struct does not match the library")
+    problem = cc.layout_problem(lib)  # convt_params_init's defaults in this ctypes struct
+    if problem:
+        print(f"crosscheck_torch: {problem}")
         return 1
-    algorithms = []
-    while lib.convt_algorithm_name(len(algorithms)).decode() != "unknown":
-        algorithms.append(len(algorithms))
+    algorithms = cc.algorithms(lib)
 
     ranks = [args.rank] if args.rank is not None else list(RANKS)
     indices = [args.only] if args.only is not None else range(args.count)
@@ -438,13 +371,14 @@ def main():
           f"{[lib.convt_algorithm_name(a).decode() for a in algorithms]}")
     passed = failed = 0
     for rank in ranks:
-        stats = dict(valid=0, reject=0, runs=0, elements=0, worst=0.0, worst_where="-",
-                     worst_torch_ref=0.0)
+        stats = dict(valid=0, reject=0, runs=0, variant_runs=0, elements=0, worst=0.0,
+                     worst_where="-", worst_torch_ref=0.0)
         start = time.monotonic()
         for i in indices:
             c, r = draw(args.seed, rank, i)
             try:
-                problems, torch_msg = check(lib, algorithms, c, r, stats)
+                problems, torch_msg = check(lib, algorithms, c, r, stats,
+                                            draw_variant(args.seed, rank, i))
             except Exception as e:  # noqa: BLE001 - a crash in the check is a failure to report
                 problems, torch_msg = [f"exception in the check: {type(e).__name__}: {e}"], None
             if args.verbose:
@@ -461,7 +395,8 @@ def main():
                 passed += 1
         elapsed = time.monotonic() - start
         print(f"crosscheck_torch {rank}-D: {stats['valid']} valid / {stats['reject']} rejected "
-              f"by torch; {stats['runs']} runs, {stats['elements']} values compared over "
+              f"by torch; {stats['runs']} runs ({stats['variant_runs']} of them with an activation "
+              f"and/or channels last), {stats['elements']} values compared over "
               f"{len(algorithms)} algorithms; largest |convt - torch| / tolerance "
               f"{stats['worst']:.4g}; largest |torch - float64| / tolerance "
               f"{stats['worst_torch_ref']:.4g}; {elapsed:.1f} s")

@@ -1,13 +1,17 @@
 #!/usr/bin/python3
-"""Writes convt's PyTorch golden data: tests/data/golden.txt (index) + tests/data/golden.bin.
+"""Writes convt's PyTorch golden data: tests/data/golden.txt (index) + tests/data/golden.bin,
+and tests/data/golden_act.{txt,bin}: fused activations and channels-last tensors.
 
 Run with Debian's python3 (the one with python3-torch):
 
-    /usr/bin/python3 tools/gen_golden.py [--out tests/data]
+    /usr/bin/python3 tools/gen_golden.py [--out tests/data] [--set all|golden|act]
 
 Deterministic: the data of every case comes from numpy's PCG64 seeded with the CRC-32 of
-the case's name, PyTorch runs single-threaded, and nothing depends on the time or the host.
-Re-running it on the same PyTorch version reproduces both files byte for byte.
+the case's name, PyTorch runs single-threaded, and nothing depends on the time. Re-running
+it on the same PyTorch version and the same kind of CPU reproduces the files byte for byte;
+PyTorch's kernels round differently per instruction set (on an AVX2 host without AVX-512,
+3,481 of the 336,683 floats of the committed golden.bin come out up to 1e-6 apart), so
+regenerate golden.bin only when its cases change.
 
 Every case is one ConvTranspose1d, 2d or 3d layer (its rank: 1, 2 or 3 spatial dimensions)
 plus an input shape (and optionally an output_size request for forward(input,
@@ -19,6 +23,14 @@ stops, so the set keeps its meaning.
 
 golden.bin: float32 little-endian arrays, back to back.
 golden.txt: see the header this script writes (HEADER below).
+
+golden_act: the same layers under convt 0.4's activation and layout fields (the format of
+tools/golden_format.py): each activation (RELU, LEAKY_RELU, CLAMP with finite and infinite
+bounds, TANH, SIGMOID, ELU, GELU) per rank as PyTorch's function applied after the module
+(F.relu, F.leaky_relu, torch.clamp / F.hardtanh, torch.tanh, torch.sigmoid, F.elu, F.gelu
+in its exact erf form), inputs up to +-3 so that the tails are reached; and layers run by
+PyTorch in channels_last / channels_last_3d memory format (1-D: a numpy transpose), stored
+(N, spatial..., C).
 """
 
 import argparse
@@ -34,7 +46,9 @@ import numpy as np
 import torch
 
 import convt_rules  # tools/convt_rules.py
+import golden_format as gf  # tools/golden_format.py: golden_act's format
 import torch.nn as nn
+import torch.nn.functional as F
 
 HEADER = """\
 # convt golden data: PyTorch's torch.nn.ConvTranspose1d/2d/3d results, made by
@@ -603,14 +617,117 @@ def verdict(c, x, wt, b):
     return None, (out1 if c.n == 1 else torch_forward(c, x, wt, b))
 
 
+ACT_TITLE = """\
+# convt golden data: PyTorch's ConvTranspose1d/2d/3d followed by its activation functions,
+# and run in channels_last memory format, made by tools/gen_golden.py ({versions}).
+# Do not edit: regenerate with  /usr/bin/python3 tools/gen_golden.py --set act
+#
+"""
+
+
+def act_cases():
+    """golden_act's cases: each activation per rank, on a plain, a grouped, a depthwise and a
+    1x1 layer in turn, a few with an output_size request; layers run channels last."""
+    C = []
+    inp = {1: (9,), 2: (4, 5), 3: (2, 3, 4)}
+    layers = [
+        dict(n=2, cin=3, cout=4, k=3, s=2, p=1, op=1),
+        dict(n=1, cin=4, cout=6, groups=2, k=(3, 2, 3), s=(2, 1, 2), d=(1, 2, 1)),
+        dict(n=1, cin=4, cout=4, groups=4, k=3, s=2, p=1),
+        dict(n=2, cin=5, cout=3, k=1),
+    ]
+    inf = float("inf")
+    acts = [("relu", 0, 0), ("leaky_relu", 0.01, 0), ("leaky_relu", 1.5, 0),
+            ("clamp", -0.5, 0.5), ("clamp", -inf, 0.25), ("clamp", 0.0, inf), ("tanh", 0, 0),
+            ("sigmoid", 0, 0), ("elu", 1.0, 0), ("elu", 0.3, 0), ("gelu", 0, 0)]
+    for rank in (1, 2, 3):
+        def cut(kw):
+            return {k: (v[:rank] if isinstance(v, tuple) else v) for k, v in kw.items()}
+        for i, (act, alpha, beta) in enumerate(acts):
+            layer = cut(layers[(i + rank) % len(layers)])
+            tag = f"{act}_{alpha:g}_{beta:g}".replace("-", "m").replace(".", "p")
+            C.append(gf.Case(f"act_{tag}", rank, inp[rank], act=act, alpha=alpha, beta=beta,
+                             scale=3.0, **layer))
+        C.append(gf.Case("act_gelu_osize_max", rank, inp[rank], act="gelu", scale=3.0,
+                         osize=tuple(2 * i for i in inp[rank]),  # min 2*in - 1, stride 2
+                         **cut(dict(n=1, cin=3, cout=2, k=3, s=2, p=1))))
+        C.append(gf.Case("act_hardtanh_osize_min", rank, inp[rank], act="clamp", alpha=-1.0,
+                         beta=1.0, scale=3.0, osize=tuple(3 * i - 2 for i in inp[rank]),
+                         **cut(dict(n=1, cin=2, cout=3, k=2, s=3, p=1))))
+        for j, layer in enumerate(layers[:3]):
+            C.append(gf.Case(f"channels_last_{j}", rank, inp[rank], layout="last",
+                             **cut(layer)))
+        C.append(gf.Case("channels_last_elu_no_bias", rank, inp[rank], layout="last",
+                         act="elu", alpha=0.5, scale=3.0, bias=False,
+                         **cut(dict(n=2, cin=3, cout=5, k=(2, 3, 2), s=(3, 2, 1)))))
+    return C
+
+
+def torch_activation(c, t):
+    """PyTorch's function for the case's activation (the clamp of "hardtanh" cases is
+    F.hardtanh, the others torch.clamp)."""
+    if c.act_name == "relu":
+        return F.relu(t)
+    if c.act_name == "leaky_relu":
+        return F.leaky_relu(t, negative_slope=c.alpha)
+    if c.act_name == "clamp":
+        if "hardtanh" in c.name:
+            return F.hardtanh(t, min_val=c.alpha, max_val=c.beta)
+        return torch.clamp(t, min=c.alpha, max=c.beta)
+    if c.act_name == "tanh":
+        return torch.tanh(t)
+    if c.act_name == "sigmoid":
+        return torch.sigmoid(t)
+    if c.act_name == "elu":
+        return F.elu(t, alpha=c.alpha)
+    if c.act_name == "gelu":
+        return F.gelu(t, approximate="none")
+    return t
+
+
+def write_act_set(out_dir):
+    """golden_act.{txt,bin}: every case must be VALID (PyTorch accepts it)."""
+    w = gf.Writer()
+    formats = {2: torch.channels_last, 3: torch.channels_last_3d}
+    for c in act_cases():
+        x, wt, b = make_data(c)
+        x = (c.scale * x).astype(np.float32)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = MODULES[c.rank](c.cin, c.cout, c.k, stride=c.s, padding=c.p,
+                                output_padding=c.op, groups=c.groups, bias=c.bias,
+                                dilation=c.d)
+        with torch.no_grad():
+            m.weight.copy_(torch.from_numpy(wt))
+            if c.bias:
+                m.bias.copy_(torch.from_numpy(b))
+            xt = torch.from_numpy(x)
+            if c.layout == "last" and c.rank in formats:
+                m = m.to(memory_format=formats[c.rank])
+                xt = xt.to(memory_format=formats[c.rank])
+            y = m(xt) if c.osize is None else m(xt, output_size=list(c.osize))
+            y = torch_activation(c, y).contiguous().numpy()
+        w.valid(c, x, wt, b, y)
+    versions = f"torch {torch.__version__}, numpy {np.__version__}"
+    path, size = w.write(out_dir, "golden_act", ACT_TITLE.format(versions=versions))
+    print(f"gen_golden: golden_act: {w.summary()}; {path}: {size} bytes")
+    if size > 512 * 1024:
+        sys.exit("gen_golden: golden_act.bin is over its 512 KB budget")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--out", default=os.path.join(here, "..", "tests", "data"))
+    ap.add_argument("--set", choices=("all", "golden", "act"), default="all",
+                    help="write golden.{txt,bin}, golden_act.{txt,bin} or both (default)")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
     torch.manual_seed(0)  # not used for data (numpy is), but the module init draws from it
+    if args.set == "act":
+        write_act_set(args.out)
+        return
 
     all_cases = cases()
     names = [c.name for c in all_cases]
@@ -666,6 +783,8 @@ def main():
     print(f"gen_golden: {summary}; {bin_path}: {len(blob)} bytes")
     if len(blob) > 5 * 1024 * 1024:
         sys.exit("gen_golden: golden.bin is over the 5 MB budget")
+    if args.set == "all":
+        write_act_set(args.out)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@
 #                                 arm64 architecture to dpkg), qemu-user
 #   tools/install-deps.sh test    arm64 + what the test suite uses (PyTorch for the live
 #                                 cross-check, clang/libFuzzer, valgrind, debhelper and
-#                                 lintian for the packages, ...)
+#                                 lintian for the packages, ...), then numpy, onnx and
+#                                 onnxruntime from PyPI into the venv build/peers-venv
+#                                 (tools/peers-venv.sh; python3-venv from apt if needed) for
+#                                 the ONNX Runtime cross-check (CMake: CONVT_ONNX_PYTHON)
 # Run as root (or with sudo available). Safe to run again: installs only what is missing.
 set -euo pipefail
 mode=${1:-build}
@@ -22,7 +25,7 @@ if [[ $mode == test ]]; then
   # gfortran: libgfortran's linker name, which `pkg-config --static openblas` asks for (the
   # static consumer test); universal-ctags: abi-dumper runs ctags (a Recommends, which
   # --no-install-recommends leaves out); cargo: the Rust consumer, unless one is on PATH.
-  want+=(python3 python3-numpy python3-torch clang libclang-rt-14-dev libfuzzer-14-dev valgrind
+  want+=(python3 python3-numpy python3-torch python3-venv clang libclang-rt-14-dev libfuzzer-14-dev valgrind
          golang-go abi-dumper abi-compliance-checker universal-ctags gfortran file)
   command -v cargo >/dev/null || want+=(cargo)
 fi
@@ -32,14 +35,18 @@ for pkg in "${want[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
   echo "install-deps: nothing missing"
-  exit 0
+else
+  SUDO=""
+  [[ $(id -u) -eq 0 ]] || SUDO=sudo
+  if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "install-deps: dpkg --add-architecture arm64"
+    $SUDO dpkg --add-architecture arm64
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-SUDO=""
-[[ $(id -u) -eq 0 ]] || SUDO=sudo
-if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  echo "install-deps: dpkg --add-architecture arm64"
-  $SUDO dpkg --add-architecture arm64
+if [[ $mode == test ]]; then
+  # ONNX Runtime is on PyPI only: the oracle of the ONNX padding kinds (tests/golden.cmake).
+  bash "$(dirname "$0")/peers-venv.sh" numpy onnx onnxruntime
 fi
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

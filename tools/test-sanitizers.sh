@@ -11,12 +11,13 @@ common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVT_BUILD_BENCH=OFF)
 cmake -S . -B build-asan "${common[@]}" -DCONVT_SANITIZE=address,undefined >/dev/null
 nice cmake --build build-asan -j"$jobs"
 # detect_leaks: LeakSanitizer too. The package, consumer and ABI tests build uninstrumented
-# programs against the library: skipped here (they run in the main build). The labels are
+# programs against the library, and the live cross-checks (torch, onnx) load it into a
+# Python that has no sanitizer runtime: skipped here (they run in the main build). The labels are
 # matched whole: an unanchored "abi" also matched "reliability" and skipped the bad-input
 # matrix.
 ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "^(package|torch|consumers|abi)$"
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "^(package|torch|onnx|consumers|abi)$"
 
 cmake -S . -B build-tsan "${common[@]}" -DCONVT_SANITIZE=thread >/dev/null
 nice cmake --build build-tsan -j"$jobs" --target convt-tests convt-internal-tests
