@@ -67,10 +67,12 @@ class Pointwise final : public Lowering {
     return "it needs an output of the input's size, untrimmed, but the output is [" +
            dims_list(s.out, l.rank) + "] for an input of [" + dims_list(s.in, l.rank) + "]";
   }
-  // Where convt's own GEMM kernel pays, sub-pixel runs these layers faster (its plain
-  // GEMM, bias in the accumulators); depthwise 1x1 layers are K = 1 GEMMs.
+  // Channels first, where convt's own GEMM kernel pays, sub-pixel runs these layers faster
+  // (its plain GEMM, bias in the accumulators); channels last, this lowering's sgemm reads
+  // and writes the tensors in place, which sub-pixel's transposing copies do not match.
+  // Depthwise 1x1 layers are K = 1 GEMMs.
   bool auto_takes_layer(const LayerSpec& l, const KernelLevel&) const override {
-    return !own_gemm_kernel_pays() && !l.is_depthwise();
+    return (l.channels_last() || !own_gemm_kernel_pays()) && !l.is_depthwise();
   }
   std::unique_ptr<const LoweringPlan> plan(const LayerSpec& l, const RunShape& s,
                                            const PackedWeights*, int) const override {
