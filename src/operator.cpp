@@ -24,11 +24,13 @@ void Operator::run(const RunShape& shape, const float* input, float* output,
   if (static_cast<uint64_t>(shape.output_elems) > output_capacity)
     fail(kInvalid, "output_capacity is ", output_capacity, " floats, but the output has ",
          shape.output_elems);
-  if (shape.output_elems == 0) return;  // batch 0: nothing to read or write
+  // Planned first: a batch of 0 is decided as a batch of 1 (a forced algorithm that cannot
+  // run the shape fails), then nothing is read or written.
+  const Plan plan = this->plan(shape);
+  if (shape.output_elems == 0) return;
   if (!input) fail(kInvalid, "input is NULL");
   if (!output) fail(kInvalid, "output is NULL");
 
-  const Plan plan = this->plan(shape);
   if (workspace && workspace_bytes < plan.workspace_bytes)
     fail(kInvalid, "workspace_size is ", workspace_bytes, " bytes, but this run needs ",
          plan.workspace_bytes, " (see convt_workspace_size)");

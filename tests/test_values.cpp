@@ -588,3 +588,47 @@ TEST_CASE("activations: every algorithm agrees with the oracle at every rank",
   }
   report("activations");
 }
+
+// Channels last, a kernel equal to the stride tiles the output with patches: POINTWISE runs
+// it as one sgemm per input row and kernel row (or over the whole batch where the stride is
+// 1 in depth and height), and AUTO takes it.
+TEST_CASE("channels-last patches (kernel == stride): pointwise agrees with the oracle",
+          "[values][channels_last][quick]") {
+  const Config layers[] = {
+      // n cin cout groups bias {L} / {H}, {W} / {D}, {H}, {W}: {in, kernel, stride, p, op, d}
+      layer(2, 5, 3, 1, true, {{7, 2, 2, 0, 0, 1}}),                         // 1-D: flat
+      layer(1, 4, 6, 2, false, {{9, 3, 3, 0, 0, 1}}),                        // 1-D groups
+      layer(1, 8, 4, 1, true, {{5, 2, 2, 0, 0, 1}, {6, 2, 2, 0, 0, 1}}),     // U-Net's 2x2
+      layer(3, 6, 9, 3, true, {{4, 2, 2, 0, 0, 1}, {3, 3, 3, 0, 0, 1}}),     // groups, by row
+      layer(1, 5, 7, 1, true, {{6, 1, 1, 0, 0, 3}, {5, 4, 4, 0, 0, 1}}),     // stride 1 in H
+      layer(2, 3, 2, 1, true, {{3, 3, 3, 0, 0, 1}, {1, 1, 1, 0, 0, 1}}),     // stride only in H
+      layer(1, 4, 4, 1, true,
+            {{2, 2, 2, 0, 0, 1}, {3, 2, 2, 0, 0, 1}, {4, 2, 2, 0, 0, 1}}),   // 3-D
+      layer(2, 6, 4, 2, false,
+            {{3, 1, 1, 0, 0, 1}, {2, 3, 3, 0, 0, 1}, {3, 2, 2, 0, 0, 1}}),   // 3-D groups
+  };
+  for (Config c : layers) {
+    c.layout = CONVT_LAYOUT_CHANNELS_LAST;
+    check_against_oracle(c);
+    c.activation = CONVT_ACTIVATION_GELU;
+    check_against_oracle(c);
+    // AUTO runs it on pointwise, which a forced run can take.
+    convt_params p = c.params(CONVT_ALGORITHM_AUTO, 0);
+    const auto w = test::random_vector(c.weight_elems(), 2);
+    convt_handle* h = nullptr;
+    REQUIRE(convt_create(&p, w.data(), nullptr, &h) == CONVT_OK);
+    const std::vector<int64_t> in_shape = c.input_shape();
+    int32_t algo = -1;
+    CHECK(convt_selected_algorithm(h, in_shape.data(), nullptr, &algo) == CONVT_OK);
+    CHECK(algo == CONVT_ALGORITHM_POINTWISE);
+    convt_destroy(h);
+    p.algorithm = CONVT_ALGORITHM_POINTWISE;
+    REQUIRE(convt_create(&p, w.data(), nullptr, &h) == CONVT_OK);
+    convt_destroy(h);
+    // Channels first, only 1x1 layers at stride 1 are pointwise's.
+    p.layout = CONVT_LAYOUT_CHANNELS_FIRST;
+    CHECK(convt_create(&p, w.data(), nullptr, &h) == CONVT_ERROR_UNSUPPORTED);
+    CHECK(h == nullptr);
+  }
+  report("channels-last patches");
+}

@@ -101,7 +101,7 @@ CONVT_API const char* convt_last_error(void);
 
 /* Forcing an algorithm that cannot run a layer is CONVT_ERROR_UNSUPPORTED: at convt_create
  * when the parameters rule it out, at a run when the shape does (POINTWISE with an output
- * larger than the input). GEMM_COL2IM and REFERENCE run every layer. */
+ * other than input x stride). GEMM_COL2IM and REFERENCE run every layer. */
 enum {
   CONVT_ALGORITHM_AUTO = 0,        /* the planner chooses per run (the default)              */
   CONVT_ALGORITHM_GEMM_COL2IM = 1, /* OpenBLAS sgemm (W^T x X) + col2im scatter-add          */
@@ -113,8 +113,12 @@ enum {
   CONVT_ALGORITHM_DEPTHWISE = 4,   /* groups == in == out: direct vectorized loops; strides
                                       up to 64, dilation*(kernel-1) up to 4096, and at a
                                       run an output not far larger than stride x input     */
-  CONVT_ALGORITHM_POINTWISE = 5    /* 1x1 kernel, stride 1, padding 0: one sgemm per group,
-                                      output_padding 0                                     */
+  CONVT_ALGORITHM_POINTWISE = 5    /* each input pixel reaches output pixels of its own:
+                                      a 1x1 kernel at stride 1, or (CHANNELS_LAST only) a
+                                      kernel equal to the stride in every dimension
+                                      (dilation 1); padding 0, and at a run an output of
+                                      exactly input x stride (output_padding 0): sgemm
+                                      straight into the output                              */
 };
 
 /* Static name of an algorithm value ("auto", "gemm_col2im", "reference", "subpixel",
