@@ -26,6 +26,7 @@
  */
 #include <convt/convt.h>
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -156,7 +157,10 @@ typedef struct {
  * (L) in 1-D, (H, W) in 2-D, (D, H, W) in 3-D. */
 enum field {
   E_END = 0, E_IN, E_OUT, E_K0, E_K1, E_K2, E_S0, E_S1, E_S2, E_P0, E_P1, E_P2,
-  E_OP0, E_OP1, E_OP2, E_D0, E_D1, E_D2, E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE
+  E_OP0, E_OP1, E_OP2, E_D0, E_D1, E_D2, E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE,
+  /* the 0.4 fields: padding_end[0 .. 2], padding_kind, layout, activation, and (from the
+   * edit's x) activation_alpha and activation_beta */
+  E_PE0, E_PE1, E_PE2, E_KIND, E_LAYOUT, E_ACT, E_ALPHA, E_BETA
 };
 /* The 2-D table names entries 0 and 1 by their dimensions. */
 #define E_KH E_K0
@@ -169,10 +173,15 @@ enum field {
 #define E_OPW E_OP1
 #define E_DH E_D0
 #define E_DW E_D1
+#define E_PEH E_PE0
+#define E_PEW E_PE1
 typedef struct {
   enum field f;
   int64_t v;
+  double x; /* E_ALPHA, E_BETA: the float to set (NaN and the infinities included) */
 } edit;
+#define ALPHA(a) {E_ALPHA, 0, (a)}
+#define BETA(b) {E_BETA, 0, (b)}
 
 /* BASE of each rank: in 4, out 6, kernel 3, stride 2, padding 0, output_padding 0,
  * dilation 1 in each of its spatial_dims dimensions, groups 1, one thread. It gives
@@ -203,6 +212,12 @@ static void make_params(params_box* b, int rank, int32_t algorithm, const edit* 
       case E_ALGO: b->p.algorithm = (int32_t)e->v; break;
       case E_DIMS: b->p.spatial_dims = (int32_t)e->v; break;
       case E_STRUCT_SIZE: b->p.struct_size = (size_t)e->v; break;
+      case E_PE0: case E_PE1: case E_PE2: b->p.padding_end[e->f - E_PE0] = e->v; break;
+      case E_KIND: b->p.padding_kind = (int32_t)e->v; break;
+      case E_LAYOUT: b->p.layout = (int32_t)e->v; break;
+      case E_ACT: b->p.activation = (int32_t)e->v; break;
+      case E_ALPHA: b->p.activation_alpha = (float)e->x; break;
+      case E_BETA: b->p.activation_beta = (float)e->x; break;
       case E_END: break;
     }
   }
@@ -243,14 +258,16 @@ enum option {
   WS_EXACT = 8,    /* a caller workspace of exactly convt_workspace_size bytes */
   WS_SHORT = 16,   /* ... one byte short */
   WS_ZERO = 32,    /* a caller workspace pointer with workspace_size 0 */
-  MAY_NOT_RUN = 64 /* a forced algorithm that may not run this rank yet: "cannot run this
-                      layer" at create is a skip, not a failure */
+  MAY_NOT_RUN = 64, /* a forced algorithm that may not run this rank yet: "cannot run this
+                       layer" at create is a skip, not a failure */
+  NULL_INPUT = 128,  /* input NULL (output and its capacity as usual) */
+  NULL_OUTPUT = 256  /* output NULL (capacity as usual) */
 };
 
 typedef struct {
   int line;
   const char* name;
-  edit e[6];            /* changes to BASE; ends at E_END */
+  edit e[8];            /* changes to BASE; ends at E_END */
   int64_t in[5];        /* input_shape: 2 + rank entries */
   const int64_t* size;  /* output_size, or NULL */
   convt_status st;      /* expected status */
@@ -1287,6 +1304,193 @@ static void check_input_intact(const char* call) {
   check(memcmp(input, input_copy, sizeof input) == 0, "%s modified its const input", call);
 }
 
+/* ---- The naive oracle ----------------------------------------------------------------- */
+
+/* The header's rules written out once more, apart from the library: per dimension the
+ * begin trim and the output size from the padding kind (under the ONNX kinds output_size
+ * is ONNX's output_shape), the sums in double in either layout, the bias and the
+ * activation. Every GOOD run is compared with it as well as with REFERENCE. */
+
+/* a + b, a - b and a * b (a, b >= 0) when they fit int64; 0 when they do not. */
+static int add_fits(int64_t a, int64_t b, int64_t* r) {
+  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b)) return 0;
+  *r = a + b;
+  return 1;
+}
+static int sub_fits(int64_t a, int64_t b, int64_t* r) {
+  if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b)) return 0;
+  *r = a - b;
+  return 1;
+}
+static int mul_fits(int64_t a, int64_t b, int64_t* r) {
+  if (a != 0 && b > INT64_MAX / a) return 0;
+  *r = a * b;
+  return 1;
+}
+
+typedef struct {
+  int64_t in, out, k, s, d, begin;
+} naive_dim;
+
+/* Dimension i of a run: 0 when one of its sizes does not fit int64. */
+static int naive_geometry(const convt_params* p, int i, int64_t in, const int64_t* size,
+                          naive_dim* g) {
+  const int64_t op = p->output_padding[i];
+  int64_t eff, full, t;
+  g->in = in, g->k = p->kernel_size[i], g->s = p->stride[i], g->d = p->dilation[i];
+  if (!mul_fits(g->d, g->k - 1, &eff) || !add_fits(eff, 1, &eff)) return 0;
+  if (p->padding_kind == CONVT_PADDING_SYMMETRIC) { /* PyTorch */
+    g->begin = p->padding[i];
+    if (size) {
+      g->out = size[i];
+      return 1;
+    }
+    if (!mul_fits(in - 1, g->s, &full) || !sub_fits(full, p->padding[i], &full) ||
+        !sub_fits(full, p->padding[i], &full) || !add_fits(full, eff, &full) ||
+        !add_fits(full, op, &full))
+      return 0;
+    g->out = full;
+    return 1;
+  }
+  /* ONNX: full = s*(in-1) + output_padding + eff, untrimmed */
+  if (!mul_fits(in - 1, g->s, &full) || !add_fits(full, op, &full) || !add_fits(full, eff, &full))
+    return 0;
+  if (size) {
+    g->out = size[i];
+    t = full > g->out ? full - g->out : 0;
+    g->begin = p->padding_kind == CONVT_PADDING_SAME_UPPER ? t / 2 : t - t / 2;
+    return 1;
+  }
+  switch (p->padding_kind) {
+    case CONVT_PADDING_EXPLICIT:
+      g->begin = p->padding[i];
+      if (!sub_fits(full, p->padding[i], &full) || !sub_fits(full, p->padding_end[i], &full))
+        return 0;
+      g->out = full;
+      return 1;
+    case CONVT_PADDING_VALID:
+      g->begin = 0, g->out = full;
+      return 1;
+    default: /* SAME_UPPER, SAME_LOWER: T = max(0, full - in*s) */
+      t = eff + op - g->s;
+      t = t > 0 ? t : 0;
+      g->begin = p->padding_kind == CONVT_PADDING_SAME_UPPER ? t / 2 : t - t / 2;
+      g->out = full - t;
+      return 1;
+  }
+}
+
+/* The output index that tap k of input index i reaches, or -1 outside the output. */
+static int64_t naive_tap(const naive_dim* g, int64_t i, int64_t k) {
+  int64_t o, kd;
+  if (!mul_fits(i, g->s, &o) || !mul_fits(k, g->d, &kd)) return -1; /* past every output */
+  o -= g->begin;
+  if (o > 0 && kd > INT64_MAX - o) return -1;
+  o += kd;
+  return o >= 0 && o < g->out ? o : -1;
+}
+
+static double naive_activation(double y, const convt_params* p) {
+  const double a = p->activation_alpha, b = p->activation_beta;
+  switch (p->activation) {
+    case CONVT_ACTIVATION_RELU: return y < 0 ? 0.0 : y;
+    case CONVT_ACTIVATION_LEAKY_RELU: return y >= 0 ? y : a * y;
+    case CONVT_ACTIVATION_CLAMP: y = y < a ? a : y; return y > b ? b : y;
+    case CONVT_ACTIVATION_TANH: return tanh(y);
+    case CONVT_ACTIVATION_SIGMOID: return 1.0 / (1.0 + exp(-y));
+    case CONVT_ACTIVATION_ELU: return y > 0 ? y : a * expm1(y);
+    case CONVT_ACTIVATION_GELU: return 0.5 * y * (1.0 + erf(y / sqrt(2.0)));
+    default: return y;
+  }
+}
+
+static double naive_mem[OUT_CAP];
+
+/* The run of layer *p on input_shape (the library's layout of x and y), or 0 when a size
+ * does not fit; writes the output's spatial sizes to out[0 .. spatial_dims - 1]. */
+static int naive_run(const convt_params* p, const int64_t* in_shape, const int64_t* size,
+                     const float* x, const float* w, const float* bias, double* y,
+                     int64_t* out) {
+  const int rank = p->spatial_dims, cl = p->layout == CONVT_LAYOUT_CHANNELS_LAST;
+  const int64_t batch = in_shape[0], cin = p->in_channels, cout = p->out_channels;
+  const int64_t cin_g = cin / p->groups, cout_g = cout / p->groups;
+  naive_dim g[3];
+  int64_t vin = 1, vout = 1, kvol = 1, n, c, co, v, i0, i1, i2, k0, k1, k2;
+  int i;
+  for (i = 0; i < 3; ++i) {
+    naive_dim one = {1, 1, 1, 1, 1, 0};
+    g[i] = one;
+    if (i < rank && !naive_geometry(p, i, in_shape[2 + i], size, &g[i])) return 0;
+    if (i < rank) out[i] = g[i].out;
+    vin *= g[i].in, vout *= g[i].out, kvol *= g[i].k;
+  }
+  if ((double)batch * (double)cout * (double)vout > OUT_CAP) return 0;
+#define Y_AT(n, c, v) y[cl ? ((n)*vout + (v)) * cout + (c) : ((n)*cout + (c)) * vout + (v)]
+  for (n = 0; n < batch; ++n)
+    for (co = 0; co < cout; ++co)
+      for (v = 0; v < vout; ++v) Y_AT(n, co, v) = bias ? bias[co] : 0.0;
+  for (n = 0; n < batch; ++n)
+    for (c = 0; c < cin; ++c)
+      for (i0 = 0; i0 < g[0].in; ++i0)
+        for (i1 = 0; i1 < g[1].in; ++i1)
+          for (i2 = 0; i2 < g[2].in; ++i2) {
+            const int64_t vi = (i0 * g[1].in + i1) * g[2].in + i2;
+            const double xv = x[cl ? (n * vin + vi) * cin + c : (n * cin + c) * vin + vi];
+            int64_t col;
+            for (col = 0; col < cout_g; ++col) {
+              const float* wk = w + (c * cout_g + col) * kvol;
+              co = c / cin_g * cout_g + col;
+              for (k0 = 0; k0 < g[0].k; ++k0) {
+                const int64_t o0 = naive_tap(&g[0], i0, k0);
+                if (o0 < 0) continue;
+                for (k1 = 0; k1 < g[1].k; ++k1) {
+                  const int64_t o1 = naive_tap(&g[1], i1, k1);
+                  if (o1 < 0) continue;
+                  for (k2 = 0; k2 < g[2].k; ++k2) {
+                    const int64_t o2 = naive_tap(&g[2], i2, k2);
+                    if (o2 < 0) continue;
+                    Y_AT(n, co, (o0 * g[1].out + o1) * g[2].out + o2) +=
+                        xv * wk[(k0 * g[1].k + k1) * g[2].k + k2];
+                  }
+                }
+              }
+            }
+          }
+#undef Y_AT
+  for (v = 0; v < batch * cout * vout; ++v) y[v] = naive_activation(y[v], p);
+  return 1;
+}
+
+/* A float result against the oracle's double: NaN for NaN, the same infinity, else within
+ * 1e-5 relative (the test's data are dyadic, so the sums are exact in float; only the
+ * activations round). */
+static int same_value(float got, double want) {
+  const float w = (float)want;
+  if (want != want) return got != got;
+  if (isinf(w)) return got == w;
+  return fabs((double)got - want) <= 1e-5 * (1.0 + fabs(want));
+}
+
+/* out_buf (n floats) against the oracle, and the row's output sizes against its rules. */
+static void compare_with_naive(const convt_params* p, const float* use_bias,
+                               const int64_t* in_shape, const int64_t* size,
+                               const int64_t* want_out, size_t n) {
+  int64_t out[3] = {0, 0, 0};
+  size_t i, bad = 0, first = 0;
+  int d;
+  if (!naive_run(p, in_shape, size, input, weight, use_bias, naive_mem, out)) {
+    check(0, "test error: the naive oracle cannot size this run");
+    return;
+  }
+  for (d = 0; d < p->spatial_dims; ++d)
+    check(out[d] == want_out[d], "the naive oracle gives output size %lld in dimension %d, the "
+          "row expects %lld", (long long)out[d], d, (long long)want_out[d]);
+  for (i = 0; i < n; ++i)
+    if (!same_value(out_buf[i], naive_mem[i]) && bad++ == 0) first = i;
+  check(bad == 0, "convt_run: %zu of %zu outputs differ from the naive oracle, first at %zu: "
+        "%.9g vs %.9g", bad, n, first, bad ? out_buf[first] : 0.0, bad ? naive_mem[first] : 0.0);
+}
+
 /* The output of a run must match the REFERENCE algorithm's (values, not just bounds). */
 static void compare_with_reference(const params_box* b, const float* use_bias,
                                    const int64_t* in_shape, const int64_t* size, size_t n,
@@ -1303,8 +1507,10 @@ static void compare_with_reference(const params_box* b, const float* use_bias,
     check(0, "REFERENCE twin failed: %s", convt_last_error());
   } else {
     for (i = 0; i < n; ++i) {
+      /* (equal infinities, and NaN for NaN, are the same value: activations give both) */
       const float d = out_buf[i] - ref_mem[i], tol = 1e-4f * (1.0f + (ref_mem[i] < 0 ? -ref_mem[i] : ref_mem[i]));
-      if (!(d <= tol && -d <= tol) && bad++ == 0) first = i;
+      const int same = out_buf[i] == ref_mem[i] || (out_buf[i] != out_buf[i] && ref_mem[i] != ref_mem[i]);
+      if (!same && !(d <= tol && -d <= tol) && bad++ == 0) first = i;
     }
     check(bad == 0, "convt_run: %zu of %zu outputs differ from REFERENCE, first at %zu: %g vs %g",
           bad, n, first, bad ? out_buf[first] : 0.0, bad ? ref_mem[first] : 0.0);
@@ -1468,8 +1674,9 @@ static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bia
 
   fill(out_mem, GUARD + OUT_CAP + GUARD);
   prime();
-  st = convt_run(h, in_shape, (c->opt & NULL_BUFS) ? NULL : input, size,
-                 (c->opt & NULL_BUFS) ? NULL : out_buf, capacity, ws_ptr, ws_size);
+  st = convt_run(h, in_shape, (c->opt & (NULL_BUFS | NULL_INPUT)) ? NULL : input, size,
+                 (c->opt & (NULL_BUFS | NULL_OUTPUT)) ? NULL : out_buf, capacity, ws_ptr,
+                 ws_size);
   check_input_intact("convt_run");
   if (ws_ptr) {
     const unsigned char* p = (const unsigned char*)ws_mem;
@@ -1486,6 +1693,7 @@ static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bia
     check_written("convt_run output", out_buf, OUT_CAP, st == CONVT_OK ? n : 0);
     if (st == CONVT_OK && n > 0 && b.p.algorithm != CONVT_ALGORITHM_REFERENCE)
       compare_with_reference(&b, use_bias, in_shape, size, n, capacity);
+    if (st == CONVT_OK && n > 0) compare_with_naive(&b.p, use_bias, in_shape, size, c->out, n);
   }
   convt_destroy(h);
 done:
