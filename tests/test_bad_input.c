@@ -175,6 +175,7 @@ enum field {
 #define E_DW E_D1
 #define E_PEH E_PE0
 #define E_PEW E_PE1
+#define MAX_EDITS 10
 typedef struct {
   enum field f;
   int64_t v;
@@ -189,7 +190,7 @@ typedef struct {
  *   2-D: (1, 4, 5, 5)    -> (1, 6, 11, 11);    output_size 11..12 in each dimension
  *   3-D: (1, 4, 2, 3, 4) -> (1, 6, 5, 7, 9);   output_size 5..6, 7..8, 9..10 */
 static void make_params(params_box* b, int rank, int32_t algorithm, const edit* e) {
-  int i;
+  int i, k;
   memset(b, 0, sizeof *b);
   convt_params_init(&b->p, sizeof b->p);
   b->p.spatial_dims = rank;
@@ -198,7 +199,7 @@ static void make_params(params_box* b, int rank, int32_t algorithm, const edit* 
   b->p.in_channels = 4;
   b->p.out_channels = 6;
   for (i = 0; i < rank; ++i) b->p.kernel_size[i] = 3, b->p.stride[i] = 2;
-  for (; e && e->f != E_END; ++e) {
+  for (k = 0; e && k < MAX_EDITS && e->f != E_END; ++k, ++e) {
     switch (e->f) {
       case E_IN: b->p.in_channels = e->v; break;
       case E_OUT: b->p.out_channels = e->v; break;
@@ -224,7 +225,8 @@ static void make_params(params_box* b, int rank, int32_t algorithm, const edit* 
 }
 
 static int edits_algorithm(const edit* e) {
-  for (; e->f != E_END; ++e)
+  int k;
+  for (k = 0; k < MAX_EDITS && e->f != E_END; ++k, ++e)
     if (e->f == E_ALGO) return 1;
   return 0;
 }
@@ -232,7 +234,8 @@ static int edits_algorithm(const edit* e) {
 /* Whether the row asks for more than one thread: skipped where threads cannot start
  * (CONVT_TEST_NO_THREADS, set under qemu-user: tools/qemu-aarch64-run). */
 static int asks_for_threads(const edit* e) {
-  for (; e && e->f != E_END; ++e)
+  int k;
+  for (k = 0; e && k < MAX_EDITS && e->f != E_END; ++k, ++e)
     if (e->f == E_THREADS && e->v > 1) return 1;
   return 0;
 }
@@ -267,7 +270,7 @@ enum option {
 typedef struct {
   int line;
   const char* name;
-  edit e[8];            /* changes to BASE; ends at E_END */
+  edit e[MAX_EDITS];    /* changes to BASE; ends at E_END, at the latest in the last entry */
   int64_t in[5];        /* input_shape: 2 + rank entries */
   const int64_t* size;  /* output_size, or NULL */
   convt_status st;      /* expected status */
@@ -1335,6 +1338,199 @@ static const run_case CASES_1D[] = {
      BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT | MAY_NOT_RUN},
     {L, "workspace pointer with size 0 (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN1, NOSZ,
      BAD_RUN1(11, INV, "workspace_size is 0 bytes"), WS_ZERO},
+
+    /* ==== The 0.4 fields: full 11, SAME_* 10, ONNX output_size 1..12 ==== */
+    {L, "padding_kind EXPLICIT", {KIND(EXPLICIT)}, IN1, NOSZ, GOOD1(11)},
+    {L, "padding_kind SAME_UPPER", {KIND(SAME_UPPER)}, IN1, NOSZ, GOOD1(10)},
+    {L, "padding_kind SAME_LOWER", {KIND(SAME_LOWER)}, IN1, NOSZ, GOOD1(10)},
+    {L, "padding_kind VALID", {KIND(VALID)}, IN1, NOSZ, GOOD1(11)},
+    {L, "SAME_UPPER kernel 6: T 4", {KIND(SAME_UPPER), {E_K0, 6}}, IN1, NOSZ, GOOD1(10)},
+    {L, "SAME_LOWER kernel 5: T 3, 2 at the begin", {KIND(SAME_LOWER), {E_K0, 5}}, IN1, NOSZ,
+     GOOD1(10)},
+    {L, "SAME_UPPER stride 5: T 0, out = full 23", {KIND(SAME_UPPER), {E_S0, 5}}, IN1, NOSZ,
+     GOOD1(23)},
+    {L, "padding_kind -1", {{E_KIND, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind must be a CONVT_PADDING_* value (SYMMETRIC 0, EXPLICIT 1, "
+                         "SAME_UPPER 2, SAME_LOWER 3, VALID 4), but got padding_kind: -1")},
+    {L, "padding_kind 5", {{E_KIND, 5}}, IN1, NOSZ, BAD(INV, AT_CREATE, "padding_kind: 5")},
+    {L, "padding_kind INT32_MAX", {{E_KIND, INT32_MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: 2147483647")},
+    {L, "padding_kind INT32_MIN", {{E_KIND, INT32_MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: -2147483648")},
+
+    /* padding_end */
+    {L, "EXPLICIT padding 3, padding_end 1 (EnCodec-like)", {KIND(EXPLICIT), {E_P0, 3},
+     {E_PE0, 1}}, IN1, NOSZ, GOOD1(7)},
+    {L, "EXPLICIT padding_end 10: output 1", {KIND(EXPLICIT), {E_PE0, 10}}, IN1, NOSZ, GOOD1(1)},
+    {L, "EXPLICIT padding_end 11: output 0", {KIND(EXPLICIT), {E_PE0, 11}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Given input size per channel: (5). Calculated output size per channel: "
+                        "(0). Output size is too small (padding_kind EXPLICIT: padding_width: 0 "
+                        "padding_end_width: 11)")},
+    {L, "EXPLICIT padding 6 + padding_end 6: output -1", {KIND(EXPLICIT), {E_P0, 6}, {E_PE0, 6}},
+     IN1, NOSZ, BAD(INV, AT_SHAPE, "(-1). Output size is too small|padding_width: 6")},
+    {L, "EXPLICIT padding_end -1", {KIND(EXPLICIT), {E_PE0, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding_end is not supported, but got padding_end_width: -1")},
+    {L, "EXPLICIT padding_end INT64_MIN", {KIND(EXPLICIT), {E_PE0, MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_end_width: " SMIN)},
+    {L, "EXPLICIT padding_end 2^40", {KIND(EXPLICIT), {E_PE0, P40}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-1099511627765)")},
+    {L, "EXPLICIT padding_end INT64_MAX", {KIND(EXPLICIT), {E_PE0, MAX}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-9223372036854775796)")},
+    {L, "EXPLICIT padding 1 + padding_end INT64_MAX overflows", {KIND(EXPLICIT), {E_P0, 1},
+     {E_PE0, MAX}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT padding INT64_MAX + padding_end INT64_MAX overflows", {KIND(EXPLICIT),
+     {E_P0, MAX}, {E_PE0, MAX}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "SYMMETRIC ignores padding_end", {{E_PE0, MIN}}, IN1, NOSZ, GOOD1(11)},
+    {L, "SAME_UPPER ignores padding_end", {KIND(SAME_UPPER), {E_PE0, -1}}, IN1, NOSZ, GOOD1(10)},
+    {L, "EXPLICIT: padding_end[1], [2] past spatial_dims -1 and INT64_MIN, ignored",
+     {KIND(EXPLICIT), {E_PE0, 2}, {E_PE1, -1}, {E_PE2, MIN}}, IN1, NOSZ, GOOD1(9)},
+    {L, "EXPLICIT: padding_end[1], [2] INT64_MAX, ignored", {KIND(EXPLICIT), {E_PE1, MAX},
+     {E_PE2, MAX}, {E_P1, MAX}}, IN1, NOSZ, GOOD1(11)},
+
+    /* output_padding under the ONNX kinds */
+    {L, "EXPLICIT output_padding 1", {KIND(EXPLICIT), {E_OP0, 1}}, IN1, NOSZ, GOOD1(12)},
+    {L, "SAME_LOWER output_padding 1: T 2", {KIND(SAME_LOWER), {E_OP0, 1}}, IN1, NOSZ, GOOD1(10)},
+    {L, "EXPLICIT output_padding 2 = stride", {KIND(EXPLICIT), {E_OP0, 2}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_width: 2 stride_width: 2")},
+    {L, "EXPLICIT output_padding 2 < dilation 3, >= stride 1", {KIND(EXPLICIT), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_width: 2 stride_width: 1")},
+    {L, "SAME_UPPER output_padding 2 < dilation 3, >= stride 1", {KIND(SAME_UPPER), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "SAME_UPPER)")},
+    {L, "SAME_LOWER output_padding 2 < dilation 3, >= stride 1", {KIND(SAME_LOWER), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "SAME_LOWER)")},
+    {L, "VALID output_padding 2 < dilation 3, >= stride 1", {KIND(VALID), {E_S0, 1}, {E_D0, 3},
+     {E_OP0, 2}}, IN1, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "VALID)")},
+    {L, "VALID output_padding -1", {KIND(VALID), {E_OP0, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_width: -1")},
+    {L, "SAME_UPPER output_padding INT64_MAX", {KIND(SAME_UPPER), {E_OP0, MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_width: " SMAX)},
+
+    /* output_size under the ONNX kinds: 1..12 */
+    {L, "EXPLICIT output_size 0", {KIND(EXPLICIT)}, IN1, SZ1(0),
+     BAD(INV, AT_SHAPE, "requested an output size of [0], but valid sizes range from [1] to [12] "
+                        "(for an input of [5])")},
+    {L, "EXPLICIT output_size 1", {KIND(EXPLICIT)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "EXPLICIT output_size 12 (the largest)", {KIND(EXPLICIT)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "EXPLICIT output_size 13", {KIND(EXPLICIT)}, IN1, SZ1(13),
+     BAD(INV, AT_SHAPE, "output size of [13]|from [1] to [12]")},
+    {L, "SAME_UPPER output_size 0", {KIND(SAME_UPPER)}, IN1, SZ1(0),
+     BAD(INV, AT_SHAPE, "output size of [0]")},
+    {L, "SAME_UPPER output_size 1", {KIND(SAME_UPPER)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "SAME_UPPER output_size 4: T 7, 3 at the begin", {KIND(SAME_UPPER)}, IN1, SZ1(4),
+     GOOD1(4)},
+    {L, "SAME_UPPER output_size 12", {KIND(SAME_UPPER)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "SAME_UPPER output_size 13", {KIND(SAME_UPPER)}, IN1, SZ1(13),
+     BAD(INV, AT_SHAPE, "output size of [13]")},
+    {L, "SAME_LOWER output_size 1", {KIND(SAME_LOWER)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "SAME_LOWER output_size 4: T 7, 4 at the begin", {KIND(SAME_LOWER)}, IN1, SZ1(4),
+     GOOD1(4)},
+    {L, "SAME_LOWER output_size 12", {KIND(SAME_LOWER)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "SAME_LOWER output_size -1", {KIND(SAME_LOWER)}, IN1, SZ1(-1),
+     BAD(INV, AT_SHAPE, "output size of [-1]")},
+    {L, "VALID output_size 1", {KIND(VALID)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "VALID output_size 12", {KIND(VALID)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "VALID output_size 13", {KIND(VALID)}, IN1, SZ1(13), BAD(INV, AT_SHAPE, "[13]")},
+    {L, "VALID output_size INT64_MAX", {KIND(VALID)}, IN1, SZ1(MAX),
+     BAD(INV, AT_SHAPE, "output size of [" SMAX "]")},
+    {L, "EXPLICIT output_size ignores padding and padding_end", {KIND(EXPLICIT), {E_P0, 9},
+     {E_PE0, 9}}, IN1, SZ1(6), GOOD1(6)},
+    {L, "EXPLICIT stride 4, kernel 2: output_size 21 > full 18 (the largest)", {KIND(EXPLICIT),
+     {E_S0, 4}, {E_K0, 2}}, IN1, SZ1(21), GOOD1(21)},
+    {L, "EXPLICIT stride 4, kernel 2: output_size 22", {KIND(EXPLICIT), {E_S0, 4}, {E_K0, 2}}, IN1,
+     SZ1(22), BAD(INV, AT_SHAPE, "output size of [22]|from [1] to [21]")},
+    {L, "VALID dilation 3, output_padding 1: output_size 16 > full 15", {KIND(VALID), {E_D0, 3},
+     {E_OP0, 1}}, IN1, SZ1(16), GOOD1(16)},
+    {L, "EXPLICIT stride INT64_MAX, 1 pixel: output_size 2", {KIND(EXPLICIT), {E_S0, MAX}},
+     {1, 4, 1}, SZ1(2), GOOD1(2)},
+    {L, "SAME_UPPER stride INT64_MAX, 1 pixel: output_size 5 > full 3", {KIND(SAME_UPPER),
+     {E_S0, MAX}}, {1, 4, 1}, SZ1(5), GOOD1(5)},
+    {L, "N 0, VALID output_size 0", {KIND(VALID)}, {0, 4, 5}, SZ1(0),
+     BAD(INV, AT_SHAPE, "output size of [0]"), NULL_BUFS},
+
+    /* layout */
+    {L, "CHANNELS_LAST (NLC)", {LAST}, IN1, NOSZ, GOOD1(11)},
+    {L, "CHANNELS_LAST, N 3, output_size 12", {LAST}, {3, 4, 5}, SZ1(12), GOOD1(12)},
+    {L, "CHANNELS_LAST, groups 2", {LAST, {E_GROUPS, 2}}, IN1, NOSZ, GOOD1(11)},
+    {L, "CHANNELS_LAST, SUBPIXEL", {LAST, ALGO(SUBPIXEL)}, IN1, NOSZ, GOOD1(11), MAY_NOT_RUN},
+    {L, "CHANNELS_LAST, DEPTHWISE", {LAST, ALGO(DEPTHWISE), {E_GROUPS, 4}, {E_OUT, 4}}, IN1, NOSZ,
+     GOOD1(11)},
+    {L, "CHANNELS_LAST, POINTWISE", {LAST, ALGO(POINTWISE), {E_K0, 1}, {E_S0, 1}}, IN1, NOSZ,
+     GOOD1(5)},
+    {L, "CHANNELS_LAST, AUTO, 2 threads, N 3", {LAST, ALGO(AUTO), {E_THREADS, 2}}, {3, 4, 5}, NOSZ,
+     GOOD1(11)},
+    {L, "layout 2", {{E_LAYOUT, 2}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "layout must be CONVT_LAYOUT_CHANNELS_FIRST (0) or "
+                         "CONVT_LAYOUT_CHANNELS_LAST (1), but got layout: 2")},
+    {L, "layout -1", {{E_LAYOUT, -1}}, IN1, NOSZ, BAD(INV, AT_CREATE, "layout: -1")},
+    {L, "layout INT32_MAX", {{E_LAYOUT, INT32_MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "layout: 2147483647")},
+    {L, "layout INT32_MIN", {{E_LAYOUT, INT32_MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "layout: -2147483648")},
+    {L, "CHANNELS_LAST: NULL input", {LAST}, IN1, NOSZ, BAD_RUN1(11, INV, "input is NULL"),
+     NULL_INPUT},
+    {L, "CHANNELS_LAST: NULL output", {LAST}, IN1, NOSZ, BAD_RUN1(11, INV, "output is NULL"),
+     NULL_OUTPUT},
+    {L, "CHANNELS_LAST: N 0, NULL input and output", {LAST}, {0, 4, 5}, NOSZ, GOOD1(11),
+     NULL_BUFS},
+    {L, "CHANNELS_LAST: output_capacity one short", {LAST}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 65 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: output_capacity 0", {LAST}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "CHANNELS_LAST: workspace exact (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN1, NOSZ, GOOD1(11),
+     WS_EXACT},
+    {L, "CHANNELS_LAST: workspace one byte short (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (reference)", {LAST, ALGO(REFERENCE)}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (subpixel)", {LAST, ALGO(SUBPIXEL)}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT | MAY_NOT_RUN},
+
+    /* activation */
+    {L, "RELU", {ACT(RELU)}, IN1, NOSZ, GOOD1(11)},
+    {L, "LEAKY_RELU 0.2", {ACT(LEAKY_RELU), ALPHA(0.2)}, IN1, NOSZ, GOOD1(11)},
+    {L, "CLAMP [-1, 1]", {ACT(CLAMP), ALPHA(-1), BETA(1)}, IN1, NOSZ, GOOD1(11)},
+    {L, "TANH", {ACT(TANH)}, IN1, NOSZ, GOOD1(11)},
+    {L, "SIGMOID", {ACT(SIGMOID)}, IN1, NOSZ, GOOD1(11)},
+    {L, "ELU 1", {ACT(ELU), ALPHA(1)}, IN1, NOSZ, GOOD1(11)},
+    {L, "GELU", {ACT(GELU)}, IN1, NOSZ, GOOD1(11)},
+    {L, "activation -1", {{E_ACT, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation must be a CONVT_ACTIVATION_* value (NONE 0, RELU 1, "
+                         "LEAKY_RELU 2, CLAMP 3, TANH 4, SIGMOID 5, ELU 6, GELU 7), but got "
+                         "activation: -1")},
+    {L, "activation 8", {{E_ACT, 8}}, IN1, NOSZ, BAD(INV, AT_CREATE, "activation: 8")},
+    {L, "activation INT32_MAX", {{E_ACT, INT32_MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation: 2147483647")},
+    {L, "activation INT32_MIN", {{E_ACT, INT32_MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation: -2147483648")},
+    {L, "LEAKY_RELU alpha NaN", {ACT(LEAKY_RELU), ALPHA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "for LEAKY_RELU, but got activation_alpha: nan")},
+    {L, "CLAMP alpha NaN", {ACT(CLAMP), ALPHA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "for CLAMP, but got activation_alpha: nan")},
+    {L, "ELU alpha NaN", {ACT(ELU), ALPHA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "for ELU, but got activation_alpha: nan")},
+    {L, "CLAMP beta NaN", {ACT(CLAMP), BETA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation_beta must be a number for CLAMP, but got activation_beta: "
+                         "nan")},
+    {L, "CLAMP alpha 0.25 > beta -0.25", {ACT(CLAMP), ALPHA(0.25), BETA(-0.25)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: 0.25 activation_beta: -0.25")},
+    {L, "CLAMP alpha +inf > beta 1", {ACT(CLAMP), ALPHA(INF), BETA(1)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: inf activation_beta: 1")},
+    {L, "CLAMP [-inf, 0.5]", {ACT(CLAMP), ALPHA(-INF), BETA(0.5)}, IN1, NOSZ, GOOD1(11)},
+    {L, "CLAMP [-0.5, +inf]", {ACT(CLAMP), ALPHA(-0.5), BETA(INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "CLAMP [+inf, +inf]", {ACT(CLAMP), ALPHA(INF), BETA(INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "LEAKY_RELU alpha -inf", {ACT(LEAKY_RELU), ALPHA(-INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "ELU alpha -inf", {ACT(ELU), ALPHA(-INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "SIGMOID ignores alpha and beta NaN", {ACT(SIGMOID), ALPHA(NAN), BETA(NAN)}, IN1, NOSZ,
+     GOOD1(11)},
+
+    /* together */
+    {L, "EXPLICIT (3, 2), CHANNELS_LAST, ELU, N 2", {KIND(EXPLICIT), {E_P0, 3}, {E_PE0, 2}, LAST,
+     ACT(ELU), ALPHA(1)}, {2, 4, 5}, NOSZ, GOOD1(6)},
+    {L, "SAME_UPPER, CHANNELS_LAST, TANH, depthwise, DEPTHWISE", {KIND(SAME_UPPER), LAST,
+     ACT(TANH), {E_GROUPS, 4}, {E_OUT, 4}, ALGO(DEPTHWISE)}, IN1, NOSZ, GOOD1(10)},
+    {L, "SAME_LOWER, output_size past full, GELU, SUBPIXEL", {KIND(SAME_LOWER), ACT(GELU),
+     ALGO(SUBPIXEL)}, IN1, SZ1(12), GOOD1(12), MAY_NOT_RUN},
 };
 
 /* ---- 3-D: BASE with spatial_dims 3; (1, 4, 2, 3, 4) -> (1, 6, 5, 7, 9), output_size 5..6,
@@ -1639,6 +1835,188 @@ static const run_case CASES_3D[] = {
      BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
     {L, "workspace pointer with size 0 (reference needs none)",
      {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN3, NOSZ, GOOD3(5, 7, 9), WS_ZERO},
+
+    /* ==== The 0.4 fields: full (5, 7, 9), SAME_* (4, 6, 8), ONNX output_size from 1 to
+     * (6, 8, 10) ==== */
+    {L, "padding_kind EXPLICIT", {KIND(EXPLICIT)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "padding_kind SAME_UPPER", {KIND(SAME_UPPER)}, IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "padding_kind SAME_LOWER", {KIND(SAME_LOWER)}, IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "padding_kind VALID", {KIND(VALID)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "SAME_LOWER kernel_w 5, output_padding_d 1", {KIND(SAME_LOWER), {E_K2, 5}, {E_OP0, 1}},
+     IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "SAME_UPPER stride_h 3: T 0, full 9", {KIND(SAME_UPPER), {E_S1, 3}}, IN3, NOSZ,
+     GOOD3(4, 9, 8)},
+    {L, "padding_kind -1", {{E_KIND, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "padding_kind: -1")},
+    {L, "padding_kind 5", {{E_KIND, 5}}, IN3, NOSZ, BAD(INV, AT_CREATE, "padding_kind: 5")},
+    {L, "padding_kind INT32_MAX", {{E_KIND, INT32_MAX}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: 2147483647")},
+    {L, "padding_kind INT32_MIN", {{E_KIND, INT32_MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: -2147483648")},
+
+    /* padding_end per dimension */
+    {L, "EXPLICIT padding (1, 0, 2), padding_end (0, 3, 1)", {KIND(EXPLICIT), {E_P0, 1}, {E_P2, 2},
+     {E_PE1, 3}, {E_PE2, 1}}, IN3, NOSZ, GOOD3(4, 4, 6)},
+    {L, "EXPLICIT padding_end_d 4: depth 1", {KIND(EXPLICIT), {E_PE0, 4}}, IN3, NOSZ,
+     GOOD3(1, 7, 9)},
+    {L, "EXPLICIT padding_end_h 7: height 0", {KIND(EXPLICIT), {E_PE1, 7}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "Given input size per channel: (2 x 3 x 4). Calculated output size per "
+                        "channel: (5 x 0 x 9). Output size is too small (padding_kind EXPLICIT: "
+                        "padding_depth: 0 padding_height: 0 padding_width: 0 padding_end_depth: 0 "
+                        "padding_end_height: 7 padding_end_width: 0)")},
+    {L, "EXPLICIT padding_w 5 + padding_end_w 5: width -1", {KIND(EXPLICIT), {E_P2, 5},
+     {E_PE2, 5}}, IN3, NOSZ, BAD(INV, AT_SHAPE, "(5 x 7 x -1). Output size is too small")},
+    {L, "EXPLICIT padding_end_d -1", {KIND(EXPLICIT), {E_PE0, -1}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding_end is not supported, but got padding_end_depth: -1 "
+                         "padding_end_height: 0 padding_end_width: 0")},
+    {L, "EXPLICIT padding_end_w INT64_MIN", {KIND(EXPLICIT), {E_PE2, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_end_width: " SMIN)},
+    {L, "EXPLICIT padding_end_h 2^40", {KIND(EXPLICIT), {E_PE1, P40}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "(5 x -1099511627769 x 9)")},
+    {L, "EXPLICIT padding_end_d INT64_MAX", {KIND(EXPLICIT), {E_PE0, MAX}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "(-9223372036854775802 x 7 x 9)")},
+    {L, "EXPLICIT padding_w 2 + padding_end_w INT64_MAX overflows", {KIND(EXPLICIT), {E_P2, 2},
+     {E_PE2, MAX}}, IN3, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT padding_d INT64_MAX + padding_end_d 1 overflows", {KIND(EXPLICIT), {E_P0, MAX},
+     {E_PE0, 1}}, IN3, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "SYMMETRIC ignores padding_end", {{E_PE0, -1}, {E_PE1, MAX}, {E_PE2, MIN}}, IN3, NOSZ,
+     GOOD3(5, 7, 9)},
+    {L, "VALID ignores padding and padding_end", {KIND(VALID), {E_P1, -3}, {E_PE1, -3}}, IN3, NOSZ,
+     GOOD3(5, 7, 9)},
+
+    /* output_padding under the ONNX kinds */
+    {L, "EXPLICIT output_padding (1, 1, 1)", {KIND(EXPLICIT), {E_OP0, 1}, {E_OP1, 1}, {E_OP2, 1}},
+     IN3, NOSZ, GOOD3(6, 8, 10)},
+    {L, "EXPLICIT output_padding_h 2 = stride", {KIND(EXPLICIT), {E_OP1, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_depth: 0 "
+                         "output_padding_height: 2 output_padding_width: 0 stride_depth: 2 "
+                         "stride_height: 2 stride_width: 2")},
+    {L, "EXPLICIT output_padding_d 2 < dilation 3, >= stride 1", {KIND(EXPLICIT), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT)|output_padding_depth: 2|stride_depth: 1")},
+    {L, "SAME_UPPER output_padding_h 2 < dilation 3, >= stride 1", {KIND(SAME_UPPER), {E_S1, 1},
+     {E_D1, 3}, {E_OP1, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_UPPER)|output_padding_height: 2|stride_height: 1")},
+    {L, "SAME_LOWER output_padding_w 2 < dilation 3, >= stride 1", {KIND(SAME_LOWER), {E_S2, 1},
+     {E_D2, 3}, {E_OP2, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_LOWER)|output_padding_width: 2|stride_width: 1")},
+    {L, "VALID output_padding_d 2 < dilation 3, >= stride 1", {KIND(VALID), {E_S0, 1}, {E_D0, 3},
+     {E_OP0, 2}}, IN3, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "VALID)|output_padding_depth: 2")},
+    {L, "SAME_LOWER output_padding_h -1", {KIND(SAME_LOWER), {E_OP1, -1}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_height: -1")},
+
+    /* output_size under the ONNX kinds, per dimension */
+    {L, "EXPLICIT output_size D 0", {KIND(EXPLICIT)}, IN3, SZ3(0, 7, 9),
+     BAD(INV, AT_SHAPE, "requested an output size of [0, 7, 9], but valid sizes range from [1, 1, "
+                        "1] to [6, 8, 10] (for an input of [2, 3, 4])")},
+    {L, "EXPLICIT output_size D 1", {KIND(EXPLICIT)}, IN3, SZ3(1, 7, 9), GOOD3(1, 7, 9)},
+    {L, "EXPLICIT output_size D 6 (the largest)", {KIND(EXPLICIT)}, IN3, SZ3(6, 7, 9),
+     GOOD3(6, 7, 9)},
+    {L, "EXPLICIT output_size D 7", {KIND(EXPLICIT)}, IN3, SZ3(7, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [7, 7, 9]|to [6, 8, 10]")},
+    {L, "SAME_UPPER output_size H 0", {KIND(SAME_UPPER)}, IN3, SZ3(5, 0, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 0, 9]")},
+    {L, "SAME_UPPER output_size H 1", {KIND(SAME_UPPER)}, IN3, SZ3(5, 1, 9), GOOD3(5, 1, 9)},
+    {L, "SAME_UPPER output_size H 8 (the largest)", {KIND(SAME_UPPER)}, IN3, SZ3(5, 8, 9),
+     GOOD3(5, 8, 9)},
+    {L, "SAME_UPPER output_size H 9", {KIND(SAME_UPPER)}, IN3, SZ3(5, 9, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 9, 9]")},
+    {L, "SAME_LOWER output_size W 0", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 0),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, 0]")},
+    {L, "SAME_LOWER output_size W 1", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 1), GOOD3(5, 7, 1)},
+    {L, "SAME_LOWER output_size W 10 (the largest)", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 10),
+     GOOD3(5, 7, 10)},
+    {L, "SAME_LOWER output_size W 11", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 11),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, 11]")},
+    {L, "VALID output_size (1, 1, 1)", {KIND(VALID)}, IN3, SZ3(1, 1, 1), GOOD3(1, 1, 1)},
+    {L, "VALID output_size (6, 8, 10): every dimension past full", {KIND(VALID)}, IN3,
+     SZ3(6, 8, 10), GOOD3(6, 8, 10)},
+    {L, "SAME_UPPER output_size (2, 3, 4): T 3, 2, 5", {KIND(SAME_UPPER)}, IN3, SZ3(2, 5, 4),
+     GOOD3(2, 5, 4)},
+    {L, "SAME_LOWER output_size (2, 5, 4)", {KIND(SAME_LOWER)}, IN3, SZ3(2, 5, 4), GOOD3(2, 5, 4)},
+    {L, "VALID output_size D -1", {KIND(VALID)}, IN3, SZ3(-1, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [-1, 7, 9]")},
+    {L, "EXPLICIT output_size W INT64_MAX", {KIND(EXPLICIT)}, IN3, SZ3(5, 7, MAX),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, " SMAX "]")},
+    {L, "EXPLICIT output_size ignores padding and padding_end", {KIND(EXPLICIT), {E_P1, 9},
+     {E_PE1, 9}}, IN3, SZ3(5, 3, 9), GOOD3(5, 3, 9)},
+    {L, "EXPLICIT stride_d 3, kernel_d 1: output_size 6 > full 4", {KIND(EXPLICIT), {E_S0, 3},
+     {E_K0, 1}}, IN3, SZ3(6, 7, 9), GOOD3(6, 7, 9)},
+    {L, "EXPLICIT stride_w INT64_MAX, 1 column: output_size 5 > full 3", {KIND(EXPLICIT),
+     {E_S2, MAX}}, {1, 4, 2, 3, 1}, SZ3(5, 7, 5), GOOD3(5, 7, 5)},
+    {L, "N 0, SAME_UPPER output_size H 9", {KIND(SAME_UPPER)}, {0, 4, 2, 3, 4}, SZ3(5, 9, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 9, 9]"), NULL_BUFS},
+
+    /* layout */
+    {L, "CHANNELS_LAST (NDHWC)", {LAST}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CHANNELS_LAST, output_size", {LAST}, IN3, SZ3(6, 7, 10),
+     GOOD3(6, 7, 10)},
+    {L, "CHANNELS_LAST, groups 2", {LAST, {E_GROUPS, 2}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CHANNELS_LAST, SUBPIXEL", {LAST, ALGO(SUBPIXEL)}, IN3, NOSZ, GOOD3(5, 7, 9), MAY_NOT_RUN},
+    {L, "CHANNELS_LAST, DEPTHWISE", {LAST, ALGO(DEPTHWISE), {E_GROUPS, 4}, {E_OUT, 4}}, IN3, NOSZ,
+     GOOD3(5, 7, 9)},
+    {L, "CHANNELS_LAST, POINTWISE", {LAST, ALGO(POINTWISE), {E_K0, 1}, {E_K1, 1}, {E_K2, 1},
+     {E_S0, 1}, {E_S1, 1}, {E_S2, 1}}, IN3, NOSZ, GOOD3(2, 3, 4)},
+    {L, "CHANNELS_LAST, AUTO, 2 threads, N 2", {LAST, ALGO(AUTO), {E_THREADS, 2}},
+     {2, 4, 2, 3, 4}, NOSZ, GOOD3(5, 7, 9)},
+    {L, "layout 2", {{E_LAYOUT, 2}}, IN3, NOSZ, BAD(INV, AT_CREATE, "but got layout: 2")},
+    {L, "layout -1", {{E_LAYOUT, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "layout: -1")},
+    {L, "layout INT32_MAX", {{E_LAYOUT, INT32_MAX}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "layout: 2147483647")},
+    {L, "layout INT32_MIN", {{E_LAYOUT, INT32_MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "layout: -2147483648")},
+    {L, "CHANNELS_LAST: NULL input", {LAST}, IN3, NOSZ, BAD_RUN3(5, 7, 9, INV, "input is NULL"),
+     NULL_INPUT},
+    {L, "CHANNELS_LAST: NULL output", {LAST}, IN3, NOSZ, BAD_RUN3(5, 7, 9, INV, "output is NULL"),
+     NULL_OUTPUT},
+    {L, "CHANNELS_LAST: N 0, NULL input and output", {LAST}, {0, 4, 2, 3, 4}, NOSZ,
+     GOOD3(5, 7, 9), NULL_BUFS},
+    {L, "CHANNELS_LAST: output_capacity one short", {LAST}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 1889 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: output_capacity 0", {LAST}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "CHANNELS_LAST: workspace exact (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN3, NOSZ,
+     GOOD3(5, 7, 9), WS_EXACT},
+    {L, "CHANNELS_LAST: workspace one byte short (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (reference)", {LAST, ALGO(REFERENCE)}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+
+    /* activation */
+    {L, "RELU", {ACT(RELU)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "LEAKY_RELU 0.5", {ACT(LEAKY_RELU), ALPHA(0.5)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CLAMP [-0.25, 0.25]", {ACT(CLAMP), ALPHA(-0.25), BETA(0.25)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "TANH", {ACT(TANH)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "SIGMOID", {ACT(SIGMOID)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "ELU 0.5", {ACT(ELU), ALPHA(0.5)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "GELU", {ACT(GELU)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "activation -1", {{E_ACT, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "activation: -1")},
+    {L, "activation 8", {{E_ACT, 8}}, IN3, NOSZ, BAD(INV, AT_CREATE, "activation: 8")},
+    {L, "activation INT32_MAX", {{E_ACT, INT32_MAX}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation: 2147483647")},
+    {L, "activation INT32_MIN", {{E_ACT, INT32_MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation: -2147483648")},
+    {L, "LEAKY_RELU alpha NaN", {ACT(LEAKY_RELU), ALPHA(NAN)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "for LEAKY_RELU|activation_alpha: nan")},
+    {L, "CLAMP alpha NaN", {ACT(CLAMP), ALPHA(NAN), BETA(INF)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "for CLAMP|activation_alpha: nan")},
+    {L, "ELU alpha NaN", {ACT(ELU), ALPHA(NAN)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "for ELU|activation_alpha: nan")},
+    {L, "CLAMP beta NaN", {ACT(CLAMP), ALPHA(-INF), BETA(NAN)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation_beta: nan")},
+    {L, "CLAMP alpha 2 > beta 1", {ACT(CLAMP), ALPHA(2), BETA(1)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: 2 activation_beta: 1")},
+    {L, "CLAMP [-inf, +inf]", {ACT(CLAMP), ALPHA(-INF), BETA(INF)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CLAMP [-inf, -inf]", {ACT(CLAMP), ALPHA(-INF), BETA(-INF)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "LEAKY_RELU alpha +inf", {ACT(LEAKY_RELU), ALPHA(INF)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "TANH ignores alpha NaN", {ACT(TANH), ALPHA(NAN)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+
+    /* together */
+    {L, "SAME_LOWER, CHANNELS_LAST, CLAMP, groups 2", {KIND(SAME_LOWER), LAST, ACT(CLAMP),
+     ALPHA(-0.5), BETA(0.5), {E_GROUPS, 2}}, IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "EXPLICIT, CHANNELS_LAST, GELU, depthwise, output_size", {KIND(EXPLICIT), LAST, ACT(GELU),
+     {E_GROUPS, 4}, {E_OUT, 4}}, IN3, SZ3(6, 3, 10), GOOD3(6, 3, 10)},
+    {L, "VALID, SIGMOID, SUBPIXEL, output_padding_w 1", {KIND(VALID), ACT(SIGMOID),
+     ALGO(SUBPIXEL), {E_OP2, 1}}, IN3, NOSZ, GOOD3(5, 7, 10), MAY_NOT_RUN},
 };
 
 /* ---- Running one row ------------------------------------------------------------------ */
@@ -1906,6 +2284,10 @@ static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bia
   int i, written_past = 0;
 
   make_params(&b, rank, algorithm, c->e);
+  if (c->e[MAX_EDITS - 1].f != E_END) {
+    check(0, "test table error: %d edits leave no room for E_END (MAX_EDITS)", MAX_EDITS);
+    goto done;
+  }
 
   /* A layer that must be created: make sure our buffers hold its weight and bias. */
   if (c->at != AT_CREATE &&
