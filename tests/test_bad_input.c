@@ -28,6 +28,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2573,6 +2574,10 @@ static const size_case STRUCT_SIZES[] = {
     {L, "get_params struct_size V0_1 - 1", 0, CONVT_PARAMS_SIZE_V0_1 - 1, INV,
      "struct_size is 167,", 0},
     {L, "get_params struct_size V0_1", 0, CONVT_PARAMS_SIZE_V0_1, OK, NULL, CONVT_PARAMS_SIZE_V0_1},
+    {L, "get_params struct_size 176 (inside padding_end)", 0, 176, OK, NULL, 176},
+    {L, "get_params struct_size 198 (inside layout)", 0, 198, OK, NULL, 198},
+    {L, "get_params struct_size 212 (before the tail padding)", 0, 212, OK, NULL, 212},
+    {L, "get_params struct_size V0_2", 0, CONVT_PARAMS_SIZE_V0_2, OK, NULL, CONVT_PARAMS_SIZE_V0_2},
     {L, "get_params struct_size sizeof + 64 (newer caller)", 0, sizeof(convt_params) + 64, OK,
      NULL, sizeof(convt_params)},
     {L, "get_params struct_size SIZE_MAX", 0, SIZE_MAX, OK, NULL, sizeof(convt_params)},
@@ -2602,6 +2607,300 @@ static void run_size_case(const size_case* c, convt_handle* handle) {
                   : got.p.in_channels == 4 && got.p.out_channels == 6 &&
                         got.p.algorithm == CONVT_ALGORITHM_GEMM_COL2IM,
           "the written parameters are wrong");
+  }
+}
+
+/* ---- struct_size: a 0.1 caller's 168 bytes, and sizes that end inside a 0.4 field ------ */
+
+/* convt_params as a 0.1 caller compiled it: 168 bytes, of which 164..167 are padding. */
+typedef struct {
+  size_t struct_size;
+  int32_t spatial_dims, algorithm;
+  int64_t in_channels, out_channels, kernel_size[3], stride[3], padding[3], output_padding[3],
+      dilation[3], groups;
+  int32_t num_threads;
+} convt_params_v0_1;
+
+/* The 0.4 fields, as the issue lays them out (offset, size), and their names. */
+static const struct {
+  size_t offset, size;
+  const char* name;
+} V04_FIELDS[] = {{168, 24, "padding_end"}, {192, 4, "padding_kind"}, {196, 4, "layout"},
+                  {200, 4, "activation"},   {204, 4, "activation_alpha"},
+                  {208, 4, "activation_beta"}};
+
+static void* checked_malloc(size_t n) {
+  void* p = malloc(n);
+  if (!p) {
+    fprintf(stderr, "out of memory\n");
+    exit(1);
+  }
+  return p;
+}
+
+/* The struct's layout is the ABI: the 0.1 prefix, the 0.4 fields at the issue's offsets. */
+static void check_layout(void) {
+  const size_t offsets[6] = {offsetof(convt_params, padding_end),
+                             offsetof(convt_params, padding_kind), offsetof(convt_params, layout),
+                             offsetof(convt_params, activation),
+                             offsetof(convt_params, activation_alpha),
+                             offsetof(convt_params, activation_beta)};
+  size_t i;
+  begin_case(__LINE__, "convt_params layout", NULL);
+  check(sizeof(convt_params) == CONVT_PARAMS_SIZE_V0_2, "sizeof(convt_params) is %zu, not %zu",
+        sizeof(convt_params), CONVT_PARAMS_SIZE_V0_2);
+  check(sizeof(convt_params_v0_1) == CONVT_PARAMS_SIZE_V0_1 &&
+            offsetof(convt_params_v0_1, num_threads) == offsetof(convt_params, num_threads),
+        "the 0.1 prefix is %zu bytes", sizeof(convt_params_v0_1));
+  for (i = 0; i < 6; ++i)
+    check(offsets[i] == V04_FIELDS[i].offset, "%s at offset %zu, not %zu", V04_FIELDS[i].name,
+          offsets[i], V04_FIELDS[i].offset);
+  end_case();
+}
+
+/* Creates a layer from `bytes` (a caller's struct of any size), runs it on in_shape (with
+ * output_size `size` or NULL) and compares output_shape and values with the naive oracle
+ * on `eff`, the parameters the library must have read; then convt_get_params must return
+ * eff's fields. */
+static void run_as(const void* bytes, const convt_params* eff, const float* use_bias,
+                   const int64_t* in_shape, const int64_t* size) {
+  const int rank = eff->spatial_dims;
+  convt_handle* h = NULL;
+  convt_params got;
+  int64_t want_out[3] = {0, 0, 0}, shape[5 + SHAPE_GUARD];
+  size_t n = 0;
+  int i, same;
+  prime();
+  check_status("convt_create", convt_create((const convt_params*)bytes, weight, use_bias, &h),
+               CONVT_OK, NULL);
+  if (!h) return;
+  if (!naive_run(eff, in_shape, size, input, weight, use_bias, naive_mem, want_out)) {
+    check(0, "test error: the naive oracle cannot size this run");
+    convt_destroy(h);
+    return;
+  }
+  for (i = 0; i < 2 + rank + SHAPE_GUARD; ++i) shape[i] = -7;
+  check_status("convt_output_shape", convt_output_shape(h, in_shape, size, shape), CONVT_OK, NULL);
+  same = shape[0] == in_shape[0] && shape[1] == eff->out_channels && shape[2 + rank] == -7;
+  for (i = 0; i < rank; ++i) same &= shape[2 + i] == want_out[i];
+  check(same, "output shape (%lld, %lld, %lld, %lld), the oracle's spatial sizes (%lld, %lld)",
+        (long long)shape[0], (long long)shape[1], (long long)shape[2], (long long)shape[3],
+        (long long)want_out[0], (long long)want_out[1]);
+  n = (size_t)(in_shape[0] * eff->out_channels);
+  for (i = 0; i < rank; ++i) n *= (size_t)want_out[i];
+  fill(out_mem, GUARD + OUT_CAP + GUARD);
+  prime();
+  check_status("convt_run", convt_run(h, in_shape, input, size, out_buf, n, NULL, 0), CONVT_OK,
+               NULL);
+  check_written("convt_run output", out_buf, OUT_CAP, n);
+  {
+    size_t k, bad = 0, first = 0;
+    for (k = 0; k < n; ++k)
+      if (!same_value(out_buf[k], naive_mem[k]) && bad++ == 0) first = k;
+    check(bad == 0, "%zu of %zu outputs differ from the naive oracle, first at %zu: %.9g vs %.9g",
+          bad, n, first, bad ? out_buf[first] : 0.0, bad ? naive_mem[first] : 0.0);
+  }
+  memset(&got, 0xAB, sizeof got);
+  check_status("convt_get_params", convt_get_params(h, &got, sizeof got), CONVT_OK, NULL);
+  for (i = 0; i < 3; ++i)
+    check(got.padding_end[i] == (i < rank ? eff->padding_end[i] : 0),
+          "get_params: padding_end[%d] %lld", i, (long long)got.padding_end[i]);
+  check(got.padding_kind == eff->padding_kind, "get_params: padding_kind %d, expected %d",
+        got.padding_kind, eff->padding_kind);
+  check(got.layout == eff->layout, "get_params: layout %d, expected %d", got.layout, eff->layout);
+  check(got.activation == eff->activation, "get_params: activation %d, expected %d",
+        got.activation, eff->activation);
+  check(memcmp(&got.activation_alpha, &eff->activation_alpha, sizeof(float)) == 0 &&
+            memcmp(&got.activation_beta, &eff->activation_beta, sizeof(float)) == 0,
+        "get_params: activation_alpha %g, activation_beta %g, expected %g, %g",
+        got.activation_alpha, got.activation_beta, eff->activation_alpha, eff->activation_beta);
+  check(got.struct_size == sizeof(convt_params) && got.in_channels == eff->in_channels &&
+            got.groups == eff->groups && got.kernel_size[1] == eff->kernel_size[1] &&
+            got.padding[0] == eff->padding[0] && got.output_padding[1] == eff->output_padding[1] &&
+            got.dilation[1] == eff->dilation[1] && got.kernel_size[2] == 0,
+        "get_params: the 0.1 fields differ");
+  convt_destroy(h);
+}
+
+/* The layer of the 0.1 tests: in 4, out 6, groups 2, kernel (3, 2), stride (2, 3), padding
+ * (1, 0), output_padding (1, 2), dilation (1, 2), one thread; on (2, 4, 5, 4) it gives
+ * (2, 6, 10, 14); output_size runs from (9, 12) to (10, 14) as PyTorch's rule has it. */
+static void set_v01_layer(convt_params* p, int32_t algorithm) {
+  p->spatial_dims = 2, p->algorithm = algorithm;
+  p->in_channels = 4, p->out_channels = 6, p->groups = 2;
+  p->kernel_size[0] = 3, p->kernel_size[1] = 2;
+  p->stride[0] = 2, p->stride[1] = 3;
+  p->padding[0] = 1, p->padding[1] = 0;
+  p->output_padding[0] = 1, p->output_padding[1] = 2;
+  p->dilation[0] = 1, p->dilation[1] = 2;
+  p->num_threads = 1;
+}
+#define SET_V01_FIELDS(q, p)                                                              \
+  do {                                                                                    \
+    int j_;                                                                               \
+    (q)->spatial_dims = (p)->spatial_dims, (q)->algorithm = (p)->algorithm;               \
+    (q)->in_channels = (p)->in_channels, (q)->out_channels = (p)->out_channels;           \
+    for (j_ = 0; j_ < 2; ++j_) {                                                          \
+      (q)->kernel_size[j_] = (p)->kernel_size[j_], (q)->stride[j_] = (p)->stride[j_];     \
+      (q)->padding[j_] = (p)->padding[j_];                                                \
+      (q)->output_padding[j_] = (p)->output_padding[j_];                                  \
+      (q)->dilation[j_] = (p)->dilation[j_];                                              \
+    }                                                                                     \
+    (q)->groups = (p)->groups, (q)->num_threads = (p)->num_threads;                       \
+  } while (0)
+
+/* A 0.1 caller's struct: exactly 168 bytes on the heap (a read past them shows under
+ * AddressSanitizer), padding bytes 164..167 (and the entries past spatial_dims) 0xFF
+ * garbage. It gets PyTorch's semantics, and convt_get_params the 0.4 defaults. */
+static void run_v01_callers(void) {
+  static const int32_t algorithms[] = {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_GEMM_COL2IM,
+                                       CONVT_ALGORITHM_REFERENCE, CONVT_ALGORITHM_SUBPIXEL};
+  static const int64_t in_shape[4] = {2, 4, 5, 4}, smallest[2] = {9, 12};
+  static const char* const names[] = {"auto", "gemm", "reference", "subpixel"};
+  size_t a;
+  int by_init;
+  for (by_init = 0; by_init < 2; ++by_init)
+    for (a = 0; a < sizeof algorithms / sizeof algorithms[0]; ++a) {
+      convt_params eff;
+      convt_params_v0_1* old = (convt_params_v0_1*)checked_malloc(sizeof *old);
+      begin_case(__LINE__, by_init ? "0.1 caller, convt_params_init(168), 0xFF in 164..167"
+                                   : "0.1 caller, every byte 0xFF but the fields",
+                 names[a]);
+      convt_params_init(&eff, sizeof eff);
+      set_v01_layer(&eff, algorithms[a]);
+      if (by_init)
+        convt_params_init((convt_params*)old, sizeof *old);
+      else
+        memset(old, 0xFF, sizeof *old);
+      SET_V01_FIELDS(old, &eff);
+      memset((unsigned char*)old + 164, 0xFF, 4);
+      old->struct_size = CONVT_PARAMS_SIZE_V0_1;
+      run_as(old, &eff, bias, in_shape, NULL);
+      run_as(old, &eff, NULL, in_shape, smallest); /* PyTorch's output_size, not ONNX's */
+      {
+        /* get_params into a 0.1 caller's struct writes its 168 bytes and no more */
+        convt_handle* h = NULL;
+        convt_params_v0_1* back = (convt_params_v0_1*)checked_malloc(sizeof *back);
+        if (convt_create((const convt_params*)old, weight, NULL, &h) == CONVT_OK) {
+          check_status("convt_get_params(168)",
+                       convt_get_params(h, (convt_params*)back, sizeof *back), CONVT_OK, NULL);
+          check(back->struct_size == CONVT_PARAMS_SIZE_V0_1 && back->groups == 2 &&
+                    back->dilation[1] == 2 && back->num_threads == 1,
+                "get_params(168) wrote the wrong fields");
+        }
+        convt_destroy(h);
+        free(back);
+      }
+      free(old);
+      end_case();
+    }
+
+  /* Known values: ConvTranspose2d(1, 1, 2) on one pixel 2 with weight (1, 2, 3, 4) and bias
+   * 0.5 is (2.5, 4.5, 6.5, 8.5), through a 168-byte struct full of garbage. */
+  {
+    static const float x[1] = {2}, w[4] = {1, 2, 3, 4}, b[1] = {0.5f};
+    static const float want[4] = {2.5f, 4.5f, 6.5f, 8.5f};
+    static const int64_t in1[4] = {1, 1, 1, 1};
+    float y[4] = {0, 0, 0, 0};
+    convt_handle* h = NULL;
+    convt_params_v0_1* old = (convt_params_v0_1*)checked_malloc(sizeof *old);
+    begin_case(__LINE__, "0.1 caller: known values", NULL);
+    memset(old, 0xFF, sizeof *old);
+    old->struct_size = CONVT_PARAMS_SIZE_V0_1;
+    old->spatial_dims = 2, old->algorithm = CONVT_ALGORITHM_AUTO;
+    old->in_channels = old->out_channels = old->groups = 1;
+    old->kernel_size[0] = old->kernel_size[1] = 2;
+    old->stride[0] = old->stride[1] = old->dilation[0] = old->dilation[1] = 1;
+    old->padding[0] = old->padding[1] = old->output_padding[0] = old->output_padding[1] = 0;
+    old->num_threads = 1;
+    check(convt_create((const convt_params*)old, w, b, &h) == CONVT_OK, "create: %s",
+          convt_last_error());
+    check(h && convt_run(h, in1, x, NULL, y, 4, NULL, 0) == CONVT_OK, "run: %s",
+          convt_last_error());
+    check(memcmp(y, want, sizeof want) == 0, "got (%g, %g, %g, %g), expected (2.5, 4.5, 6.5, 8.5)",
+          y[0], y[1], y[2], y[3]);
+    convt_destroy(h);
+    free(old);
+    end_case();
+  }
+
+  /* A struct with room for the 0.4 fields, garbage in them, but struct_size 168: ignored.
+   * Once 0xFF bytes (invalid values if read), once valid values that would change the
+   * result (EXPLICIT trims, channels last, a CLAMP to 0). */
+  {
+    int plausible;
+    for (plausible = 0; plausible < 2; ++plausible) {
+      convt_params eff, p;
+      int i;
+      static const int64_t in_shape[4] = {2, 4, 5, 4};
+      begin_case(__LINE__, plausible ? "struct_size 168, valid 0.4 values past it"
+                                     : "struct_size 168, 0xFF in bytes 164..215", NULL);
+      convt_params_init(&eff, sizeof eff);
+      set_v01_layer(&eff, CONVT_ALGORITHM_AUTO);
+      memset(&p, 0xFF, sizeof p);
+      SET_V01_FIELDS(&p, &eff);
+      if (plausible) {
+        for (i = 0; i < 3; ++i) p.padding_end[i] = 3;
+        p.padding_kind = CONVT_PADDING_EXPLICIT;
+        p.layout = CONVT_LAYOUT_CHANNELS_LAST;
+        p.activation = CONVT_ACTIVATION_CLAMP;
+        p.activation_alpha = p.activation_beta = 0.0f;
+      }
+      p.struct_size = CONVT_PARAMS_SIZE_V0_1;
+      run_as(&p, &eff, bias, in_shape, NULL);
+      end_case();
+    }
+  }
+}
+
+/* Every struct_size from 168 to 216: a 0.4 field is read only when the size covers all of
+ * it; one it covers in part (its bytes within the size 0xFF garbage) keeps its default.
+ * The caller's values, when read, change the result: EXPLICIT with padding (1, 0) and
+ * padding_end (2, 1) trims (8, 10) from (11, 11) where SYMMETRIC gives (9, 11), channels
+ * last permutes it, CLAMP [-0.25, 0.5] bounds it (and clamps to 0 while alpha and beta keep
+ * their defaults). Behaviour is checked against the oracle on the parameters that must
+ * have been read, and convt_get_params must return them. */
+static void run_partial_sizes(void) {
+  static const int64_t in_shape[4] = {1, 4, 5, 5};
+  convt_params caller;
+  size_t size, f;
+  convt_params_init(&caller, sizeof caller);
+  caller.spatial_dims = 2, caller.num_threads = 1;
+  caller.in_channels = 4, caller.out_channels = 6;
+  caller.kernel_size[0] = caller.kernel_size[1] = 3;
+  caller.stride[0] = caller.stride[1] = 2;
+  caller.padding[0] = 1;
+  caller.padding_end[0] = 2, caller.padding_end[1] = 1;
+  caller.padding_kind = CONVT_PADDING_EXPLICIT;
+  caller.layout = CONVT_LAYOUT_CHANNELS_LAST;
+  caller.activation = CONVT_ACTIVATION_CLAMP;
+  caller.activation_alpha = -0.25f, caller.activation_beta = 0.5f;
+  for (size = CONVT_PARAMS_SIZE_V0_1; size <= sizeof(convt_params); ++size) {
+    unsigned char* bytes = (unsigned char*)checked_malloc(size);
+    convt_params eff;
+    char name[64];
+    snprintf(name, sizeof name, "struct_size %zu", size);
+    begin_case(__LINE__, name, NULL);
+    memcpy(bytes, &caller, size);
+    memset(bytes + 164, 0xFF, 4); /* the padding after num_threads */
+    convt_params_init(&eff, sizeof eff);
+    memcpy(&eff, &caller, CONVT_PARAMS_SIZE_V0_1);
+    for (f = 0; f < sizeof V04_FIELDS / sizeof V04_FIELDS[0]; ++f) {
+      const size_t at = V04_FIELDS[f].offset, end = at + V04_FIELDS[f].size;
+      if (end <= size)
+        memcpy((unsigned char*)&eff + at, (const unsigned char*)&caller + at, V04_FIELDS[f].size);
+      else if (at < size)
+        memset(bytes + at, 0xFF, size - at);
+    }
+    if (size > 212) memset(bytes + 212, 0xFF, size - 212); /* trailing padding */
+    eff.struct_size = sizeof eff;
+    {
+      size_t s = size;
+      memcpy(bytes, &s, sizeof s);
+    }
+    run_as(bytes, &eff, bias, in_shape, NULL);
+    free(bytes);
+    end_case();
   }
 }
 
@@ -2670,6 +2969,10 @@ int main(void) {
       }
     convt_destroy(handle);
   }
+
+  check_layout();
+  run_v01_callers();
+  run_partial_sizes();
 
   if (skipped)
     printf("bad-input matrix: %d cases that start threads skipped (CONVT_TEST_NO_THREADS)\n",
