@@ -13,12 +13,17 @@
  * contains each '|'-separated piece of `msg`, no write to any result (outputs sit between
  * guard regions, everything pre-filled with a NaN sentinel) and *out_handle == NULL.
  * Every success must leave convt_last_error() alone, and a GOOD run must write exactly the
- * output (matching REFERENCE's values) and nothing around it.
+ * output and nothing around it, with REFERENCE's values and those of the naive oracle here
+ * (the header's rules written out again: PyTorch's and ONNX's trims, either layout, the
+ * activations in double). The rows cover the 0.4 fields (padding_kind, padding_end, layout,
+ * activation and its parameters) at every rank.
  * The library gets input_shape and output_size as copies of exactly 2 + rank and rank
  * entries on the heap (a read past them shows under AddressSanitizer), and output_shape
  * with guard entries after its 2 + rank (a write past them shows in every build).
  * NULLS covers each pointer argument at every rank, STRUCT_SIZES
- * convt_get_params/convt_params_init.
+ * convt_get_params/convt_params_init; then a 0.1 caller's 168-byte struct (garbage in its
+ * padding and past it), and every struct_size from 168 to 216 (a 0.4 field is read only
+ * when the size covers all of it: checked by behaviour and by convt_get_params).
  * Output: one line per failed check (row's file:line, case, what differed), the number of
  * cases, then "N passed, M failed" (checks); exit status 1 if any failed.
  *
