@@ -2134,7 +2134,7 @@ static double naive_activation(double y, const convt_params* p) {
     case CONVT_ACTIVATION_TANH: return tanh(y);
     case CONVT_ACTIVATION_SIGMOID: return 1.0 / (1.0 + exp(-y));
     case CONVT_ACTIVATION_ELU: return y > 0 ? y : a * expm1(y);
-    case CONVT_ACTIVATION_GELU: return 0.5 * y * (1.0 + erf(y / sqrt(2.0)));
+    case CONVT_ACTIVATION_GELU: return 0.5 * y * erfc(-y / sqrt(2.0)); /* (1 + erf cancels) */
     default: return y;
   }
 }
