@@ -184,7 +184,8 @@ inline double activation(double y, const convt_params& e) {
 // activation's own rounding (a few ulps; the header promises 5): the range over
 // [z - bound, z + bound] is reached at its ends or where the activation turns (0 for
 // LEAKY_RELU and ELU with a negative alpha, GELU's minimum near -0.7518). An interval where
-// the activation is NaN (ELU with an infinite alpha at 0) accepts anything.
+// the activation is NaN (ELU with an infinite alpha at 0) accepts anything. The ends are
+// rounded to float, where a large alpha overflows to infinity as the library's does.
 inline bool activated_within(float got, double z, double bound, const convt_params& e) {
   std::vector<double> at{z - bound, z + bound};
   if (z - bound < 0 && z + bound > 0) at.push_back(0.0);
@@ -192,7 +193,8 @@ inline bool activated_within(float got, double z, double bound, const convt_para
   if (z - bound < gelu_min && z + bound > gelu_min) at.push_back(gelu_min);
   double lo = INFINITY, hi = -INFINITY, scale = 0;
   for (double v : at) {
-    const double f = activation(v, e);
+    // in float, as the library's result: a LEAKY_RELU slope of 1e38 overflows to infinity
+    const double f = static_cast<float>(activation(v, e));
     if (std::isnan(f)) return true;
     lo = f < lo ? f : lo, hi = f > hi ? f : hi;
     if (std::isfinite(f)) scale = std::fabs(f) > scale ? std::fabs(f) : scale;
