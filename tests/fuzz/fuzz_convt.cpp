@@ -286,7 +286,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // What the library must read of p.
   const convt_params e = fuzz_oracle::effective(p);
   const bool onnx = fuzz_oracle::onnx(e);
-  const bool channels_last = e.layout == CONVT_LAYOUT_CHANNELS_LAST;
   // The rank the library takes (a raw spatial_dims of 1..3 replaces the decoded one: the
   // arrays past the decoded rank hold convt_params_init's values).
   if (p.spatial_dims >= 1 && p.spatial_dims <= 3) rank = p.spatial_dims;

@@ -142,21 +142,22 @@ inline Run resolve(const convt_params& e, const int64_t* in_shape, const int64_t
     r.output_padding[i] = static_cast<int64_t>(op_eff);
   }
   if (r.verdict == Run::kValid && !r.may_overflow) {
+    // Element counts and bytes, each product saturated at 2^100 (past every limit, and
+    // far from __int128's).
+    auto mul = [](i128 a, i128 b) {
+      const i128 cap = static_cast<i128>(1) << 100;
+      return a != 0 && b > cap / a ? cap : a * b;
+    };
     i128 vin = 1, vout = 1;
-    bool big = false;
-    for (int i = 0; i < rank; ++i) {
-      vin *= in_shape[2 + i], vout *= r.out[i];
-      big = big || vin > INT64_MAX || vout > INT64_MAX;
-    }
-    const i128 limit = static_cast<i128>(INT64_MAX);
-    const i128 bytes = static_cast<i128>(SIZE_MAX);
-    big = big || vin > INT32_MAX;  // the input's pixels per channel: a BLAS int
-    if (!big) {
-      const i128 in_item = vin * e.in_channels, out_item = vout * e.out_channels;
-      big = in_item > limit || in_item * 4 > bytes || out_item > limit || out_item * 4 > bytes ||
-            in_item * in_shape[0] > limit || in_item * in_shape[0] * 4 > bytes ||
-            out_item * in_shape[0] > limit || out_item * in_shape[0] * 4 > bytes;
-    }
+    for (int i = 0; i < rank; ++i) vin = mul(vin, in_shape[2 + i]), vout = mul(vout, r.out[i]);
+    const i128 limit = static_cast<i128>(INT64_MAX), bytes = static_cast<i128>(SIZE_MAX);
+    const i128 n = in_shape[0];
+    const i128 in_item = mul(vin, e.in_channels), out_item = mul(vout, e.out_channels);
+    const bool big =
+        vin > limit || vout > limit || in_item > limit || mul(in_item, 4) > bytes ||
+        mul(in_item, n) > limit || mul(mul(in_item, n), 4) > bytes || out_item > limit ||
+        mul(out_item, 4) > bytes || mul(out_item, n) > limit || mul(mul(out_item, n), 4) > bytes ||
+        vin > INT32_MAX;  // the input's pixels per channel: a BLAS int
     r.too_large = big;
   }
   return r;
