@@ -303,12 +303,12 @@ void onnx_output(const LayerSpec& l, const int64_t* output_size, RunShape& s) {
   for (int d = 0; d < kMaxRank; ++d) full[d] = full_extent(l, d, in[d], l.output_padding[d]);
   if (output_size) {
     // Sizes from 1 to stride*in + extent - 1: the largest from which a stride-s convolution
-    // gives back `in`.
+    // gives back `in`. That bound is full + (stride - 1 - output_padding), both parts in
+    // int64 (output_padding < stride), compared as a difference: where the bound itself is
+    // past int64 every requested size below it is valid, not an overflow.
     Dims requested{1, 1, 1}, one{1, 1, 1}, span{0, 0, 0};
-    for (int d = 0; d < kMaxRank; ++d)
-      span[d] = checked_add(checked_mul(l.stride[d], in[d], "stride * input"),
-                            kernel_extent(l.kernel[d], l.dilation[d]) - 2, "output size");
-    check_requested(l, in, output_size, one, one, span, &requested);
+    for (int d = 0; d < kMaxRank; ++d) span[d] = l.stride[d] - 1 - l.output_padding[d];
+    check_requested(l, in, output_size, one, full, span, &requested);
     for (int d = 0; d < kMaxRank; ++d) {
       const int64_t total = full[d] > requested[d] ? full[d] - requested[d] : 0;
       s.pad_begin[d] = l.padding_kind == CONVT_PADDING_SAME_UPPER ? total / 2 : total - total / 2;

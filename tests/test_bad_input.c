@@ -13,12 +13,17 @@
  * contains each '|'-separated piece of `msg`, no write to any result (outputs sit between
  * guard regions, everything pre-filled with a NaN sentinel) and *out_handle == NULL.
  * Every success must leave convt_last_error() alone, and a GOOD run must write exactly the
- * output (matching REFERENCE's values) and nothing around it.
+ * output and nothing around it, with REFERENCE's values and those of the naive oracle here
+ * (the header's rules written out again: PyTorch's and ONNX's trims, either layout, the
+ * activations in double). The rows cover the 0.4 fields (padding_kind, padding_end, layout,
+ * activation and its parameters) at every rank.
  * The library gets input_shape and output_size as copies of exactly 2 + rank and rank
  * entries on the heap (a read past them shows under AddressSanitizer), and output_shape
  * with guard entries after its 2 + rank (a write past them shows in every build).
  * NULLS covers each pointer argument at every rank, STRUCT_SIZES
- * convt_get_params/convt_params_init.
+ * convt_get_params/convt_params_init; then a 0.1 caller's 168-byte struct (garbage in its
+ * padding and past it), and every struct_size from 168 to 216 (a 0.4 field is read only
+ * when the size covers all of it: checked by behaviour and by convt_get_params).
  * Output: one line per failed check (row's file:line, case, what differed), the number of
  * cases, then "N passed, M failed" (checks); exit status 1 if any failed.
  *
@@ -26,7 +31,9 @@
  */
 #include <convt/convt.h>
 
+#include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,7 +163,10 @@ typedef struct {
  * (L) in 1-D, (H, W) in 2-D, (D, H, W) in 3-D. */
 enum field {
   E_END = 0, E_IN, E_OUT, E_K0, E_K1, E_K2, E_S0, E_S1, E_S2, E_P0, E_P1, E_P2,
-  E_OP0, E_OP1, E_OP2, E_D0, E_D1, E_D2, E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE
+  E_OP0, E_OP1, E_OP2, E_D0, E_D1, E_D2, E_GROUPS, E_THREADS, E_ALGO, E_DIMS, E_STRUCT_SIZE,
+  /* the 0.4 fields: padding_end[0 .. 2], padding_kind, layout, activation, and (from the
+   * edit's x) activation_alpha and activation_beta */
+  E_PE0, E_PE1, E_PE2, E_KIND, E_LAYOUT, E_ACT, E_ALPHA, E_BETA
 };
 /* The 2-D table names entries 0 and 1 by their dimensions. */
 #define E_KH E_K0
@@ -169,10 +179,16 @@ enum field {
 #define E_OPW E_OP1
 #define E_DH E_D0
 #define E_DW E_D1
+#define E_PEH E_PE0
+#define E_PEW E_PE1
+#define MAX_EDITS 10
 typedef struct {
   enum field f;
   int64_t v;
+  double x; /* E_ALPHA, E_BETA: the float to set (NaN and the infinities included) */
 } edit;
+#define ALPHA(a) {E_ALPHA, 0, (a)}
+#define BETA(b) {E_BETA, 0, (b)}
 
 /* BASE of each rank: in 4, out 6, kernel 3, stride 2, padding 0, output_padding 0,
  * dilation 1 in each of its spatial_dims dimensions, groups 1, one thread. It gives
@@ -180,7 +196,7 @@ typedef struct {
  *   2-D: (1, 4, 5, 5)    -> (1, 6, 11, 11);    output_size 11..12 in each dimension
  *   3-D: (1, 4, 2, 3, 4) -> (1, 6, 5, 7, 9);   output_size 5..6, 7..8, 9..10 */
 static void make_params(params_box* b, int rank, int32_t algorithm, const edit* e) {
-  int i;
+  int i, k;
   memset(b, 0, sizeof *b);
   convt_params_init(&b->p, sizeof b->p);
   b->p.spatial_dims = rank;
@@ -189,7 +205,7 @@ static void make_params(params_box* b, int rank, int32_t algorithm, const edit* 
   b->p.in_channels = 4;
   b->p.out_channels = 6;
   for (i = 0; i < rank; ++i) b->p.kernel_size[i] = 3, b->p.stride[i] = 2;
-  for (; e && e->f != E_END; ++e) {
+  for (k = 0; e && k < MAX_EDITS && e->f != E_END; ++k, ++e) {
     switch (e->f) {
       case E_IN: b->p.in_channels = e->v; break;
       case E_OUT: b->p.out_channels = e->v; break;
@@ -203,13 +219,20 @@ static void make_params(params_box* b, int rank, int32_t algorithm, const edit* 
       case E_ALGO: b->p.algorithm = (int32_t)e->v; break;
       case E_DIMS: b->p.spatial_dims = (int32_t)e->v; break;
       case E_STRUCT_SIZE: b->p.struct_size = (size_t)e->v; break;
+      case E_PE0: case E_PE1: case E_PE2: b->p.padding_end[e->f - E_PE0] = e->v; break;
+      case E_KIND: b->p.padding_kind = (int32_t)e->v; break;
+      case E_LAYOUT: b->p.layout = (int32_t)e->v; break;
+      case E_ACT: b->p.activation = (int32_t)e->v; break;
+      case E_ALPHA: b->p.activation_alpha = (float)e->x; break;
+      case E_BETA: b->p.activation_beta = (float)e->x; break;
       case E_END: break;
     }
   }
 }
 
 static int edits_algorithm(const edit* e) {
-  for (; e->f != E_END; ++e)
+  int k;
+  for (k = 0; k < MAX_EDITS && e->f != E_END; ++k, ++e)
     if (e->f == E_ALGO) return 1;
   return 0;
 }
@@ -217,7 +240,8 @@ static int edits_algorithm(const edit* e) {
 /* Whether the row asks for more than one thread: skipped where threads cannot start
  * (CONVT_TEST_NO_THREADS, set under qemu-user: tools/qemu-aarch64-run). */
 static int asks_for_threads(const edit* e) {
-  for (; e && e->f != E_END; ++e)
+  int k;
+  for (k = 0; e && k < MAX_EDITS && e->f != E_END; ++k, ++e)
     if (e->f == E_THREADS && e->v > 1) return 1;
   return 0;
 }
@@ -243,14 +267,16 @@ enum option {
   WS_EXACT = 8,    /* a caller workspace of exactly convt_workspace_size bytes */
   WS_SHORT = 16,   /* ... one byte short */
   WS_ZERO = 32,    /* a caller workspace pointer with workspace_size 0 */
-  MAY_NOT_RUN = 64 /* a forced algorithm that may not run this rank yet: "cannot run this
-                      layer" at create is a skip, not a failure */
+  MAY_NOT_RUN = 64, /* a forced algorithm that may not run this rank yet: "cannot run this
+                       layer" at create is a skip, not a failure */
+  NULL_INPUT = 128,  /* input NULL (output and its capacity as usual) */
+  NULL_OUTPUT = 256  /* output NULL (capacity as usual) */
 };
 
 typedef struct {
   int line;
   const char* name;
-  edit e[6];            /* changes to BASE; ends at E_END */
+  edit e[MAX_EDITS];    /* changes to BASE; ends at E_END, at the latest in the last entry */
   int64_t in[5];        /* input_shape: 2 + rank entries */
   const int64_t* size;  /* output_size, or NULL */
   convt_status st;      /* expected status */
@@ -284,6 +310,14 @@ typedef struct {
 #define S40 "1099511627776"
 #define SMAX "9223372036854775807"
 #define SMIN "-9223372036854775808"
+
+/* The 0.4 fields' edits. */
+#define KIND(k) {E_KIND, CONVT_PADDING_##k}
+#define ACT(a) {E_ACT, CONVT_ACTIVATION_##a}
+#define ALGO(a) {E_ALGO, CONVT_ALGORITHM_##a}
+#define LAST {E_LAYOUT, CONVT_LAYOUT_CHANNELS_LAST}
+#define INF INFINITY
+#define ONNX_OP "output_padding must be >= 0 and smaller than stride under ONNX padding (padding_kind "
 
 static const run_case CASES[] = {
     {L, "base layer", {{E_END}}, IN0, NOSZ, GOOD(11, 11)},
@@ -737,6 +771,349 @@ static const run_case CASES[] = {
      {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN0, NOSZ, GOOD(11, 11), WS_ZERO},
     {L, "workspace short but N 0", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, {0, 4, 5, 5}, NOSZ,
      GOOD(11, 11), WS_ZERO},
+
+    /* ==== The 0.4 fields: padding_kind, padding_end, layout, activation ====
+     * BASE per dimension: 11 untrimmed ("full"); SAME_*: T = 3 - 2 = 1, out 10 = in*stride
+     * (SAME_UPPER trims it at the end, SAME_LOWER at the begin); under the ONNX kinds
+     * output_size is ONNX's output_shape, valid from 1 to stride*in + dilation*(kernel-1) = 12.
+     * Every GOOD row's values are also checked against the naive oracle's trims. */
+
+    /* ---- padding_kind ---- */
+    {L, "padding_kind SYMMETRIC", {KIND(SYMMETRIC)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "padding_kind EXPLICIT, no pads", {KIND(EXPLICIT)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "padding_kind SAME_UPPER", {KIND(SAME_UPPER)}, IN0, NOSZ, GOOD(10, 10)},
+    {L, "padding_kind SAME_LOWER", {KIND(SAME_LOWER)}, IN0, NOSZ, GOOD(10, 10)},
+    {L, "padding_kind VALID", {KIND(VALID)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "SAME_UPPER, kernel_h 5: T 3, 1 at the begin", {KIND(SAME_UPPER), {E_KH, 5}}, IN0, NOSZ,
+     GOOD(10, 10)},
+    {L, "SAME_LOWER, kernel_h 5: T 3, 2 at the begin", {KIND(SAME_LOWER), {E_KH, 5}}, IN0, NOSZ,
+     GOOD(10, 10)},
+    {L, "SAME_UPPER, stride_w 4: T 0, out = full 19, not in*stride", {KIND(SAME_UPPER), {E_SW, 4}},
+     IN0, NOSZ, GOOD(10, 19)},
+    {L, "SAME_LOWER, dilation_h 2, output_padding_h 1: T 4", {KIND(SAME_LOWER), {E_DH, 2},
+     {E_OPH, 1}}, IN0, NOSZ, GOOD(10, 10)},
+    {L, "SAME_UPPER ignores padding, even negative", {KIND(SAME_UPPER), {E_PH, -1}, {E_PW, MIN}},
+     IN0, NOSZ, GOOD(10, 10)},
+    {L, "VALID ignores padding", {KIND(VALID), {E_PH, 3}, {E_PW, MAX}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "padding_kind -1", {{E_KIND, -1}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind must be a CONVT_PADDING_* value|but got padding_kind: -1")},
+    {L, "padding_kind 5", {{E_KIND, 5}}, IN0, NOSZ, BAD(INV, AT_CREATE, "padding_kind: 5")},
+    {L, "padding_kind INT32_MAX", {{E_KIND, INT32_MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: 2147483647")},
+    {L, "padding_kind INT32_MIN", {{E_KIND, INT32_MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: -2147483648")},
+
+    /* ---- padding_end (EXPLICIT: out = 11 - padding - padding_end) ---- */
+    {L, "EXPLICIT padding_h 1, padding_end_h 2", {KIND(EXPLICIT), {E_PH, 1}, {E_PEH, 2}}, IN0,
+     NOSZ, GOOD(8, 11)},
+    {L, "EXPLICIT padding_end_w 3", {KIND(EXPLICIT), {E_PEW, 3}}, IN0, NOSZ, GOOD(11, 8)},
+    {L, "EXPLICIT padding_end_h 10: output 1", {KIND(EXPLICIT), {E_PEH, 10}}, IN0, NOSZ,
+     GOOD(1, 11)},
+    {L, "EXPLICIT padding_w 5 + padding_end_w 5: output 1", {KIND(EXPLICIT), {E_PW, 5},
+     {E_PEW, 5}}, IN0, NOSZ, GOOD(11, 1)},
+    {L, "EXPLICIT padding_end_h 11: output 0", {KIND(EXPLICIT), {E_PEH, 11}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Calculated output size per channel: (0 x 11). Output size is too small "
+                        "(padding_kind EXPLICIT: padding_height: 0 padding_width: 0 "
+                        "padding_end_height: 11 padding_end_width: 0)")},
+    {L, "EXPLICIT padding_h 11: output 0", {KIND(EXPLICIT), {E_PH, 11}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "(0 x 11). Output size is too small|padding_height: 11")},
+    {L, "EXPLICIT padding_w 6 + padding_end_w 6: output -1", {KIND(EXPLICIT), {E_PW, 6},
+     {E_PEW, 6}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "(11 x -1). Output size is too small|padding_width: 6|padding_end_width: 6")},
+    {L, "EXPLICIT padding_end_h -1", {KIND(EXPLICIT), {E_PEH, -1}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding_end is not supported, but got padding_end_height: -1 "
+                         "padding_end_width: 0")},
+    {L, "EXPLICIT padding_end_w INT64_MIN", {KIND(EXPLICIT), {E_PEW, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding_end|padding_end_width: " SMIN)},
+    {L, "EXPLICIT padding_h -1", {KIND(EXPLICIT), {E_PH, -1}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding is not supported|padding_height: -1")},
+    {L, "EXPLICIT padding_end_h 2^40", {KIND(EXPLICIT), {E_PEH, P40}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-1099511627765 x 11)")},
+    {L, "EXPLICIT padding_end_w INT64_MAX", {KIND(EXPLICIT), {E_PEW, MAX}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(11 x -9223372036854775796)")},
+    {L, "EXPLICIT padding_h INT64_MAX (no 2*padding under EXPLICIT)", {KIND(EXPLICIT),
+     {E_PH, MAX}}, IN0, NOSZ, BAD(INV, AT_SHAPE, "(-9223372036854775796 x 11)")},
+    {L, "EXPLICIT padding 2^62 + padding_end 2^62 - 1 = INT64_MAX fits", {KIND(EXPLICIT),
+     {E_PH, (int64_t)1 << 62}, {E_PEH, ((int64_t)1 << 62) - 1}}, IN0, NOSZ,
+     BAD(INV, AT_SHAPE, "(-9223372036854775796 x 11)")},
+    {L, "EXPLICIT padding 1 + padding_end INT64_MAX overflows", {KIND(EXPLICIT), {E_PH, 1},
+     {E_PEH, MAX}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT padding_w INT64_MAX + padding_end_w 1 overflows", {KIND(EXPLICIT), {E_PW, MAX},
+     {E_PEW, 1}}, IN0, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT padding 2^62 + padding_end 2^62 overflows", {KIND(EXPLICIT),
+     {E_PH, (int64_t)1 << 62}, {E_PEH, (int64_t)1 << 62}}, IN0, NOSZ,
+     BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT: dilation 2^40 and padding, padding_end 2^40 cancel", {KIND(EXPLICIT),
+     {E_DH, P40}, {E_PH, P40}, {E_PEH, P40}}, IN0, NOSZ, GOOD(9, 11)},
+    {L, "SYMMETRIC ignores padding_end", {{E_PEH, -1}, {E_PEW, MIN}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "SAME_LOWER ignores padding_end", {KIND(SAME_LOWER), {E_PEH, MAX}, {E_PEW, -1}}, IN0, NOSZ,
+     GOOD(10, 10)},
+    {L, "VALID ignores padding_end", {KIND(VALID), {E_PEH, MIN}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "EXPLICIT: padding_end[2] past spatial_dims -1, ignored", {KIND(EXPLICIT), {E_PEH, 1},
+     {E_PE2, -1}}, IN0, NOSZ, GOOD(10, 11)},
+    {L, "EXPLICIT: padding_end[2] INT64_MIN, ignored", {KIND(EXPLICIT), {E_PE2, MIN}}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "EXPLICIT: padding[2] and padding_end[2] INT64_MAX, ignored", {KIND(EXPLICIT), {E_PH, 1},
+     {E_P2, MAX}, {E_PE2, MAX}}, IN0, NOSZ, GOOD(10, 11)},
+
+    /* ---- output_padding under the ONNX kinds: >= 0 and < stride, checked at create ---- */
+    {L, "EXPLICIT output_padding_h 1 (< stride 2)", {KIND(EXPLICIT), {E_OPH, 1}}, IN0, NOSZ,
+     GOOD(12, 11)},
+    {L, "SAME_UPPER output_padding_h 1: T 2", {KIND(SAME_UPPER), {E_OPH, 1}}, IN0, NOSZ,
+     GOOD(10, 10)},
+    {L, "VALID output_padding_w 1", {KIND(VALID), {E_OPW, 1}}, IN0, NOSZ, GOOD(11, 12)},
+    {L, "EXPLICIT output_padding_h 2 = stride", {KIND(EXPLICIT), {E_OPH, 2}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_height: 2 "
+                         "output_padding_width: 0 stride_height: 2 stride_width: 2")},
+    {L, "SYMMETRIC output_padding 2 < dilation 3, stride 1: PyTorch accepts", {KIND(SYMMETRIC),
+     {E_SH, 1}, {E_DH, 3}, {E_OPH, 2}}, IN0, NOSZ, GOOD(13, 11)},
+    {L, "EXPLICIT output_padding 2 < dilation 3, >= stride 1", {KIND(EXPLICIT), {E_SH, 1},
+     {E_DH, 3}, {E_OPH, 2}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT)|output_padding_height: 2|stride_height: 1")},
+    {L, "SAME_UPPER output_padding 2 < dilation 3, >= stride 1", {KIND(SAME_UPPER), {E_SH, 1},
+     {E_DH, 3}, {E_OPH, 2}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_UPPER)|output_padding_height: 2|stride_height: 1")},
+    {L, "SAME_LOWER output_padding 2 < dilation 3, >= stride 1", {KIND(SAME_LOWER), {E_SW, 1},
+     {E_DW, 3}, {E_OPW, 2}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_LOWER)|output_padding_width: 2|stride_width: 1")},
+    {L, "VALID output_padding 2 < dilation 3, >= stride 1", {KIND(VALID), {E_SW, 1}, {E_DW, 3},
+     {E_OPW, 2}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "VALID)|output_padding_width: 2|stride_width: 1")},
+    {L, "SAME_LOWER output_padding_w -1", {KIND(SAME_LOWER), {E_OPW, -1}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_LOWER)|output_padding_width: -1")},
+    {L, "VALID output_padding_h INT64_MAX", {KIND(VALID), {E_OPH, MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "VALID)|output_padding_height: " SMAX)},
+    {L, "SAME_UPPER output_padding_w INT64_MIN", {KIND(SAME_UPPER), {E_OPW, MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_width: " SMIN)},
+    {L, "EXPLICIT output_padding = stride, rejected with output_size too", {KIND(EXPLICIT),
+     {E_OPW, 2}}, IN0, SZ(11, 11), BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT)|output_padding_width: 2")},
+
+    /* ---- output_size under the ONNX kinds: 1 .. 12 per dimension ---- */
+    {L, "EXPLICIT output_size H 0", {KIND(EXPLICIT)}, IN0, SZ(0, 11),
+     BAD(INV, AT_SHAPE, "requested an output size of [0, 11], but valid sizes range from [1, 1] "
+                        "to [12, 12] (for an input of [5, 5])")},
+    {L, "EXPLICIT output_size H 1", {KIND(EXPLICIT)}, IN0, SZ(1, 11), GOOD(1, 11)},
+    {L, "EXPLICIT output_size H 12 (the largest)", {KIND(EXPLICIT)}, IN0, SZ(12, 11),
+     GOOD(12, 11)},
+    {L, "EXPLICIT output_size H 13 (the largest + 1)", {KIND(EXPLICIT)}, IN0, SZ(13, 11),
+     BAD(INV, AT_SHAPE, "output size of [13, 11]|from [1, 1] to [12, 12]")},
+    {L, "SAME_UPPER output_size W 0", {KIND(SAME_UPPER)}, IN0, SZ(11, 0),
+     BAD(INV, AT_SHAPE, "output size of [11, 0]|from [1, 1] to [12, 12]")},
+    {L, "SAME_UPPER output_size W 1", {KIND(SAME_UPPER)}, IN0, SZ(11, 1), GOOD(11, 1)},
+    {L, "SAME_UPPER output_size W 12 (the largest)", {KIND(SAME_UPPER)}, IN0, SZ(11, 12),
+     GOOD(11, 12)},
+    {L, "SAME_UPPER output_size W 13", {KIND(SAME_UPPER)}, IN0, SZ(11, 13),
+     BAD(INV, AT_SHAPE, "output size of [11, 13]|to [12, 12]")},
+    {L, "SAME_LOWER output_size 0 x 0", {KIND(SAME_LOWER)}, IN0, SZ(0, 0),
+     BAD(INV, AT_SHAPE, "output size of [0, 0]")},
+    {L, "SAME_LOWER output_size 1 x 1", {KIND(SAME_LOWER)}, IN0, SZ(1, 1), GOOD(1, 1)},
+    {L, "SAME_LOWER output_size 12 x 12", {KIND(SAME_LOWER)}, IN0, SZ(12, 12), GOOD(12, 12)},
+    {L, "SAME_LOWER output_size H 13", {KIND(SAME_LOWER)}, IN0, SZ(13, 12),
+     BAD(INV, AT_SHAPE, "output size of [13, 12]")},
+    {L, "VALID output_size 1 x 12", {KIND(VALID)}, IN0, SZ(1, 12), GOOD(1, 12)},
+    {L, "VALID output_size W 13", {KIND(VALID)}, IN0, SZ(12, 13),
+     BAD(INV, AT_SHAPE, "output size of [12, 13]")},
+    {L, "VALID output_size H -1", {KIND(VALID)}, IN0, SZ(-1, 11),
+     BAD(INV, AT_SHAPE, "output size of [-1, 11]")},
+    {L, "EXPLICIT output_size H INT64_MIN", {KIND(EXPLICIT)}, IN0, SZ(MIN, 11),
+     BAD(INV, AT_SHAPE, "output size of [" SMIN ", 11]")},
+    {L, "SAME_UPPER output_size W INT64_MAX", {KIND(SAME_UPPER)}, IN0, SZ(11, MAX),
+     BAD(INV, AT_SHAPE, "output size of [11, " SMAX "]")},
+    {L, "SAME_UPPER output_size H 2: T 9, 4 at the begin", {KIND(SAME_UPPER)}, IN0, SZ(2, 11),
+     GOOD(2, 11)},
+    {L, "SAME_LOWER output_size H 2: T 9, 5 at the begin", {KIND(SAME_LOWER)}, IN0, SZ(2, 11),
+     GOOD(2, 11)},
+    {L, "EXPLICIT output_size W 2: T 9, 5 at the begin", {KIND(EXPLICIT)}, IN0, SZ(11, 2),
+     GOOD(11, 2)},
+    {L, "VALID output_size W 4: T 7", {KIND(VALID)}, IN0, SZ(11, 4), GOOD(11, 4)},
+    {L, "EXPLICIT output_size ignores padding and padding_end", {KIND(EXPLICIT), {E_PH, 3},
+     {E_PEH, P40}, {E_PW, 20}}, IN0, SZ(7, 11), GOOD(7, 11)},
+    {L, "EXPLICIT output 0 without output_size, output_size 1 valid", {KIND(EXPLICIT),
+     {E_PEH, 11}}, IN0, SZ(1, 11), GOOD(1, 11)},
+    {L, "EXPLICIT output_padding 1: full 12, the largest still 12", {KIND(EXPLICIT), {E_OPH, 1}},
+     IN0, SZ(12, 11), GOOD(12, 11)},
+    {L, "EXPLICIT output_padding 1: 13 still invalid", {KIND(EXPLICIT), {E_OPH, 1}}, IN0,
+     SZ(13, 11), BAD(INV, AT_SHAPE, "output size of [13, 11]|to [12, 12]")},
+    /* larger than full: extended at the end, those positions hold the bias */
+    {L, "EXPLICIT stride_h 3, kernel_h 2: output_size 16 > full 14", {KIND(EXPLICIT), {E_SH, 3},
+     {E_KH, 2}}, IN0, SZ(16, 11), GOOD(16, 11)},
+    {L, "EXPLICIT stride_h 3, kernel_h 2: output_size 17", {KIND(EXPLICIT), {E_SH, 3}, {E_KH, 2}},
+     IN0, SZ(17, 11), BAD(INV, AT_SHAPE, "output size of [17, 11]|to [16, 12]")},
+    {L, "SAME_UPPER output_size 12 x 12 > full 11", {KIND(SAME_UPPER)}, IN0, SZ(12, 12),
+     GOOD(12, 12)},
+    {L, "VALID stride_w 4: output_size 22 > full 19", {KIND(VALID), {E_SW, 4}}, IN0, SZ(11, 22),
+     GOOD(11, 22)},
+    {L, "VALID stride_w 4: output_size 23", {KIND(VALID), {E_SW, 4}}, IN0, SZ(11, 23),
+     BAD(INV, AT_SHAPE, "output size of [11, 23]|to [12, 22]")},
+    /* huge strides */
+    {L, "SAME_UPPER stride_h 2^40, 1 row: output_size 1", {KIND(SAME_UPPER), {E_SH, P40}},
+     {1, 4, 1, 5}, SZ(1, 11), GOOD(1, 11)},
+    {L, "SAME_UPPER stride_h 2^40, 1 row: the largest output_size", {KIND(SAME_UPPER),
+     {E_SH, P40}}, {1, 4, 1, 5}, SZ(P40 + 2, 11), BAD_RUN(P40 + 2, 11, INV, TOO_BIG)},
+    {L, "SAME_UPPER stride_h 2^40, 1 row: the largest + 1", {KIND(SAME_UPPER), {E_SH, P40}},
+     {1, 4, 1, 5}, SZ(P40 + 3, 11),
+     BAD(INV, AT_SHAPE, "output size of [1099511627779, 11]|to [1099511627778, 12]")},
+    {L, "VALID stride_w INT64_MAX, 1 column", {KIND(VALID), {E_SW, MAX}}, {1, 4, 5, 1}, NOSZ,
+     GOOD(11, 3)},
+    {L, "SAME_UPPER stride_w INT64_MAX, 1 column: T 0", {KIND(SAME_UPPER), {E_SW, MAX}},
+     {1, 4, 5, 1}, NOSZ, GOOD(10, 3)},
+    /* Regression: the largest size, stride*in + dilation*(kernel-1), past int64: every
+     * smaller size is valid (once all SIZE_OVERFLOW "output size" or "stride * input") */
+    {L, "EXPLICIT stride_h INT64_MAX, 1 row: output_size 3", {KIND(EXPLICIT), {E_SH, MAX}},
+     {1, 4, 1, 5}, SZ(3, 11), GOOD(3, 11)},
+    {L, "EXPLICIT stride_h INT64_MAX, 1 row: output_size 4 > full 3", {KIND(EXPLICIT),
+     {E_SH, MAX}}, {1, 4, 1, 5}, SZ(4, 11), GOOD(4, 11)},
+    {L, "SAME_LOWER stride_w 2^62, 2 columns: output_size 5", {KIND(SAME_LOWER),
+     {E_SW, (int64_t)1 << 62}}, {1, 4, 5, 2}, SZ(11, 5), GOOD(11, 5)},
+    {L, "VALID stride_w 2^62, 2 columns: output_size 2^62 + 4 > full: output overflows",
+     {KIND(VALID), {E_SW, (int64_t)1 << 62}}, {1, 4, 5, 2}, SZ(11, ((int64_t)1 << 62) + 4),
+     BAD(OVF, AT_SHAPE, "output size|overflow")},
+    {L, "SAME_LOWER stride_w 2^62, 2 columns: output_size 0", {KIND(SAME_LOWER),
+     {E_SW, (int64_t)1 << 62}}, {1, 4, 5, 2}, SZ(11, 0),
+     BAD(INV, AT_SHAPE, "output size of [11, 0]|to [12, 4611686018427387907 + 4611686018427387903]")},
+    {L, "EXPLICIT stride_h INT64_MAX, 1 row: output_size 0", {KIND(EXPLICIT), {E_SH, MAX}},
+     {1, 4, 1, 5}, SZ(0, 11),
+     BAD(INV, AT_SHAPE, "output size of [0, 11], but valid sizes range from [1, 1] to [3 + "
+                        "9223372036854775806, 12]")},
+    {L, "N 0, EXPLICIT output_size 13", {KIND(EXPLICIT)}, {0, 4, 5, 5}, SZ(13, 11),
+     BAD(INV, AT_SHAPE, "output size of [13, 11]"), NULL_BUFS},
+    {L, "N 0, SAME_LOWER output_size 12 x 12", {KIND(SAME_LOWER)}, {0, 4, 5, 5}, SZ(12, 12),
+     GOOD(12, 12), NULL_BUFS},
+    {L, "N 0, EXPLICIT output 0", {KIND(EXPLICIT), {E_PEW, 11}}, {0, 4, 5, 5}, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small"), NULL_BUFS},
+
+    /* ---- layout ---- */
+    {L, "layout CHANNELS_FIRST", {{E_LAYOUT, CONVT_LAYOUT_CHANNELS_FIRST}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "layout CHANNELS_LAST", {LAST}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "CHANNELS_LAST, N 3, output_size", {LAST}, {3, 4, 5, 5}, SZ(12, 11), GOOD(12, 11)},
+    {L, "CHANNELS_LAST, groups 2", {LAST, {E_GROUPS, 2}}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "CHANNELS_LAST, depthwise, AUTO", {LAST, ALGO(AUTO), {E_GROUPS, 4}, {E_OUT, 4}}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "CHANNELS_LAST, SUBPIXEL", {LAST, ALGO(SUBPIXEL)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "CHANNELS_LAST, SUBPIXEL, SAME_LOWER, output_padding_w 1", {LAST, ALGO(SUBPIXEL),
+     KIND(SAME_LOWER), {E_OPW, 1}}, IN0, NOSZ, GOOD(10, 10)},
+    {L, "CHANNELS_LAST, DEPTHWISE", {LAST, ALGO(DEPTHWISE), {E_GROUPS, 4}, {E_OUT, 4}}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "CHANNELS_LAST, POINTWISE", {LAST, ALGO(POINTWISE), {E_KH, 1}, {E_KW, 1}, {E_SH, 1},
+     {E_SW, 1}}, IN0, NOSZ, GOOD(5, 5)},
+    {L, "CHANNELS_LAST, POINTWISE, groups 2, RELU", {LAST, ALGO(POINTWISE), {E_KH, 1}, {E_KW, 1},
+     {E_SH, 1}, {E_SW, 1}, {E_GROUPS, 2}, ACT(RELU)}, IN0, NOSZ, GOOD(5, 5)},
+    {L, "CHANNELS_LAST, 2 threads, N 3", {LAST, {E_THREADS, 2}}, {3, 4, 5, 5}, NOSZ, GOOD(11, 11)},
+    {L, "layout 2", {{E_LAYOUT, 2}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "layout must be CONVT_LAYOUT_CHANNELS_FIRST (0) or "
+                         "CONVT_LAYOUT_CHANNELS_LAST (1), but got layout: 2")},
+    {L, "layout -1", {{E_LAYOUT, -1}}, IN0, NOSZ, BAD(INV, AT_CREATE, "layout: -1")},
+    {L, "layout INT32_MAX", {{E_LAYOUT, INT32_MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "layout: 2147483647")},
+    {L, "layout INT32_MIN", {{E_LAYOUT, INT32_MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "layout: -2147483648")},
+    /* channels last: buffers */
+    {L, "CHANNELS_LAST: NULL input", {LAST}, IN0, NOSZ, BAD_RUN(11, 11, INV, "input is NULL"),
+     NULL_INPUT},
+    {L, "CHANNELS_LAST: NULL output", {LAST}, IN0, NOSZ, BAD_RUN(11, 11, INV, "output is NULL"),
+     NULL_OUTPUT},
+    {L, "CHANNELS_LAST: NULL input and output", {LAST}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "is NULL"), NULL_INPUT | NULL_OUTPUT},
+    {L, "CHANNELS_LAST: N 0, NULL input and output", {LAST}, {0, 4, 5, 5}, NOSZ, GOOD(11, 11),
+     NULL_BUFS},
+    {L, "CHANNELS_LAST: output_capacity one short", {LAST}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "output_capacity is 725 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: output_capacity 0", {LAST}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "CHANNELS_LAST: output_capacity one short, N 3, output_size", {LAST}, {3, 4, 5, 5},
+     SZ(12, 12), BAD_RUN(12, 12, INV, "output_capacity is 2591 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: output_capacity one short, SAME_UPPER", {LAST, KIND(SAME_UPPER)}, IN0,
+     NOSZ, BAD_RUN(10, 10, INV, "output_capacity is 599 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: workspace exact (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN0, NOSZ,
+     GOOD(11, 11), WS_EXACT},
+    {L, "CHANNELS_LAST: workspace one byte short (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (subpixel)", {LAST, ALGO(SUBPIXEL)}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (reference)", {LAST, ALGO(REFERENCE)}, IN0, NOSZ,
+     BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace exact (depthwise)", {LAST, ALGO(DEPTHWISE), {E_GROUPS, 4},
+     {E_OUT, 4}}, IN0, NOSZ, GOOD(11, 11), WS_EXACT},
+    {L, "CHANNELS_LAST: workspace one byte short (auto, 2 threads, N 3)", {LAST, ALGO(AUTO),
+     {E_THREADS, 2}}, {3, 4, 5, 5}, NOSZ, BAD_RUN(11, 11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace pointer with size 0 (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN0,
+     NOSZ, BAD_RUN(11, 11, INV, "workspace_size is 0 bytes"), WS_ZERO},
+
+    /* ---- activation ---- */
+    {L, "activation NONE", {ACT(NONE)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation RELU", {ACT(RELU)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation LEAKY_RELU 0.125", {ACT(LEAKY_RELU), ALPHA(0.125)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation CLAMP [-0.5, 0.75]", {ACT(CLAMP), ALPHA(-0.5), BETA(0.75)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "activation TANH", {ACT(TANH)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation SIGMOID", {ACT(SIGMOID)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation ELU 1.5", {ACT(ELU), ALPHA(1.5)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation GELU", {ACT(GELU)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "activation -1", {{E_ACT, -1}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation must be a CONVT_ACTIVATION_* value|but got activation: -1")},
+    {L, "activation 8", {{E_ACT, 8}}, IN0, NOSZ, BAD(INV, AT_CREATE, "activation: 8")},
+    {L, "activation INT32_MAX", {{E_ACT, INT32_MAX}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation: 2147483647")},
+    {L, "activation INT32_MIN", {{E_ACT, INT32_MIN}}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation: -2147483648")},
+    {L, "LEAKY_RELU alpha NaN", {ACT(LEAKY_RELU), ALPHA(NAN)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha must be a number for LEAKY_RELU, but got "
+                         "activation_alpha: nan")},
+    {L, "CLAMP alpha NaN", {ACT(CLAMP), ALPHA(NAN), BETA(1)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha must be a number for CLAMP|activation_alpha: nan")},
+    {L, "ELU alpha NaN", {ACT(ELU), ALPHA(NAN)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha must be a number for ELU|activation_alpha: nan")},
+    {L, "CLAMP beta NaN", {ACT(CLAMP), ALPHA(-1), BETA(NAN)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation_beta must be a number for CLAMP, but got activation_beta: "
+                         "nan")},
+    {L, "CLAMP alpha and beta NaN", {ACT(CLAMP), ALPHA(NAN), BETA(NAN)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "must be a number for CLAMP|: nan")},
+    {L, "CLAMP alpha 1 > beta 0.5", {ACT(CLAMP), ALPHA(1), BETA(0.5)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "CLAMP needs activation_alpha (min) <= activation_beta (max), but got "
+                         "activation_alpha: 1 activation_beta: 0.5")},
+    {L, "CLAMP alpha +inf > beta -inf", {ACT(CLAMP), ALPHA(INF), BETA(-INF)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: inf activation_beta: -inf")},
+    {L, "CLAMP alpha 0 > beta -inf", {ACT(CLAMP), ALPHA(0), BETA(-INF)}, IN0, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: 0 activation_beta: -inf")},
+    {L, "CLAMP alpha 0 = beta 0 (the defaults): every output 0", {ACT(CLAMP)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "CLAMP alpha = beta = 0.5", {ACT(CLAMP), ALPHA(0.5), BETA(0.5)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "CLAMP [-inf, +inf]: no change", {ACT(CLAMP), ALPHA(-INF), BETA(INF)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "CLAMP [-inf, 0]", {ACT(CLAMP), ALPHA(-INF), BETA(0)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "CLAMP [0, +inf]", {ACT(CLAMP), ALPHA(0), BETA(INF)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "CLAMP [+inf, +inf]: every output +inf", {ACT(CLAMP), ALPHA(INF), BETA(INF)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "CLAMP [-inf, -inf]: every output -inf", {ACT(CLAMP), ALPHA(-INF), BETA(-INF)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "LEAKY_RELU alpha +inf", {ACT(LEAKY_RELU), ALPHA(INF)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "LEAKY_RELU alpha -inf", {ACT(LEAKY_RELU), ALPHA(-INF)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "ELU alpha +inf", {ACT(ELU), ALPHA(INF)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "RELU ignores alpha and beta NaN", {ACT(RELU), ALPHA(NAN), BETA(NAN)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "LEAKY_RELU ignores beta NaN", {ACT(LEAKY_RELU), ALPHA(0.5), BETA(NAN)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "ELU ignores beta NaN", {ACT(ELU), ALPHA(1), BETA(NAN)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "NONE, TANH, SIGMOID, GELU ignore alpha and beta", {ACT(GELU), ALPHA(NAN), BETA(-INF)}, IN0,
+     NOSZ, GOOD(11, 11)},
+    {L, "NONE ignores alpha NaN", {ACT(NONE), ALPHA(NAN), BETA(NAN)}, IN0, NOSZ, GOOD(11, 11)},
+    {L, "TANH ignores alpha +inf > beta", {ACT(TANH), ALPHA(INF), BETA(0)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "SIGMOID, 2 threads, N 3", {ACT(SIGMOID), {E_THREADS, 2}}, {3, 4, 5, 5}, NOSZ,
+     GOOD(11, 11)},
+
+    /* ---- together ---- */
+    {L, "SAME_LOWER, CHANNELS_LAST, GELU, groups 2, output_padding_h 1", {KIND(SAME_LOWER), LAST,
+     ACT(GELU), {E_GROUPS, 2}, {E_OPH, 1}}, IN0, NOSZ, GOOD(10, 10)},
+    {L, "EXPLICIT, CHANNELS_LAST, CLAMP, output_size past full", {KIND(EXPLICIT), LAST, ACT(CLAMP),
+     ALPHA(-0.5), BETA(0.5), {E_PH, 1}, {E_PEW, 2}}, {2, 4, 5, 5}, SZ(12, 12), GOOD(12, 12)},
+    {L, "VALID, CHANNELS_LAST, LEAKY_RELU, depthwise, SUBPIXEL", {KIND(VALID), LAST,
+     ACT(LEAKY_RELU), ALPHA(0.25), {E_GROUPS, 4}, {E_OUT, 4}, ALGO(SUBPIXEL)}, IN0, NOSZ,
+     GOOD(11, 11)},
+    {L, "SAME_UPPER, ELU, dilation 2, N 3, 2 threads", {KIND(SAME_UPPER), ACT(ELU), ALPHA(0.5),
+     {E_DW, 2}, {E_THREADS, 2}}, {3, 4, 5, 5}, NOSZ, GOOD(10, 10)},
+    {L, "EXPLICIT pads, CHANNELS_LAST, TANH, DEPTHWISE", {KIND(EXPLICIT), {E_PH, 2}, {E_PEW, 1},
+     LAST, ACT(TANH), {E_GROUPS, 4}, {E_OUT, 4}, ALGO(DEPTHWISE)}, IN0, NOSZ, GOOD(9, 10)},
 };
 
 /* ---- 1-D: BASE with spatial_dims 1; (1, 4, 5) -> (1, 6, 11), output_size 11..12 ---- */
@@ -967,6 +1344,199 @@ static const run_case CASES_1D[] = {
      BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT | MAY_NOT_RUN},
     {L, "workspace pointer with size 0 (gemm)", {{E_ALGO, CONVT_ALGORITHM_GEMM_COL2IM}}, IN1, NOSZ,
      BAD_RUN1(11, INV, "workspace_size is 0 bytes"), WS_ZERO},
+
+    /* ==== The 0.4 fields: full 11, SAME_* 10, ONNX output_size 1..12 ==== */
+    {L, "padding_kind EXPLICIT", {KIND(EXPLICIT)}, IN1, NOSZ, GOOD1(11)},
+    {L, "padding_kind SAME_UPPER", {KIND(SAME_UPPER)}, IN1, NOSZ, GOOD1(10)},
+    {L, "padding_kind SAME_LOWER", {KIND(SAME_LOWER)}, IN1, NOSZ, GOOD1(10)},
+    {L, "padding_kind VALID", {KIND(VALID)}, IN1, NOSZ, GOOD1(11)},
+    {L, "SAME_UPPER kernel 6: T 4", {KIND(SAME_UPPER), {E_K0, 6}}, IN1, NOSZ, GOOD1(10)},
+    {L, "SAME_LOWER kernel 5: T 3, 2 at the begin", {KIND(SAME_LOWER), {E_K0, 5}}, IN1, NOSZ,
+     GOOD1(10)},
+    {L, "SAME_UPPER stride 5: T 0, out = full 23", {KIND(SAME_UPPER), {E_S0, 5}}, IN1, NOSZ,
+     GOOD1(23)},
+    {L, "padding_kind -1", {{E_KIND, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind must be a CONVT_PADDING_* value (SYMMETRIC 0, EXPLICIT 1, "
+                         "SAME_UPPER 2, SAME_LOWER 3, VALID 4), but got padding_kind: -1")},
+    {L, "padding_kind 5", {{E_KIND, 5}}, IN1, NOSZ, BAD(INV, AT_CREATE, "padding_kind: 5")},
+    {L, "padding_kind INT32_MAX", {{E_KIND, INT32_MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: 2147483647")},
+    {L, "padding_kind INT32_MIN", {{E_KIND, INT32_MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: -2147483648")},
+
+    /* padding_end */
+    {L, "EXPLICIT padding 3, padding_end 1 (EnCodec-like)", {KIND(EXPLICIT), {E_P0, 3},
+     {E_PE0, 1}}, IN1, NOSZ, GOOD1(7)},
+    {L, "EXPLICIT padding_end 10: output 1", {KIND(EXPLICIT), {E_PE0, 10}}, IN1, NOSZ, GOOD1(1)},
+    {L, "EXPLICIT padding_end 11: output 0", {KIND(EXPLICIT), {E_PE0, 11}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Given input size per channel: (5). Calculated output size per channel: "
+                        "(0). Output size is too small (padding_kind EXPLICIT: padding_width: 0 "
+                        "padding_end_width: 11)")},
+    {L, "EXPLICIT padding 6 + padding_end 6: output -1", {KIND(EXPLICIT), {E_P0, 6}, {E_PE0, 6}},
+     IN1, NOSZ, BAD(INV, AT_SHAPE, "(-1). Output size is too small|padding_width: 6")},
+    {L, "EXPLICIT padding_end -1", {KIND(EXPLICIT), {E_PE0, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding_end is not supported, but got padding_end_width: -1")},
+    {L, "EXPLICIT padding_end INT64_MIN", {KIND(EXPLICIT), {E_PE0, MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "padding_end_width: " SMIN)},
+    {L, "EXPLICIT padding_end 2^40", {KIND(EXPLICIT), {E_PE0, P40}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-1099511627765)")},
+    {L, "EXPLICIT padding_end INT64_MAX", {KIND(EXPLICIT), {E_PE0, MAX}}, IN1, NOSZ,
+     BAD(INV, AT_SHAPE, "Output size is too small|(-9223372036854775796)")},
+    {L, "EXPLICIT padding 1 + padding_end INT64_MAX overflows", {KIND(EXPLICIT), {E_P0, 1},
+     {E_PE0, MAX}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT padding INT64_MAX + padding_end INT64_MAX overflows", {KIND(EXPLICIT),
+     {E_P0, MAX}, {E_PE0, MAX}}, IN1, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "SYMMETRIC ignores padding_end", {{E_PE0, MIN}}, IN1, NOSZ, GOOD1(11)},
+    {L, "SAME_UPPER ignores padding_end", {KIND(SAME_UPPER), {E_PE0, -1}}, IN1, NOSZ, GOOD1(10)},
+    {L, "EXPLICIT: padding_end[1], [2] past spatial_dims -1 and INT64_MIN, ignored",
+     {KIND(EXPLICIT), {E_PE0, 2}, {E_PE1, -1}, {E_PE2, MIN}}, IN1, NOSZ, GOOD1(9)},
+    {L, "EXPLICIT: padding_end[1], [2] INT64_MAX, ignored", {KIND(EXPLICIT), {E_PE1, MAX},
+     {E_PE2, MAX}, {E_P1, MAX}}, IN1, NOSZ, GOOD1(11)},
+
+    /* output_padding under the ONNX kinds */
+    {L, "EXPLICIT output_padding 1", {KIND(EXPLICIT), {E_OP0, 1}}, IN1, NOSZ, GOOD1(12)},
+    {L, "SAME_LOWER output_padding 1: T 2", {KIND(SAME_LOWER), {E_OP0, 1}}, IN1, NOSZ, GOOD1(10)},
+    {L, "EXPLICIT output_padding 2 = stride", {KIND(EXPLICIT), {E_OP0, 2}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_width: 2 stride_width: 2")},
+    {L, "EXPLICIT output_padding 2 < dilation 3, >= stride 1", {KIND(EXPLICIT), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_width: 2 stride_width: 1")},
+    {L, "SAME_UPPER output_padding 2 < dilation 3, >= stride 1", {KIND(SAME_UPPER), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "SAME_UPPER)")},
+    {L, "SAME_LOWER output_padding 2 < dilation 3, >= stride 1", {KIND(SAME_LOWER), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN1, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "SAME_LOWER)")},
+    {L, "VALID output_padding 2 < dilation 3, >= stride 1", {KIND(VALID), {E_S0, 1}, {E_D0, 3},
+     {E_OP0, 2}}, IN1, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "VALID)")},
+    {L, "VALID output_padding -1", {KIND(VALID), {E_OP0, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_width: -1")},
+    {L, "SAME_UPPER output_padding INT64_MAX", {KIND(SAME_UPPER), {E_OP0, MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_width: " SMAX)},
+
+    /* output_size under the ONNX kinds: 1..12 */
+    {L, "EXPLICIT output_size 0", {KIND(EXPLICIT)}, IN1, SZ1(0),
+     BAD(INV, AT_SHAPE, "requested an output size of [0], but valid sizes range from [1] to [12] "
+                        "(for an input of [5])")},
+    {L, "EXPLICIT output_size 1", {KIND(EXPLICIT)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "EXPLICIT output_size 12 (the largest)", {KIND(EXPLICIT)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "EXPLICIT output_size 13", {KIND(EXPLICIT)}, IN1, SZ1(13),
+     BAD(INV, AT_SHAPE, "output size of [13]|from [1] to [12]")},
+    {L, "SAME_UPPER output_size 0", {KIND(SAME_UPPER)}, IN1, SZ1(0),
+     BAD(INV, AT_SHAPE, "output size of [0]")},
+    {L, "SAME_UPPER output_size 1", {KIND(SAME_UPPER)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "SAME_UPPER output_size 4: T 7, 3 at the begin", {KIND(SAME_UPPER)}, IN1, SZ1(4),
+     GOOD1(4)},
+    {L, "SAME_UPPER output_size 12", {KIND(SAME_UPPER)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "SAME_UPPER output_size 13", {KIND(SAME_UPPER)}, IN1, SZ1(13),
+     BAD(INV, AT_SHAPE, "output size of [13]")},
+    {L, "SAME_LOWER output_size 1", {KIND(SAME_LOWER)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "SAME_LOWER output_size 4: T 7, 4 at the begin", {KIND(SAME_LOWER)}, IN1, SZ1(4),
+     GOOD1(4)},
+    {L, "SAME_LOWER output_size 12", {KIND(SAME_LOWER)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "SAME_LOWER output_size -1", {KIND(SAME_LOWER)}, IN1, SZ1(-1),
+     BAD(INV, AT_SHAPE, "output size of [-1]")},
+    {L, "VALID output_size 1", {KIND(VALID)}, IN1, SZ1(1), GOOD1(1)},
+    {L, "VALID output_size 12", {KIND(VALID)}, IN1, SZ1(12), GOOD1(12)},
+    {L, "VALID output_size 13", {KIND(VALID)}, IN1, SZ1(13), BAD(INV, AT_SHAPE, "[13]")},
+    {L, "VALID output_size INT64_MAX", {KIND(VALID)}, IN1, SZ1(MAX),
+     BAD(INV, AT_SHAPE, "output size of [" SMAX "]")},
+    {L, "EXPLICIT output_size ignores padding and padding_end", {KIND(EXPLICIT), {E_P0, 9},
+     {E_PE0, 9}}, IN1, SZ1(6), GOOD1(6)},
+    {L, "EXPLICIT stride 4, kernel 2: output_size 21 > full 18 (the largest)", {KIND(EXPLICIT),
+     {E_S0, 4}, {E_K0, 2}}, IN1, SZ1(21), GOOD1(21)},
+    {L, "EXPLICIT stride 4, kernel 2: output_size 22", {KIND(EXPLICIT), {E_S0, 4}, {E_K0, 2}}, IN1,
+     SZ1(22), BAD(INV, AT_SHAPE, "output size of [22]|from [1] to [21]")},
+    {L, "VALID dilation 3, output_padding 1: output_size 16 > full 15", {KIND(VALID), {E_D0, 3},
+     {E_OP0, 1}}, IN1, SZ1(16), GOOD1(16)},
+    {L, "EXPLICIT stride INT64_MAX, 1 pixel: output_size 2", {KIND(EXPLICIT), {E_S0, MAX}},
+     {1, 4, 1}, SZ1(2), GOOD1(2)},
+    {L, "SAME_UPPER stride INT64_MAX, 1 pixel: output_size 5 > full 3", {KIND(SAME_UPPER),
+     {E_S0, MAX}}, {1, 4, 1}, SZ1(5), GOOD1(5)},
+    {L, "N 0, VALID output_size 0", {KIND(VALID)}, {0, 4, 5}, SZ1(0),
+     BAD(INV, AT_SHAPE, "output size of [0]"), NULL_BUFS},
+
+    /* layout */
+    {L, "CHANNELS_LAST (NLC)", {LAST}, IN1, NOSZ, GOOD1(11)},
+    {L, "CHANNELS_LAST, N 3, output_size 12", {LAST}, {3, 4, 5}, SZ1(12), GOOD1(12)},
+    {L, "CHANNELS_LAST, groups 2", {LAST, {E_GROUPS, 2}}, IN1, NOSZ, GOOD1(11)},
+    {L, "CHANNELS_LAST, SUBPIXEL", {LAST, ALGO(SUBPIXEL)}, IN1, NOSZ, GOOD1(11), MAY_NOT_RUN},
+    {L, "CHANNELS_LAST, DEPTHWISE", {LAST, ALGO(DEPTHWISE), {E_GROUPS, 4}, {E_OUT, 4}}, IN1, NOSZ,
+     GOOD1(11)},
+    {L, "CHANNELS_LAST, POINTWISE", {LAST, ALGO(POINTWISE), {E_K0, 1}, {E_S0, 1}}, IN1, NOSZ,
+     GOOD1(5)},
+    {L, "CHANNELS_LAST, AUTO, 2 threads, N 3", {LAST, ALGO(AUTO), {E_THREADS, 2}}, {3, 4, 5}, NOSZ,
+     GOOD1(11)},
+    {L, "layout 2", {{E_LAYOUT, 2}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "layout must be CONVT_LAYOUT_CHANNELS_FIRST (0) or "
+                         "CONVT_LAYOUT_CHANNELS_LAST (1), but got layout: 2")},
+    {L, "layout -1", {{E_LAYOUT, -1}}, IN1, NOSZ, BAD(INV, AT_CREATE, "layout: -1")},
+    {L, "layout INT32_MAX", {{E_LAYOUT, INT32_MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "layout: 2147483647")},
+    {L, "layout INT32_MIN", {{E_LAYOUT, INT32_MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "layout: -2147483648")},
+    {L, "CHANNELS_LAST: NULL input", {LAST}, IN1, NOSZ, BAD_RUN1(11, INV, "input is NULL"),
+     NULL_INPUT},
+    {L, "CHANNELS_LAST: NULL output", {LAST}, IN1, NOSZ, BAD_RUN1(11, INV, "output is NULL"),
+     NULL_OUTPUT},
+    {L, "CHANNELS_LAST: N 0, NULL input and output", {LAST}, {0, 4, 5}, NOSZ, GOOD1(11),
+     NULL_BUFS},
+    {L, "CHANNELS_LAST: output_capacity one short", {LAST}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 65 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: output_capacity 0", {LAST}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "CHANNELS_LAST: workspace exact (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN1, NOSZ, GOOD1(11),
+     WS_EXACT},
+    {L, "CHANNELS_LAST: workspace one byte short (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (reference)", {LAST, ALGO(REFERENCE)}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (subpixel)", {LAST, ALGO(SUBPIXEL)}, IN1, NOSZ,
+     BAD_RUN1(11, INV, "workspace_size is"), WS_SHORT | MAY_NOT_RUN},
+
+    /* activation */
+    {L, "RELU", {ACT(RELU)}, IN1, NOSZ, GOOD1(11)},
+    {L, "LEAKY_RELU 0.2", {ACT(LEAKY_RELU), ALPHA(0.2)}, IN1, NOSZ, GOOD1(11)},
+    {L, "CLAMP [-1, 1]", {ACT(CLAMP), ALPHA(-1), BETA(1)}, IN1, NOSZ, GOOD1(11)},
+    {L, "TANH", {ACT(TANH)}, IN1, NOSZ, GOOD1(11)},
+    {L, "SIGMOID", {ACT(SIGMOID)}, IN1, NOSZ, GOOD1(11)},
+    {L, "ELU 1", {ACT(ELU), ALPHA(1)}, IN1, NOSZ, GOOD1(11)},
+    {L, "GELU", {ACT(GELU)}, IN1, NOSZ, GOOD1(11)},
+    {L, "activation -1", {{E_ACT, -1}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation must be a CONVT_ACTIVATION_* value (NONE 0, RELU 1, "
+                         "LEAKY_RELU 2, CLAMP 3, TANH 4, SIGMOID 5, ELU 6, GELU 7), but got "
+                         "activation: -1")},
+    {L, "activation 8", {{E_ACT, 8}}, IN1, NOSZ, BAD(INV, AT_CREATE, "activation: 8")},
+    {L, "activation INT32_MAX", {{E_ACT, INT32_MAX}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation: 2147483647")},
+    {L, "activation INT32_MIN", {{E_ACT, INT32_MIN}}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation: -2147483648")},
+    {L, "LEAKY_RELU alpha NaN", {ACT(LEAKY_RELU), ALPHA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "for LEAKY_RELU, but got activation_alpha: nan")},
+    {L, "CLAMP alpha NaN", {ACT(CLAMP), ALPHA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "for CLAMP, but got activation_alpha: nan")},
+    {L, "ELU alpha NaN", {ACT(ELU), ALPHA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "for ELU, but got activation_alpha: nan")},
+    {L, "CLAMP beta NaN", {ACT(CLAMP), BETA(NAN)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation_beta must be a number for CLAMP, but got activation_beta: "
+                         "nan")},
+    {L, "CLAMP alpha 0.25 > beta -0.25", {ACT(CLAMP), ALPHA(0.25), BETA(-0.25)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: 0.25 activation_beta: -0.25")},
+    {L, "CLAMP alpha +inf > beta 1", {ACT(CLAMP), ALPHA(INF), BETA(1)}, IN1, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: inf activation_beta: 1")},
+    {L, "CLAMP [-inf, 0.5]", {ACT(CLAMP), ALPHA(-INF), BETA(0.5)}, IN1, NOSZ, GOOD1(11)},
+    {L, "CLAMP [-0.5, +inf]", {ACT(CLAMP), ALPHA(-0.5), BETA(INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "CLAMP [+inf, +inf]", {ACT(CLAMP), ALPHA(INF), BETA(INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "LEAKY_RELU alpha -inf", {ACT(LEAKY_RELU), ALPHA(-INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "ELU alpha -inf", {ACT(ELU), ALPHA(-INF)}, IN1, NOSZ, GOOD1(11)},
+    {L, "SIGMOID ignores alpha and beta NaN", {ACT(SIGMOID), ALPHA(NAN), BETA(NAN)}, IN1, NOSZ,
+     GOOD1(11)},
+
+    /* together */
+    {L, "EXPLICIT (3, 2), CHANNELS_LAST, ELU, N 2", {KIND(EXPLICIT), {E_P0, 3}, {E_PE0, 2}, LAST,
+     ACT(ELU), ALPHA(1)}, {2, 4, 5}, NOSZ, GOOD1(6)},
+    {L, "SAME_UPPER, CHANNELS_LAST, TANH, depthwise, DEPTHWISE", {KIND(SAME_UPPER), LAST,
+     ACT(TANH), {E_GROUPS, 4}, {E_OUT, 4}, ALGO(DEPTHWISE)}, IN1, NOSZ, GOOD1(10)},
+    {L, "SAME_LOWER, output_size past full, GELU, SUBPIXEL", {KIND(SAME_LOWER), ACT(GELU),
+     ALGO(SUBPIXEL)}, IN1, SZ1(12), GOOD1(12), MAY_NOT_RUN},
 };
 
 /* ---- 3-D: BASE with spatial_dims 3; (1, 4, 2, 3, 4) -> (1, 6, 5, 7, 9), output_size 5..6,
@@ -1271,6 +1841,188 @@ static const run_case CASES_3D[] = {
      BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
     {L, "workspace pointer with size 0 (reference needs none)",
      {{E_ALGO, CONVT_ALGORITHM_REFERENCE}}, IN3, NOSZ, GOOD3(5, 7, 9), WS_ZERO},
+
+    /* ==== The 0.4 fields: full (5, 7, 9), SAME_* (4, 6, 8), ONNX output_size from 1 to
+     * (6, 8, 10) ==== */
+    {L, "padding_kind EXPLICIT", {KIND(EXPLICIT)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "padding_kind SAME_UPPER", {KIND(SAME_UPPER)}, IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "padding_kind SAME_LOWER", {KIND(SAME_LOWER)}, IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "padding_kind VALID", {KIND(VALID)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "SAME_LOWER kernel_w 5, output_padding_d 1", {KIND(SAME_LOWER), {E_K2, 5}, {E_OP0, 1}},
+     IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "SAME_UPPER stride_h 3: T 0, full 9", {KIND(SAME_UPPER), {E_S1, 3}}, IN3, NOSZ,
+     GOOD3(4, 9, 8)},
+    {L, "padding_kind -1", {{E_KIND, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "padding_kind: -1")},
+    {L, "padding_kind 5", {{E_KIND, 5}}, IN3, NOSZ, BAD(INV, AT_CREATE, "padding_kind: 5")},
+    {L, "padding_kind INT32_MAX", {{E_KIND, INT32_MAX}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: 2147483647")},
+    {L, "padding_kind INT32_MIN", {{E_KIND, INT32_MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_kind: -2147483648")},
+
+    /* padding_end per dimension */
+    {L, "EXPLICIT padding (1, 0, 2), padding_end (0, 3, 1)", {KIND(EXPLICIT), {E_P0, 1}, {E_P2, 2},
+     {E_PE1, 3}, {E_PE2, 1}}, IN3, NOSZ, GOOD3(4, 4, 6)},
+    {L, "EXPLICIT padding_end_d 4: depth 1", {KIND(EXPLICIT), {E_PE0, 4}}, IN3, NOSZ,
+     GOOD3(1, 7, 9)},
+    {L, "EXPLICIT padding_end_h 7: height 0", {KIND(EXPLICIT), {E_PE1, 7}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "Given input size per channel: (2 x 3 x 4). Calculated output size per "
+                        "channel: (5 x 0 x 9). Output size is too small (padding_kind EXPLICIT: "
+                        "padding_depth: 0 padding_height: 0 padding_width: 0 padding_end_depth: 0 "
+                        "padding_end_height: 7 padding_end_width: 0)")},
+    {L, "EXPLICIT padding_w 5 + padding_end_w 5: width -1", {KIND(EXPLICIT), {E_P2, 5},
+     {E_PE2, 5}}, IN3, NOSZ, BAD(INV, AT_SHAPE, "(5 x 7 x -1). Output size is too small")},
+    {L, "EXPLICIT padding_end_d -1", {KIND(EXPLICIT), {E_PE0, -1}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "negative padding_end is not supported, but got padding_end_depth: -1 "
+                         "padding_end_height: 0 padding_end_width: 0")},
+    {L, "EXPLICIT padding_end_w INT64_MIN", {KIND(EXPLICIT), {E_PE2, MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "padding_end_width: " SMIN)},
+    {L, "EXPLICIT padding_end_h 2^40", {KIND(EXPLICIT), {E_PE1, P40}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "(5 x -1099511627769 x 9)")},
+    {L, "EXPLICIT padding_end_d INT64_MAX", {KIND(EXPLICIT), {E_PE0, MAX}}, IN3, NOSZ,
+     BAD(INV, AT_SHAPE, "(-9223372036854775802 x 7 x 9)")},
+    {L, "EXPLICIT padding_w 2 + padding_end_w INT64_MAX overflows", {KIND(EXPLICIT), {E_P2, 2},
+     {E_PE2, MAX}}, IN3, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "EXPLICIT padding_d INT64_MAX + padding_end_d 1 overflows", {KIND(EXPLICIT), {E_P0, MAX},
+     {E_PE0, 1}}, IN3, NOSZ, BAD(OVF, AT_CREATE, "padding + padding_end|overflow")},
+    {L, "SYMMETRIC ignores padding_end", {{E_PE0, -1}, {E_PE1, MAX}, {E_PE2, MIN}}, IN3, NOSZ,
+     GOOD3(5, 7, 9)},
+    {L, "VALID ignores padding and padding_end", {KIND(VALID), {E_P1, -3}, {E_PE1, -3}}, IN3, NOSZ,
+     GOOD3(5, 7, 9)},
+
+    /* output_padding under the ONNX kinds */
+    {L, "EXPLICIT output_padding (1, 1, 1)", {KIND(EXPLICIT), {E_OP0, 1}, {E_OP1, 1}, {E_OP2, 1}},
+     IN3, NOSZ, GOOD3(6, 8, 10)},
+    {L, "EXPLICIT output_padding_h 2 = stride", {KIND(EXPLICIT), {E_OP1, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT), but got output_padding_depth: 0 "
+                         "output_padding_height: 2 output_padding_width: 0 stride_depth: 2 "
+                         "stride_height: 2 stride_width: 2")},
+    {L, "EXPLICIT output_padding_d 2 < dilation 3, >= stride 1", {KIND(EXPLICIT), {E_S0, 1},
+     {E_D0, 3}, {E_OP0, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "EXPLICIT)|output_padding_depth: 2|stride_depth: 1")},
+    {L, "SAME_UPPER output_padding_h 2 < dilation 3, >= stride 1", {KIND(SAME_UPPER), {E_S1, 1},
+     {E_D1, 3}, {E_OP1, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_UPPER)|output_padding_height: 2|stride_height: 1")},
+    {L, "SAME_LOWER output_padding_w 2 < dilation 3, >= stride 1", {KIND(SAME_LOWER), {E_S2, 1},
+     {E_D2, 3}, {E_OP2, 2}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, ONNX_OP "SAME_LOWER)|output_padding_width: 2|stride_width: 1")},
+    {L, "VALID output_padding_d 2 < dilation 3, >= stride 1", {KIND(VALID), {E_S0, 1}, {E_D0, 3},
+     {E_OP0, 2}}, IN3, NOSZ, BAD(INV, AT_CREATE, ONNX_OP "VALID)|output_padding_depth: 2")},
+    {L, "SAME_LOWER output_padding_h -1", {KIND(SAME_LOWER), {E_OP1, -1}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "output_padding_height: -1")},
+
+    /* output_size under the ONNX kinds, per dimension */
+    {L, "EXPLICIT output_size D 0", {KIND(EXPLICIT)}, IN3, SZ3(0, 7, 9),
+     BAD(INV, AT_SHAPE, "requested an output size of [0, 7, 9], but valid sizes range from [1, 1, "
+                        "1] to [6, 8, 10] (for an input of [2, 3, 4])")},
+    {L, "EXPLICIT output_size D 1", {KIND(EXPLICIT)}, IN3, SZ3(1, 7, 9), GOOD3(1, 7, 9)},
+    {L, "EXPLICIT output_size D 6 (the largest)", {KIND(EXPLICIT)}, IN3, SZ3(6, 7, 9),
+     GOOD3(6, 7, 9)},
+    {L, "EXPLICIT output_size D 7", {KIND(EXPLICIT)}, IN3, SZ3(7, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [7, 7, 9]|to [6, 8, 10]")},
+    {L, "SAME_UPPER output_size H 0", {KIND(SAME_UPPER)}, IN3, SZ3(5, 0, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 0, 9]")},
+    {L, "SAME_UPPER output_size H 1", {KIND(SAME_UPPER)}, IN3, SZ3(5, 1, 9), GOOD3(5, 1, 9)},
+    {L, "SAME_UPPER output_size H 8 (the largest)", {KIND(SAME_UPPER)}, IN3, SZ3(5, 8, 9),
+     GOOD3(5, 8, 9)},
+    {L, "SAME_UPPER output_size H 9", {KIND(SAME_UPPER)}, IN3, SZ3(5, 9, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 9, 9]")},
+    {L, "SAME_LOWER output_size W 0", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 0),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, 0]")},
+    {L, "SAME_LOWER output_size W 1", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 1), GOOD3(5, 7, 1)},
+    {L, "SAME_LOWER output_size W 10 (the largest)", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 10),
+     GOOD3(5, 7, 10)},
+    {L, "SAME_LOWER output_size W 11", {KIND(SAME_LOWER)}, IN3, SZ3(5, 7, 11),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, 11]")},
+    {L, "VALID output_size (1, 1, 1)", {KIND(VALID)}, IN3, SZ3(1, 1, 1), GOOD3(1, 1, 1)},
+    {L, "VALID output_size (6, 8, 10): every dimension past full", {KIND(VALID)}, IN3,
+     SZ3(6, 8, 10), GOOD3(6, 8, 10)},
+    {L, "SAME_UPPER output_size (2, 3, 4): T 3, 2, 5", {KIND(SAME_UPPER)}, IN3, SZ3(2, 5, 4),
+     GOOD3(2, 5, 4)},
+    {L, "SAME_LOWER output_size (2, 5, 4)", {KIND(SAME_LOWER)}, IN3, SZ3(2, 5, 4), GOOD3(2, 5, 4)},
+    {L, "VALID output_size D -1", {KIND(VALID)}, IN3, SZ3(-1, 7, 9),
+     BAD(INV, AT_SHAPE, "output size of [-1, 7, 9]")},
+    {L, "EXPLICIT output_size W INT64_MAX", {KIND(EXPLICIT)}, IN3, SZ3(5, 7, MAX),
+     BAD(INV, AT_SHAPE, "output size of [5, 7, " SMAX "]")},
+    {L, "EXPLICIT output_size ignores padding and padding_end", {KIND(EXPLICIT), {E_P1, 9},
+     {E_PE1, 9}}, IN3, SZ3(5, 3, 9), GOOD3(5, 3, 9)},
+    {L, "EXPLICIT stride_d 3, kernel_d 1: output_size 6 > full 4", {KIND(EXPLICIT), {E_S0, 3},
+     {E_K0, 1}}, IN3, SZ3(6, 7, 9), GOOD3(6, 7, 9)},
+    {L, "EXPLICIT stride_w INT64_MAX, 1 column: output_size 5 > full 3", {KIND(EXPLICIT),
+     {E_S2, MAX}}, {1, 4, 2, 3, 1}, SZ3(5, 7, 5), GOOD3(5, 7, 5)},
+    {L, "N 0, SAME_UPPER output_size H 9", {KIND(SAME_UPPER)}, {0, 4, 2, 3, 4}, SZ3(5, 9, 9),
+     BAD(INV, AT_SHAPE, "output size of [5, 9, 9]"), NULL_BUFS},
+
+    /* layout */
+    {L, "CHANNELS_LAST (NDHWC)", {LAST}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CHANNELS_LAST, output_size", {LAST}, IN3, SZ3(6, 7, 10),
+     GOOD3(6, 7, 10)},
+    {L, "CHANNELS_LAST, groups 2", {LAST, {E_GROUPS, 2}}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CHANNELS_LAST, SUBPIXEL", {LAST, ALGO(SUBPIXEL)}, IN3, NOSZ, GOOD3(5, 7, 9), MAY_NOT_RUN},
+    {L, "CHANNELS_LAST, DEPTHWISE", {LAST, ALGO(DEPTHWISE), {E_GROUPS, 4}, {E_OUT, 4}}, IN3, NOSZ,
+     GOOD3(5, 7, 9)},
+    {L, "CHANNELS_LAST, POINTWISE", {LAST, ALGO(POINTWISE), {E_K0, 1}, {E_K1, 1}, {E_K2, 1},
+     {E_S0, 1}, {E_S1, 1}, {E_S2, 1}}, IN3, NOSZ, GOOD3(2, 3, 4)},
+    {L, "CHANNELS_LAST, AUTO, 2 threads, N 2", {LAST, ALGO(AUTO), {E_THREADS, 2}},
+     {2, 4, 2, 3, 4}, NOSZ, GOOD3(5, 7, 9)},
+    {L, "layout 2", {{E_LAYOUT, 2}}, IN3, NOSZ, BAD(INV, AT_CREATE, "but got layout: 2")},
+    {L, "layout -1", {{E_LAYOUT, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "layout: -1")},
+    {L, "layout INT32_MAX", {{E_LAYOUT, INT32_MAX}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "layout: 2147483647")},
+    {L, "layout INT32_MIN", {{E_LAYOUT, INT32_MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "layout: -2147483648")},
+    {L, "CHANNELS_LAST: NULL input", {LAST}, IN3, NOSZ, BAD_RUN3(5, 7, 9, INV, "input is NULL"),
+     NULL_INPUT},
+    {L, "CHANNELS_LAST: NULL output", {LAST}, IN3, NOSZ, BAD_RUN3(5, 7, 9, INV, "output is NULL"),
+     NULL_OUTPUT},
+    {L, "CHANNELS_LAST: N 0, NULL input and output", {LAST}, {0, 4, 2, 3, 4}, NOSZ,
+     GOOD3(5, 7, 9), NULL_BUFS},
+    {L, "CHANNELS_LAST: output_capacity one short", {LAST}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 1889 floats"), CAP_SHORT},
+    {L, "CHANNELS_LAST: output_capacity 0", {LAST}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "output_capacity is 0 floats"), CAP_ZERO},
+    {L, "CHANNELS_LAST: workspace exact (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN3, NOSZ,
+     GOOD3(5, 7, 9), WS_EXACT},
+    {L, "CHANNELS_LAST: workspace one byte short (gemm)", {LAST, ALGO(GEMM_COL2IM)}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+    {L, "CHANNELS_LAST: workspace one byte short (reference)", {LAST, ALGO(REFERENCE)}, IN3, NOSZ,
+     BAD_RUN3(5, 7, 9, INV, "workspace_size is"), WS_SHORT},
+
+    /* activation */
+    {L, "RELU", {ACT(RELU)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "LEAKY_RELU 0.5", {ACT(LEAKY_RELU), ALPHA(0.5)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CLAMP [-0.25, 0.25]", {ACT(CLAMP), ALPHA(-0.25), BETA(0.25)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "TANH", {ACT(TANH)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "SIGMOID", {ACT(SIGMOID)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "ELU 0.5", {ACT(ELU), ALPHA(0.5)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "GELU", {ACT(GELU)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "activation -1", {{E_ACT, -1}}, IN3, NOSZ, BAD(INV, AT_CREATE, "activation: -1")},
+    {L, "activation 8", {{E_ACT, 8}}, IN3, NOSZ, BAD(INV, AT_CREATE, "activation: 8")},
+    {L, "activation INT32_MAX", {{E_ACT, INT32_MAX}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation: 2147483647")},
+    {L, "activation INT32_MIN", {{E_ACT, INT32_MIN}}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation: -2147483648")},
+    {L, "LEAKY_RELU alpha NaN", {ACT(LEAKY_RELU), ALPHA(NAN)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "for LEAKY_RELU|activation_alpha: nan")},
+    {L, "CLAMP alpha NaN", {ACT(CLAMP), ALPHA(NAN), BETA(INF)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "for CLAMP|activation_alpha: nan")},
+    {L, "ELU alpha NaN", {ACT(ELU), ALPHA(NAN)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "for ELU|activation_alpha: nan")},
+    {L, "CLAMP beta NaN", {ACT(CLAMP), ALPHA(-INF), BETA(NAN)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation_beta: nan")},
+    {L, "CLAMP alpha 2 > beta 1", {ACT(CLAMP), ALPHA(2), BETA(1)}, IN3, NOSZ,
+     BAD(INV, AT_CREATE, "activation_alpha: 2 activation_beta: 1")},
+    {L, "CLAMP [-inf, +inf]", {ACT(CLAMP), ALPHA(-INF), BETA(INF)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "CLAMP [-inf, -inf]", {ACT(CLAMP), ALPHA(-INF), BETA(-INF)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "LEAKY_RELU alpha +inf", {ACT(LEAKY_RELU), ALPHA(INF)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+    {L, "TANH ignores alpha NaN", {ACT(TANH), ALPHA(NAN)}, IN3, NOSZ, GOOD3(5, 7, 9)},
+
+    /* together */
+    {L, "SAME_LOWER, CHANNELS_LAST, CLAMP, groups 2", {KIND(SAME_LOWER), LAST, ACT(CLAMP),
+     ALPHA(-0.5), BETA(0.5), {E_GROUPS, 2}}, IN3, NOSZ, GOOD3(4, 6, 8)},
+    {L, "EXPLICIT, CHANNELS_LAST, GELU, depthwise, output_size", {KIND(EXPLICIT), LAST, ACT(GELU),
+     {E_GROUPS, 4}, {E_OUT, 4}}, IN3, SZ3(6, 3, 10), GOOD3(6, 3, 10)},
+    {L, "VALID, SIGMOID, SUBPIXEL, output_padding_w 1", {KIND(VALID), ACT(SIGMOID),
+     ALGO(SUBPIXEL), {E_OP2, 1}}, IN3, NOSZ, GOOD3(5, 7, 10), MAY_NOT_RUN},
 };
 
 /* ---- Running one row ------------------------------------------------------------------ */
@@ -1285,6 +2037,193 @@ static void fill_inputs(void) {
 
 static void check_input_intact(const char* call) {
   check(memcmp(input, input_copy, sizeof input) == 0, "%s modified its const input", call);
+}
+
+/* ---- The naive oracle ----------------------------------------------------------------- */
+
+/* The header's rules written out once more, apart from the library: per dimension the
+ * begin trim and the output size from the padding kind (under the ONNX kinds output_size
+ * is ONNX's output_shape), the sums in double in either layout, the bias and the
+ * activation. Every GOOD run is compared with it as well as with REFERENCE. */
+
+/* a + b, a - b and a * b (a, b >= 0) when they fit int64; 0 when they do not. */
+static int add_fits(int64_t a, int64_t b, int64_t* r) {
+  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b)) return 0;
+  *r = a + b;
+  return 1;
+}
+static int sub_fits(int64_t a, int64_t b, int64_t* r) {
+  if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b)) return 0;
+  *r = a - b;
+  return 1;
+}
+static int mul_fits(int64_t a, int64_t b, int64_t* r) {
+  if (a != 0 && b > INT64_MAX / a) return 0;
+  *r = a * b;
+  return 1;
+}
+
+typedef struct {
+  int64_t in, out, k, s, d, begin;
+} naive_dim;
+
+/* Dimension i of a run: 0 when one of its sizes does not fit int64. */
+static int naive_geometry(const convt_params* p, int i, int64_t in, const int64_t* size,
+                          naive_dim* g) {
+  const int64_t op = p->output_padding[i];
+  int64_t eff, full, t;
+  g->in = in, g->k = p->kernel_size[i], g->s = p->stride[i], g->d = p->dilation[i];
+  if (!mul_fits(g->d, g->k - 1, &eff) || !add_fits(eff, 1, &eff)) return 0;
+  if (p->padding_kind == CONVT_PADDING_SYMMETRIC) { /* PyTorch */
+    g->begin = p->padding[i];
+    if (size) {
+      g->out = size[i];
+      return 1;
+    }
+    if (!mul_fits(in - 1, g->s, &full) || !sub_fits(full, p->padding[i], &full) ||
+        !sub_fits(full, p->padding[i], &full) || !add_fits(full, eff, &full) ||
+        !add_fits(full, op, &full))
+      return 0;
+    g->out = full;
+    return 1;
+  }
+  /* ONNX: full = s*(in-1) + output_padding + eff, untrimmed */
+  if (!mul_fits(in - 1, g->s, &full) || !add_fits(full, op, &full) || !add_fits(full, eff, &full))
+    return 0;
+  if (size) {
+    g->out = size[i];
+    t = full > g->out ? full - g->out : 0;
+    g->begin = p->padding_kind == CONVT_PADDING_SAME_UPPER ? t / 2 : t - t / 2;
+    return 1;
+  }
+  switch (p->padding_kind) {
+    case CONVT_PADDING_EXPLICIT:
+      g->begin = p->padding[i];
+      if (!sub_fits(full, p->padding[i], &full) || !sub_fits(full, p->padding_end[i], &full))
+        return 0;
+      g->out = full;
+      return 1;
+    case CONVT_PADDING_VALID:
+      g->begin = 0, g->out = full;
+      return 1;
+    default: /* SAME_UPPER, SAME_LOWER: T = max(0, full - in*s) */
+      t = eff + op - g->s;
+      t = t > 0 ? t : 0;
+      g->begin = p->padding_kind == CONVT_PADDING_SAME_UPPER ? t / 2 : t - t / 2;
+      g->out = full - t;
+      return 1;
+  }
+}
+
+/* The output index that tap k of input index i reaches, or -1 outside the output. */
+static int64_t naive_tap(const naive_dim* g, int64_t i, int64_t k) {
+  int64_t o, kd;
+  if (!mul_fits(i, g->s, &o) || !mul_fits(k, g->d, &kd)) return -1; /* past every output */
+  o -= g->begin;
+  if (o > 0 && kd > INT64_MAX - o) return -1;
+  o += kd;
+  return o >= 0 && o < g->out ? o : -1;
+}
+
+static double naive_activation(double y, const convt_params* p) {
+  const double a = p->activation_alpha, b = p->activation_beta;
+  switch (p->activation) {
+    case CONVT_ACTIVATION_RELU: return y < 0 ? 0.0 : y;
+    case CONVT_ACTIVATION_LEAKY_RELU: return y >= 0 ? y : a * y;
+    case CONVT_ACTIVATION_CLAMP: y = y < a ? a : y; return y > b ? b : y;
+    case CONVT_ACTIVATION_TANH: return tanh(y);
+    case CONVT_ACTIVATION_SIGMOID: return 1.0 / (1.0 + exp(-y));
+    case CONVT_ACTIVATION_ELU: return y > 0 ? y : a * expm1(y);
+    case CONVT_ACTIVATION_GELU: return 0.5 * y * erfc(-y / sqrt(2.0)); /* (1 + erf cancels) */
+    default: return y;
+  }
+}
+
+static double naive_mem[OUT_CAP];
+
+/* The run of layer *p on input_shape (the library's layout of x and y), or 0 when a size
+ * does not fit; writes the output's spatial sizes to out[0 .. spatial_dims - 1]. */
+static int naive_run(const convt_params* p, const int64_t* in_shape, const int64_t* size,
+                     const float* x, const float* w, const float* bias, double* y,
+                     int64_t* out) {
+  const int rank = p->spatial_dims, cl = p->layout == CONVT_LAYOUT_CHANNELS_LAST;
+  const int64_t batch = in_shape[0], cin = p->in_channels, cout = p->out_channels;
+  const int64_t cin_g = cin / p->groups, cout_g = cout / p->groups;
+  naive_dim g[3];
+  int64_t vin = 1, vout = 1, kvol = 1, n, c, co, v, i0, i1, i2, k0, k1, k2;
+  int i;
+  for (i = 0; i < 3; ++i) {
+    naive_dim one = {1, 1, 1, 1, 1, 0};
+    g[i] = one;
+    if (i < rank && !naive_geometry(p, i, in_shape[2 + i], size, &g[i])) return 0;
+    if (i < rank) out[i] = g[i].out;
+    vin *= g[i].in, vout *= g[i].out, kvol *= g[i].k;
+  }
+  if ((double)batch * (double)cout * (double)vout > OUT_CAP) return 0;
+#define Y_AT(n, c, v) y[cl ? ((n)*vout + (v)) * cout + (c) : ((n)*cout + (c)) * vout + (v)]
+  for (n = 0; n < batch; ++n)
+    for (co = 0; co < cout; ++co)
+      for (v = 0; v < vout; ++v) Y_AT(n, co, v) = bias ? bias[co] : 0.0;
+  for (n = 0; n < batch; ++n)
+    for (c = 0; c < cin; ++c)
+      for (i0 = 0; i0 < g[0].in; ++i0)
+        for (i1 = 0; i1 < g[1].in; ++i1)
+          for (i2 = 0; i2 < g[2].in; ++i2) {
+            const int64_t vi = (i0 * g[1].in + i1) * g[2].in + i2;
+            const double xv = x[cl ? (n * vin + vi) * cin + c : (n * cin + c) * vin + vi];
+            int64_t col;
+            for (col = 0; col < cout_g; ++col) {
+              const float* wk = w + (c * cout_g + col) * kvol;
+              co = c / cin_g * cout_g + col;
+              for (k0 = 0; k0 < g[0].k; ++k0) {
+                const int64_t o0 = naive_tap(&g[0], i0, k0);
+                if (o0 < 0) continue;
+                for (k1 = 0; k1 < g[1].k; ++k1) {
+                  const int64_t o1 = naive_tap(&g[1], i1, k1);
+                  if (o1 < 0) continue;
+                  for (k2 = 0; k2 < g[2].k; ++k2) {
+                    const int64_t o2 = naive_tap(&g[2], i2, k2);
+                    if (o2 < 0) continue;
+                    Y_AT(n, co, (o0 * g[1].out + o1) * g[2].out + o2) +=
+                        xv * wk[(k0 * g[1].k + k1) * g[2].k + k2];
+                  }
+                }
+              }
+            }
+          }
+#undef Y_AT
+  for (v = 0; v < batch * cout * vout; ++v) y[v] = naive_activation(y[v], p);
+  return 1;
+}
+
+/* A float result against the oracle's double: NaN for NaN, the same infinity, else within
+ * 1e-5 relative (the test's data are dyadic, so the sums are exact in float; only the
+ * activations round). */
+static int same_value(float got, double want) {
+  const float w = (float)want;
+  if (want != want) return got != got;
+  if (isinf(w)) return got == w;
+  return fabs((double)got - want) <= 1e-5 * (1.0 + fabs(want));
+}
+
+/* out_buf (n floats) against the oracle, and the row's output sizes against its rules. */
+static void compare_with_naive(const convt_params* p, const float* use_bias,
+                               const int64_t* in_shape, const int64_t* size,
+                               const int64_t* want_out, size_t n) {
+  int64_t out[3] = {0, 0, 0};
+  size_t i, bad = 0, first = 0;
+  int d;
+  if (!naive_run(p, in_shape, size, input, weight, use_bias, naive_mem, out)) {
+    check(0, "test error: the naive oracle cannot size this run");
+    return;
+  }
+  for (d = 0; d < p->spatial_dims; ++d)
+    check(out[d] == want_out[d], "the naive oracle gives output size %lld in dimension %d, the "
+          "row expects %lld", (long long)out[d], d, (long long)want_out[d]);
+  for (i = 0; i < n; ++i)
+    if (!same_value(out_buf[i], naive_mem[i]) && bad++ == 0) first = i;
+  check(bad == 0, "convt_run: %zu of %zu outputs differ from the naive oracle, first at %zu: "
+        "%.9g vs %.9g", bad, n, first, bad ? out_buf[first] : 0.0, bad ? naive_mem[first] : 0.0);
 }
 
 /* The output of a run must match the REFERENCE algorithm's (values, not just bounds). */
@@ -1303,8 +2242,10 @@ static void compare_with_reference(const params_box* b, const float* use_bias,
     check(0, "REFERENCE twin failed: %s", convt_last_error());
   } else {
     for (i = 0; i < n; ++i) {
+      /* (equal infinities, and NaN for NaN, are the same value: activations give both) */
       const float d = out_buf[i] - ref_mem[i], tol = 1e-4f * (1.0f + (ref_mem[i] < 0 ? -ref_mem[i] : ref_mem[i]));
-      if (!(d <= tol && -d <= tol) && bad++ == 0) first = i;
+      const int same = out_buf[i] == ref_mem[i] || (out_buf[i] != out_buf[i] && ref_mem[i] != ref_mem[i]);
+      if (!same && !(d <= tol && -d <= tol) && bad++ == 0) first = i;
     }
     check(bad == 0, "convt_run: %zu of %zu outputs differ from REFERENCE, first at %zu: %g vs %g",
           bad, n, first, bad ? out_buf[first] : 0.0, bad ? ref_mem[first] : 0.0);
@@ -1349,6 +2290,10 @@ static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bia
   int i, written_past = 0;
 
   make_params(&b, rank, algorithm, c->e);
+  if (c->e[MAX_EDITS - 1].f != E_END) {
+    check(0, "test table error: %d edits leave no room for E_END (MAX_EDITS)", MAX_EDITS);
+    goto done;
+  }
 
   /* A layer that must be created: make sure our buffers hold its weight and bias. */
   if (c->at != AT_CREATE &&
@@ -1468,8 +2413,9 @@ static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bia
 
   fill(out_mem, GUARD + OUT_CAP + GUARD);
   prime();
-  st = convt_run(h, in_shape, (c->opt & NULL_BUFS) ? NULL : input, size,
-                 (c->opt & NULL_BUFS) ? NULL : out_buf, capacity, ws_ptr, ws_size);
+  st = convt_run(h, in_shape, (c->opt & (NULL_BUFS | NULL_INPUT)) ? NULL : input, size,
+                 (c->opt & (NULL_BUFS | NULL_OUTPUT)) ? NULL : out_buf, capacity, ws_ptr,
+                 ws_size);
   check_input_intact("convt_run");
   if (ws_ptr) {
     const unsigned char* p = (const unsigned char*)ws_mem;
@@ -1486,6 +2432,7 @@ static void run_row(const run_case* c, int rank, int32_t algorithm, int with_bia
     check_written("convt_run output", out_buf, OUT_CAP, st == CONVT_OK ? n : 0);
     if (st == CONVT_OK && n > 0 && b.p.algorithm != CONVT_ALGORITHM_REFERENCE)
       compare_with_reference(&b, use_bias, in_shape, size, n, capacity);
+    if (st == CONVT_OK && n > 0) compare_with_naive(&b.p, use_bias, in_shape, size, c->out, n);
   }
   convt_destroy(h);
 done:
@@ -1632,6 +2579,10 @@ static const size_case STRUCT_SIZES[] = {
     {L, "get_params struct_size V0_1 - 1", 0, CONVT_PARAMS_SIZE_V0_1 - 1, INV,
      "struct_size is 167,", 0},
     {L, "get_params struct_size V0_1", 0, CONVT_PARAMS_SIZE_V0_1, OK, NULL, CONVT_PARAMS_SIZE_V0_1},
+    {L, "get_params struct_size 176 (inside padding_end)", 0, 176, OK, NULL, 176},
+    {L, "get_params struct_size 198 (inside layout)", 0, 198, OK, NULL, 198},
+    {L, "get_params struct_size 212 (before the tail padding)", 0, 212, OK, NULL, 212},
+    {L, "get_params struct_size V0_2", 0, CONVT_PARAMS_SIZE_V0_2, OK, NULL, CONVT_PARAMS_SIZE_V0_2},
     {L, "get_params struct_size sizeof + 64 (newer caller)", 0, sizeof(convt_params) + 64, OK,
      NULL, sizeof(convt_params)},
     {L, "get_params struct_size SIZE_MAX", 0, SIZE_MAX, OK, NULL, sizeof(convt_params)},
@@ -1661,6 +2612,300 @@ static void run_size_case(const size_case* c, convt_handle* handle) {
                   : got.p.in_channels == 4 && got.p.out_channels == 6 &&
                         got.p.algorithm == CONVT_ALGORITHM_GEMM_COL2IM,
           "the written parameters are wrong");
+  }
+}
+
+/* ---- struct_size: a 0.1 caller's 168 bytes, and sizes that end inside a 0.4 field ------ */
+
+/* convt_params as a 0.1 caller compiled it: 168 bytes, of which 164..167 are padding. */
+typedef struct {
+  size_t struct_size;
+  int32_t spatial_dims, algorithm;
+  int64_t in_channels, out_channels, kernel_size[3], stride[3], padding[3], output_padding[3],
+      dilation[3], groups;
+  int32_t num_threads;
+} convt_params_v0_1;
+
+/* The 0.4 fields, as the issue lays them out (offset, size), and their names. */
+static const struct {
+  size_t offset, size;
+  const char* name;
+} V04_FIELDS[] = {{168, 24, "padding_end"}, {192, 4, "padding_kind"}, {196, 4, "layout"},
+                  {200, 4, "activation"},   {204, 4, "activation_alpha"},
+                  {208, 4, "activation_beta"}};
+
+static void* checked_malloc(size_t n) {
+  void* p = malloc(n);
+  if (!p) {
+    fprintf(stderr, "out of memory\n");
+    exit(1);
+  }
+  return p;
+}
+
+/* The struct's layout is the ABI: the 0.1 prefix, the 0.4 fields at the issue's offsets. */
+static void check_layout(void) {
+  const size_t offsets[6] = {offsetof(convt_params, padding_end),
+                             offsetof(convt_params, padding_kind), offsetof(convt_params, layout),
+                             offsetof(convt_params, activation),
+                             offsetof(convt_params, activation_alpha),
+                             offsetof(convt_params, activation_beta)};
+  size_t i;
+  begin_case(__LINE__, "convt_params layout", NULL);
+  check(sizeof(convt_params) == CONVT_PARAMS_SIZE_V0_2, "sizeof(convt_params) is %zu, not %zu",
+        sizeof(convt_params), CONVT_PARAMS_SIZE_V0_2);
+  check(sizeof(convt_params_v0_1) == CONVT_PARAMS_SIZE_V0_1 &&
+            offsetof(convt_params_v0_1, num_threads) == offsetof(convt_params, num_threads),
+        "the 0.1 prefix is %zu bytes", sizeof(convt_params_v0_1));
+  for (i = 0; i < 6; ++i)
+    check(offsets[i] == V04_FIELDS[i].offset, "%s at offset %zu, not %zu", V04_FIELDS[i].name,
+          offsets[i], V04_FIELDS[i].offset);
+  end_case();
+}
+
+/* Creates a layer from `bytes` (a caller's struct of any size), runs it on in_shape (with
+ * output_size `size` or NULL) and compares output_shape and values with the naive oracle
+ * on `eff`, the parameters the library must have read; then convt_get_params must return
+ * eff's fields. */
+static void run_as(const void* bytes, const convt_params* eff, const float* use_bias,
+                   const int64_t* in_shape, const int64_t* size) {
+  const int rank = eff->spatial_dims;
+  convt_handle* h = NULL;
+  convt_params got;
+  int64_t want_out[3] = {0, 0, 0}, shape[5 + SHAPE_GUARD];
+  size_t n = 0;
+  int i, same;
+  prime();
+  check_status("convt_create", convt_create((const convt_params*)bytes, weight, use_bias, &h),
+               CONVT_OK, NULL);
+  if (!h) return;
+  if (!naive_run(eff, in_shape, size, input, weight, use_bias, naive_mem, want_out)) {
+    check(0, "test error: the naive oracle cannot size this run");
+    convt_destroy(h);
+    return;
+  }
+  for (i = 0; i < 2 + rank + SHAPE_GUARD; ++i) shape[i] = -7;
+  check_status("convt_output_shape", convt_output_shape(h, in_shape, size, shape), CONVT_OK, NULL);
+  same = shape[0] == in_shape[0] && shape[1] == eff->out_channels && shape[2 + rank] == -7;
+  for (i = 0; i < rank; ++i) same &= shape[2 + i] == want_out[i];
+  check(same, "output shape (%lld, %lld, %lld, %lld), the oracle's spatial sizes (%lld, %lld)",
+        (long long)shape[0], (long long)shape[1], (long long)shape[2], (long long)shape[3],
+        (long long)want_out[0], (long long)want_out[1]);
+  n = (size_t)(in_shape[0] * eff->out_channels);
+  for (i = 0; i < rank; ++i) n *= (size_t)want_out[i];
+  fill(out_mem, GUARD + OUT_CAP + GUARD);
+  prime();
+  check_status("convt_run", convt_run(h, in_shape, input, size, out_buf, n, NULL, 0), CONVT_OK,
+               NULL);
+  check_written("convt_run output", out_buf, OUT_CAP, n);
+  {
+    size_t k, bad = 0, first = 0;
+    for (k = 0; k < n; ++k)
+      if (!same_value(out_buf[k], naive_mem[k]) && bad++ == 0) first = k;
+    check(bad == 0, "%zu of %zu outputs differ from the naive oracle, first at %zu: %.9g vs %.9g",
+          bad, n, first, bad ? out_buf[first] : 0.0, bad ? naive_mem[first] : 0.0);
+  }
+  memset(&got, 0xAB, sizeof got);
+  check_status("convt_get_params", convt_get_params(h, &got, sizeof got), CONVT_OK, NULL);
+  for (i = 0; i < 3; ++i)
+    check(got.padding_end[i] == (i < rank ? eff->padding_end[i] : 0),
+          "get_params: padding_end[%d] %lld", i, (long long)got.padding_end[i]);
+  check(got.padding_kind == eff->padding_kind, "get_params: padding_kind %d, expected %d",
+        got.padding_kind, eff->padding_kind);
+  check(got.layout == eff->layout, "get_params: layout %d, expected %d", got.layout, eff->layout);
+  check(got.activation == eff->activation, "get_params: activation %d, expected %d",
+        got.activation, eff->activation);
+  check(memcmp(&got.activation_alpha, &eff->activation_alpha, sizeof(float)) == 0 &&
+            memcmp(&got.activation_beta, &eff->activation_beta, sizeof(float)) == 0,
+        "get_params: activation_alpha %g, activation_beta %g, expected %g, %g",
+        got.activation_alpha, got.activation_beta, eff->activation_alpha, eff->activation_beta);
+  check(got.struct_size == sizeof(convt_params) && got.in_channels == eff->in_channels &&
+            got.groups == eff->groups && got.kernel_size[1] == eff->kernel_size[1] &&
+            got.padding[0] == eff->padding[0] && got.output_padding[1] == eff->output_padding[1] &&
+            got.dilation[1] == eff->dilation[1] && got.kernel_size[2] == 0,
+        "get_params: the 0.1 fields differ");
+  convt_destroy(h);
+}
+
+/* The layer of the 0.1 tests: in 4, out 6, groups 2, kernel (3, 2), stride (2, 3), padding
+ * (1, 0), output_padding (1, 2), dilation (1, 2), one thread; on (2, 4, 5, 4) it gives
+ * (2, 6, 10, 14); output_size runs from (9, 12) to (10, 14) as PyTorch's rule has it. */
+static void set_v01_layer(convt_params* p, int32_t algorithm) {
+  p->spatial_dims = 2, p->algorithm = algorithm;
+  p->in_channels = 4, p->out_channels = 6, p->groups = 2;
+  p->kernel_size[0] = 3, p->kernel_size[1] = 2;
+  p->stride[0] = 2, p->stride[1] = 3;
+  p->padding[0] = 1, p->padding[1] = 0;
+  p->output_padding[0] = 1, p->output_padding[1] = 2;
+  p->dilation[0] = 1, p->dilation[1] = 2;
+  p->num_threads = 1;
+}
+#define SET_V01_FIELDS(q, p)                                                              \
+  do {                                                                                    \
+    int j_;                                                                               \
+    (q)->spatial_dims = (p)->spatial_dims, (q)->algorithm = (p)->algorithm;               \
+    (q)->in_channels = (p)->in_channels, (q)->out_channels = (p)->out_channels;           \
+    for (j_ = 0; j_ < 2; ++j_) {                                                          \
+      (q)->kernel_size[j_] = (p)->kernel_size[j_], (q)->stride[j_] = (p)->stride[j_];     \
+      (q)->padding[j_] = (p)->padding[j_];                                                \
+      (q)->output_padding[j_] = (p)->output_padding[j_];                                  \
+      (q)->dilation[j_] = (p)->dilation[j_];                                              \
+    }                                                                                     \
+    (q)->groups = (p)->groups, (q)->num_threads = (p)->num_threads;                       \
+  } while (0)
+
+/* A 0.1 caller's struct: exactly 168 bytes on the heap (a read past them shows under
+ * AddressSanitizer), padding bytes 164..167 (and the entries past spatial_dims) 0xFF
+ * garbage. It gets PyTorch's semantics, and convt_get_params the 0.4 defaults. */
+static void run_v01_callers(void) {
+  static const int32_t algorithms[] = {CONVT_ALGORITHM_AUTO, CONVT_ALGORITHM_GEMM_COL2IM,
+                                       CONVT_ALGORITHM_REFERENCE, CONVT_ALGORITHM_SUBPIXEL};
+  static const int64_t in_shape[4] = {2, 4, 5, 4}, smallest[2] = {9, 12};
+  static const char* const names[] = {"auto", "gemm", "reference", "subpixel"};
+  size_t a;
+  int by_init;
+  for (by_init = 0; by_init < 2; ++by_init)
+    for (a = 0; a < sizeof algorithms / sizeof algorithms[0]; ++a) {
+      convt_params eff;
+      convt_params_v0_1* old = (convt_params_v0_1*)checked_malloc(sizeof *old);
+      begin_case(__LINE__, by_init ? "0.1 caller, convt_params_init(168), 0xFF in 164..167"
+                                   : "0.1 caller, every byte 0xFF but the fields",
+                 names[a]);
+      convt_params_init(&eff, sizeof eff);
+      set_v01_layer(&eff, algorithms[a]);
+      if (by_init)
+        convt_params_init((convt_params*)old, sizeof *old);
+      else
+        memset(old, 0xFF, sizeof *old);
+      SET_V01_FIELDS(old, &eff);
+      memset((unsigned char*)old + 164, 0xFF, 4);
+      old->struct_size = CONVT_PARAMS_SIZE_V0_1;
+      run_as(old, &eff, bias, in_shape, NULL);
+      run_as(old, &eff, NULL, in_shape, smallest); /* PyTorch's output_size, not ONNX's */
+      {
+        /* get_params into a 0.1 caller's struct writes its 168 bytes and no more */
+        convt_handle* h = NULL;
+        convt_params_v0_1* back = (convt_params_v0_1*)checked_malloc(sizeof *back);
+        if (convt_create((const convt_params*)old, weight, NULL, &h) == CONVT_OK) {
+          check_status("convt_get_params(168)",
+                       convt_get_params(h, (convt_params*)back, sizeof *back), CONVT_OK, NULL);
+          check(back->struct_size == CONVT_PARAMS_SIZE_V0_1 && back->groups == 2 &&
+                    back->dilation[1] == 2 && back->num_threads == 1,
+                "get_params(168) wrote the wrong fields");
+        }
+        convt_destroy(h);
+        free(back);
+      }
+      free(old);
+      end_case();
+    }
+
+  /* Known values: ConvTranspose2d(1, 1, 2) on one pixel 2 with weight (1, 2, 3, 4) and bias
+   * 0.5 is (2.5, 4.5, 6.5, 8.5), through a 168-byte struct full of garbage. */
+  {
+    static const float x[1] = {2}, w[4] = {1, 2, 3, 4}, b[1] = {0.5f};
+    static const float want[4] = {2.5f, 4.5f, 6.5f, 8.5f};
+    static const int64_t in1[4] = {1, 1, 1, 1};
+    float y[4] = {0, 0, 0, 0};
+    convt_handle* h = NULL;
+    convt_params_v0_1* old = (convt_params_v0_1*)checked_malloc(sizeof *old);
+    begin_case(__LINE__, "0.1 caller: known values", NULL);
+    memset(old, 0xFF, sizeof *old);
+    old->struct_size = CONVT_PARAMS_SIZE_V0_1;
+    old->spatial_dims = 2, old->algorithm = CONVT_ALGORITHM_AUTO;
+    old->in_channels = old->out_channels = old->groups = 1;
+    old->kernel_size[0] = old->kernel_size[1] = 2;
+    old->stride[0] = old->stride[1] = old->dilation[0] = old->dilation[1] = 1;
+    old->padding[0] = old->padding[1] = old->output_padding[0] = old->output_padding[1] = 0;
+    old->num_threads = 1;
+    check(convt_create((const convt_params*)old, w, b, &h) == CONVT_OK, "create: %s",
+          convt_last_error());
+    check(h && convt_run(h, in1, x, NULL, y, 4, NULL, 0) == CONVT_OK, "run: %s",
+          convt_last_error());
+    check(memcmp(y, want, sizeof want) == 0, "got (%g, %g, %g, %g), expected (2.5, 4.5, 6.5, 8.5)",
+          y[0], y[1], y[2], y[3]);
+    convt_destroy(h);
+    free(old);
+    end_case();
+  }
+
+  /* A struct with room for the 0.4 fields, garbage in them, but struct_size 168: ignored.
+   * Once 0xFF bytes (invalid values if read), once valid values that would change the
+   * result (EXPLICIT trims, channels last, a CLAMP to 0). */
+  {
+    int plausible;
+    for (plausible = 0; plausible < 2; ++plausible) {
+      convt_params eff, p;
+      int i;
+      static const int64_t in_shape[4] = {2, 4, 5, 4};
+      begin_case(__LINE__, plausible ? "struct_size 168, valid 0.4 values past it"
+                                     : "struct_size 168, 0xFF in bytes 164..215", NULL);
+      convt_params_init(&eff, sizeof eff);
+      set_v01_layer(&eff, CONVT_ALGORITHM_AUTO);
+      memset(&p, 0xFF, sizeof p);
+      SET_V01_FIELDS(&p, &eff);
+      if (plausible) {
+        for (i = 0; i < 3; ++i) p.padding_end[i] = 3;
+        p.padding_kind = CONVT_PADDING_EXPLICIT;
+        p.layout = CONVT_LAYOUT_CHANNELS_LAST;
+        p.activation = CONVT_ACTIVATION_CLAMP;
+        p.activation_alpha = p.activation_beta = 0.0f;
+      }
+      p.struct_size = CONVT_PARAMS_SIZE_V0_1;
+      run_as(&p, &eff, bias, in_shape, NULL);
+      end_case();
+    }
+  }
+}
+
+/* Every struct_size from 168 to 216: a 0.4 field is read only when the size covers all of
+ * it; one it covers in part (its bytes within the size 0xFF garbage) keeps its default.
+ * The caller's values, when read, change the result: EXPLICIT with padding (1, 0) and
+ * padding_end (2, 1) trims (8, 10) from (11, 11) where SYMMETRIC gives (9, 11), channels
+ * last permutes it, CLAMP [-0.25, 0.5] bounds it (and clamps to 0 while alpha and beta keep
+ * their defaults). Behaviour is checked against the oracle on the parameters that must
+ * have been read, and convt_get_params must return them. */
+static void run_partial_sizes(void) {
+  static const int64_t in_shape[4] = {1, 4, 5, 5};
+  convt_params caller;
+  size_t size, f;
+  convt_params_init(&caller, sizeof caller);
+  caller.spatial_dims = 2, caller.num_threads = 1;
+  caller.in_channels = 4, caller.out_channels = 6;
+  caller.kernel_size[0] = caller.kernel_size[1] = 3;
+  caller.stride[0] = caller.stride[1] = 2;
+  caller.padding[0] = 1;
+  caller.padding_end[0] = 2, caller.padding_end[1] = 1;
+  caller.padding_kind = CONVT_PADDING_EXPLICIT;
+  caller.layout = CONVT_LAYOUT_CHANNELS_LAST;
+  caller.activation = CONVT_ACTIVATION_CLAMP;
+  caller.activation_alpha = -0.25f, caller.activation_beta = 0.5f;
+  for (size = CONVT_PARAMS_SIZE_V0_1; size <= sizeof(convt_params); ++size) {
+    unsigned char* bytes = (unsigned char*)checked_malloc(size);
+    convt_params eff;
+    char name[64];
+    snprintf(name, sizeof name, "struct_size %zu", size);
+    begin_case(__LINE__, name, NULL);
+    memcpy(bytes, &caller, size);
+    memset(bytes + 164, 0xFF, 4); /* the padding after num_threads */
+    convt_params_init(&eff, sizeof eff);
+    memcpy(&eff, &caller, CONVT_PARAMS_SIZE_V0_1);
+    for (f = 0; f < sizeof V04_FIELDS / sizeof V04_FIELDS[0]; ++f) {
+      const size_t at = V04_FIELDS[f].offset, end = at + V04_FIELDS[f].size;
+      if (end <= size)
+        memcpy((unsigned char*)&eff + at, (const unsigned char*)&caller + at, V04_FIELDS[f].size);
+      else if (at < size)
+        memset(bytes + at, 0xFF, size - at);
+    }
+    if (size > 212) memset(bytes + 212, 0xFF, size - 212); /* trailing padding */
+    eff.struct_size = sizeof eff;
+    {
+      size_t s = size;
+      memcpy(bytes, &s, sizeof s);
+    }
+    run_as(bytes, &eff, bias, in_shape, NULL);
+    free(bytes);
+    end_case();
   }
 }
 
@@ -1729,6 +2974,10 @@ int main(void) {
       }
     convt_destroy(handle);
   }
+
+  check_layout();
+  run_v01_callers();
+  run_partial_sizes();
 
   if (skipped)
     printf("bad-input matrix: %d cases that start threads skipped (CONVT_TEST_NO_THREADS)\n",
