@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer runs of the test suite (called by tools/test.sh):
 #   build-asan: the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#   build-tsan: the threading tests under ThreadSanitizer
+#   build-tsan: the threading tests under ThreadSanitizer (their own two programs)
 # Any finding fails the run (-fno-sanitize-recover=all, halt_on_error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +20,9 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "^(package|torch|onnx|consumers|abi)$"
 
 cmake -S . -B build-tsan "${common[@]}" -DCONVT_SANITIZE=thread >/dev/null
-nice cmake --build build-tsan -j"$jobs" --target convt-tests convt-internal-tests
+nice cmake --build build-tsan -j"$jobs" --target convt-thread-tests convt-internal-thread-tests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-  ./build-tsan/tests/convt-tests "[threads]"
+  ./build-tsan/tests/convt-thread-tests -w NoTests "[threads]"
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-  ./build-tsan/tests/convt-internal-tests "[threads]"
+  ./build-tsan/tests/convt-internal-thread-tests -w NoTests "[threads]"
 echo "sanitizers: ASan+UBSan whole suite and TSan threading tests clean"
