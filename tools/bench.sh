@@ -6,7 +6,11 @@
 #   3. the held-out layers (bench/heldout.txt) once, environment as it is,
 #   4. the 1-D layers (bench/shapes_1d.txt, ConvTranspose1d) once, environment as it is,
 #   5. the 3-D layers (bench/shapes_3d.txt, ConvTranspose3d) once, environment as it is,
-#   6. with --levels, the 2-D suite at each lower kernel level (below).
+#   6. the 2-D suite channels last (--layout channels-last: every engine NHWC, and convt
+#      channels first as a column),
+#   7. the 2-D suite with a fused ReLU, then with a fused GELU (--activation: convt without
+#      it and convt followed by a separate pass as columns; --peers only),
+#   8. with --levels, the 2-D suite at each lower kernel level (below).
 # With --peers (oneDNN, XNNPACK, PyTorch, ONNX Runtime, OpenVINO; installed by
 # tools/bench-setup.sh) whenever at least one peer is installed; without, convt alone.
 # Extra arguments go to every convt-bench run (see convt-bench --help), e.g. --threads 1.
@@ -43,20 +47,33 @@ fi
 show() { [[ -n ${!1:-} ]] && echo "$1=${!1}" || echo "$1 unset"; }
 status=0
 echo
-echo "=== 1/5  suite bench/shapes.txt, environment as it is ($(show OPENBLAS_CORETYPE), $(show OPENBLAS_L2_SIZE))"
+echo "=== 1/8  suite bench/shapes.txt, environment as it is ($(show OPENBLAS_CORETYPE), $(show OPENBLAS_L2_SIZE))"
 "$bench" "${mode[@]}" "$@" || status=$?
 echo
-echo "=== 2/5  suite bench/shapes.txt, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS's own CPU detection)"
+echo "=== 2/8  suite bench/shapes.txt, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (OpenBLAS's own CPU detection)"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$bench" "${mode[@]}" "$@" || status=$?
 echo
-echo "=== 3/5  held-out layers bench/heldout.txt, environment as it is"
+echo "=== 3/8  held-out layers bench/heldout.txt, environment as it is"
 "$bench" "${mode[@]}" --suite bench/heldout.txt "$@" || status=$?
 echo
-echo "=== 4/5  1-D layers bench/shapes_1d.txt, environment as it is"
+echo "=== 4/8  1-D layers bench/shapes_1d.txt, environment as it is"
 "$bench" "${mode[@]}" --suite bench/shapes_1d.txt "$@" || status=$?
 echo
-echo "=== 5/5  3-D layers bench/shapes_3d.txt, environment as it is"
+echo "=== 5/8  3-D layers bench/shapes_3d.txt, environment as it is"
 "$bench" "${mode[@]}" --suite bench/shapes_3d.txt "$@" || status=$?
+echo
+echo "=== 6/8  suite bench/shapes.txt channels last, environment as it is"
+"$bench" "${mode[@]}" --layout channels-last "$@" || status=$?
+if ((${#mode[@]})); then
+  for act in relu gelu; do
+    echo
+    echo "=== 7/8  suite bench/shapes.txt with a fused ${act}: against none and a separate pass"
+    "$bench" "${mode[@]}" --activation "$act" --engines convt_noact,convt_pass "$@" || status=$?
+  done
+else
+  echo
+  echo "=== 7/8  (the activation runs compare engines: --peers only)"
+fi
 if ((levels)); then
   best=$(env -u CONVT_MAX_ISA "$bench" --print-isa)
   lower=()
@@ -67,7 +84,7 @@ if ((levels)); then
       *) caps=(ONEDNN_MAX_CPU_ISA=SSE41 ATEN_CPU_CAPABILITY=default) ;;
     esac
     echo
-    echo "=== level $level: suite bench/shapes.txt, CONVT_MAX_ISA=$level ${caps[*]}"
+    echo "=== 8/8  level $level: suite bench/shapes.txt, CONVT_MAX_ISA=$level ${caps[*]}"
     env CONVT_MAX_ISA="$level" "${caps[@]}" "$bench" "${mode[@]}" "$@" || status=$?
   done
 fi
