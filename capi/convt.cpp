@@ -287,7 +287,17 @@ convt_status convt_get_params(const convt_handle* handle, convt_params* params,
 convt_status convt_conv_weight_from_transposed(const convt_params* params, const float* weight,
                                                float* conv_weight) {
   return guarded([&] {
-    const convt_impl::LayerSpec layer = validated_layer(params, false);
+    // The layout and the activation do not change the weight: ignored, whatever they hold.
+    // (The padding kind decides which padding fields the layer has: judged as at create.)
+    require(params, "params");
+    convt_params p = expand_params(params);
+    convt_params defaults;
+    convt_params_init(&defaults, sizeof defaults);
+    p.layout = defaults.layout;
+    p.activation = defaults.activation;
+    p.activation_alpha = defaults.activation_alpha;
+    p.activation_beta = defaults.activation_beta;
+    const convt_impl::LayerSpec layer = validated_layer(&p, false);
     require(weight, "weight");
     require(conv_weight, "conv_weight");
     convt_impl::conv_weight_from_transposed(layer, weight, conv_weight);

@@ -167,6 +167,15 @@ TEST_CASE("convt_conv_weight_from_transposed: layout at every rank, and its erro
           bad += cw[static_cast<size_t>((co * 2 + i) * taps + t)] != want;
         }
     CHECK(bad == 0);
+    // The layout and the activation do not change the weight and are ignored, even values
+    // convt_create rejects.
+    convt_params onnx = p;
+    onnx.layout = CONVT_LAYOUT_CHANNELS_LAST;
+    onnx.activation = 99;
+    onnx.activation_alpha = NAN;
+    std::vector<float> cw_onnx(w.size(), NAN);
+    REQUIRE(convt_conv_weight_from_transposed(&onnx, w.data(), cw_onnx.data()) == CONVT_OK);
+    CHECK(cw_onnx == cw);
     convt_params bad_groups = p;
     bad_groups.groups = 4;
     CHECK(convt_conv_weight_from_transposed(&bad_groups, w.data(), cw.data()) ==

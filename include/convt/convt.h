@@ -350,7 +350,8 @@ CONVT_API convt_status convt_get_params(const convt_handle* handle, convt_params
  *
  * Writes that convolution's weight, (out_channels, in_channels/groups, kernel...) floats,
  * to conv_weight, from the transposed weight (in_channels, out_channels/groups, kernel...).
- * params is validated as by convt_create. weight and conv_weight must not overlap.
+ * params is validated as by convt_create, except layout, activation, activation_alpha and
+ * activation_beta, which are ignored. weight and conv_weight must not overlap.
  * Errors: as convt_create (NULL weight or conv_weight is INVALID_ARGUMENT). Thread-safe. */
 CONVT_API convt_status convt_conv_weight_from_transposed(const convt_params* params,
                                                          const float* weight,
