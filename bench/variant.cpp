@@ -8,22 +8,26 @@
 
 namespace convt_bench {
 
-std::vector<float> to_channels_last(const std::vector<float>& x, int64_t n, int64_t c, int64_t pixels) {
+namespace {
+
+// Each of n (rows x cols) matrices of x, transposed.
+std::vector<float> transpose_each(const std::vector<float>& x, int64_t n, int64_t rows, int64_t cols) {
   std::vector<float> y(x.size());
   for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < pixels; ++p)
-        y[static_cast<size_t>((b * pixels + p) * c + ch)] = x[static_cast<size_t>((b * c + ch) * pixels + p)];
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        y[static_cast<size_t>((b * cols + c) * rows + r)] = x[static_cast<size_t>((b * rows + r) * cols + c)];
   return y;
 }
 
+}  // namespace
+
+std::vector<float> to_channels_last(const std::vector<float>& x, int64_t n, int64_t c, int64_t pixels) {
+  return transpose_each(x, n, c, pixels);
+}
+
 std::vector<float> to_channels_first(const std::vector<float>& x, int64_t n, int64_t c, int64_t pixels) {
-  std::vector<float> y(x.size());
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t ch = 0; ch < c; ++ch)
-      for (int64_t p = 0; p < pixels; ++p)
-        y[static_cast<size_t>((b * c + ch) * pixels + p)] = x[static_cast<size_t>((b * pixels + p) * c + ch)];
-  return y;
+  return transpose_each(x, n, pixels, c);
 }
 
 namespace {
