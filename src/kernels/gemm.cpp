@@ -29,7 +29,7 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, int6
                                                  const float* const* b_rows, int64_t j,
                                                  float* c, int64_t ldc, int64_t cols,
                                                  bool over_read, const float* bias,
-                                                 const Activation* act) {
+                                                 const Activation* act, BiasActivateFn act_fn) {
   constexpr int L = kLanes<Vec>;
   constexpr int64_t W = L * V;
   Vec acc[R][V];
@@ -50,10 +50,14 @@ __attribute__((always_inline)) inline void block(int64_t k, const float* a, int6
     for (int r = 0; r < R; ++r)
       for (int v = 0; v < V; ++v) acc[r][v] += a[r] * bv[v];
   }
-  if (act)  // one switch on the kind for the whole block
-    with_activation(*act, [&](auto op) __attribute__((always_inline)) {
-      for (int r = 0; r < R; ++r) op.all(acc[r]);
-    });
+  if (act) {  // the level's own routine, out of line: one copy of each activation's code
+    alignas(64) float tile[R * V * L];
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < V; ++v) store(tile + (r * V + v) * L, acc[r][v]);
+    act_fn(tile, tile, R * V * L, 0.0f, *act);
+    for (int r = 0; r < R; ++r)
+      for (int v = 0; v < V; ++v) acc[r][v] = load<Vec>(tile + (r * V + v) * L);
+  }
   if constexpr (Zip) {
     if constexpr (R % 2 == 0 && V == 2) {
 #pragma GCC unroll 6
@@ -89,15 +93,17 @@ __attribute__((always_inline)) inline void block_rows(int64_t rows, int64_t k, c
                                                       int64_t h, const float* const* b_rows,
                                                       int64_t j, float* c, int64_t ldc,
                                                       int64_t cols, bool over_read,
-                                                      const float* bias, const Activation* act) {
+                                                      const float* bias, const Activation* act,
+                                                      BiasActivateFn act_fn) {
   if constexpr (R >= MaxR) {
-    block<Vec, MaxR, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias, act);
+    block<Vec, MaxR, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias, act, act_fn);
   } else {
     if constexpr (!Zip || R % 2 == 0)
       if (rows == R)
-        return block<Vec, R, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias, act);
+        return block<Vec, R, V, Zip>(k, a, h, b_rows, j, c, ldc, cols, over_read, bias, act,
+                                     act_fn);
     block_rows<Vec, MaxR, V, Zip, R + 1>(rows, k, a, h, b_rows, j, c, ldc, cols, over_read,
-                                         bias, act);
+                                         bias, act, act_fn);
   }
 }
 
@@ -110,7 +116,7 @@ template <typename Vec, int MaxR, bool Zip>
 __attribute__((always_inline)) inline void gemm_blocks(
     int64_t m, int64_t n, int64_t k, const float* a_packed, int64_t a_depth, int64_t h,
     const float* const* b_rows, int64_t b_col0, float* c, int64_t ldc, bool b_padded,
-    const float* bias, const Activation* act, const Zip2Store* zip) {
+    const float* bias, const Activation* act, BiasActivateFn act_fn, const Zip2Store* zip) {
   constexpr int64_t L = kLanes<Vec>, NR = 2 * L;
   const int64_t nb = std::max<int64_t>(NR, (kGemmBlockBytes / (std::max<int64_t>(k, 1) * 4)) / NR * NR);
   for (int64_t j0 = 0; j0 < n; j0 += nb) {
@@ -124,16 +130,16 @@ __attribute__((always_inline)) inline void gemm_blocks(
           float* dst = zip->out + i0 / 2 * zip->ldo + j / zip->width * zip->row_step +
                        2 * (j % zip->width);
           block_rows<Vec, MaxR, 2, true>(rows, k, a, h, b_rows, j, dst, zip->ldo, NR, true,
-                                         row_bias, act);
+                                         row_bias, act, act_fn);
         } else {
           const int64_t cols = std::min(NR, j1 - j);
           float* c_block = c + i0 * ldc + j;
           if (cols > L || (cols < L && !b_padded))  // (the copying edge is faster 2 wide)
             block_rows<Vec, MaxR, 2, false>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc,
-                                            cols, b_padded, row_bias, act);
+                                            cols, b_padded, row_bias, act, act_fn);
           else
             block_rows<Vec, MaxR, 1, false>(rows, k, a, h, b_rows, b_col0 + j, c_block, ldc,
-                                            cols, b_padded, row_bias, act);
+                                            cols, b_padded, row_bias, act, act_fn);
         }
       }
     }
@@ -158,14 +164,14 @@ void pack_a(int64_t m, int64_t k, const float* a, int64_t lda, int64_t h, float*
                           int64_t b_col0, float* c, int64_t ldc, bool b_padded,             \
                           const float* bias, const Activation* act) {                       \
     gemm_blocks<Vec, kTile.max_rows, false>(m, n, k, a_packed, a_depth, h, b_rows, b_col0, c,  \
-                                            ldc, b_padded, bias, act, nullptr);             \
+                                            ldc, b_padded, bias, act, bias_activate, nullptr); \
   }                                                                                         \
   target void gemm_packed_zip2(int64_t m, int64_t n, int64_t k, const float* a_packed,       \
                                int64_t a_depth, int64_t h, const float* const* b_rows,      \
                                const float* bias, const Activation* act,                    \
                                const Zip2Store& out) {                                      \
     gemm_blocks<Vec, kTile.max_rows, true>(m, n, k, a_packed, a_depth, h, b_rows, 0, nullptr, \
-                                           0, true, bias, act, &out);                       \
+                                           0, true, bias, act, bias_activate, &out);        \
   }                                                                                         \
   }
 

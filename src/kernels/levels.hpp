@@ -29,6 +29,10 @@ struct Zip2Store {
 struct DepthwiseGeometry;  // lowering/depthwise.cpp
 struct DepthwiseRow;       // lowering/depthwise.cpp
 
+// A level's bias_activate (below), for kernels that call it out of line.
+using BiasActivateFn = void (*)(float* dst, const float* src, int64_t n, float bias,
+                                const Activation& act);
+
 // The routines every level provides; their contracts are in the headers named.
 #define CONVT_LEVEL_KERNELS                                                                   \
   /* kernels/gemm.hpp */                                                                      \

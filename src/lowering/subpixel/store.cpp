@@ -82,37 +82,31 @@ __attribute__((always_inline)) inline void interleave_row(float* out, int64_t ou
 // out + co * out_plane + q * row_step, phase px's row of it at c + at0[px] + co *
 // co_step[px] + q * q_step[px]; bias: one value per channel, or nullptr. One call per work
 // item: a call per row (56 values in grouped) cost as much as a tenth of the interleave.
-// With an activation, stride 2 applies F (Act<kind>) in registers; larger strides, whose
-// interleave reads one float at a time, write the row plainly and then activate it in
-// vectors while it is in L1 (a float at a time, the activation cost as much as a separate
-// pass).
-template <typename Wide, typename F>
+// With an activation, each row is interleaved plainly and then activated in vectors by the
+// level's bias_activate while it is in L1 (an interleave of larger strides reads one float
+// at a time; and one copy of each activation's code, not one per interleave).
+template <typename Wide>
 __attribute__((always_inline)) inline void interleave_rows_impl(
     float* out, int64_t out_plane, int64_t row_step, int64_t channels, int64_t rows,
     int64_t out_w, int64_t pw, int64_t sw, const float* c, const int64_t* at0,
-    const int64_t* co_step, const int64_t* q_step, const float* bias, F f,
-    const Activation& act) {
+    const int64_t* co_step, const int64_t* q_step, const float* bias, const Activation& act,
+    BiasActivateFn act_fn) {
   int64_t at[subpixel::kMaxRowPhases];
-  const bool row_pass = sw != 2 && !act.none();
   for (int64_t co = 0; co < channels; ++co) {
     const float b = bias ? bias[co] : 0.0f;
     for (int64_t q = 0; q < rows; ++q) {
       for (int64_t px = 0; px < sw; ++px) at[px] = at0[px] + co * co_step[px] + q * q_step[px];
       float* row = out + co * out_plane + q * row_step;
-      if (row_pass) {
-        interleave_row<Wide>(row, out_w, pw, sw, c, at, b, Plain{});
-        bias_activate_impl<Wide>(row, row, out_w, 0.0f, act);
-      } else {
-        interleave_row<Wide>(row, out_w, pw, sw, c, at, b, f);
-      }
+      interleave_row<Wide>(row, out_w, pw, sw, c, at, b, Plain{});
+      if (!act.none()) act_fn(row, row, out_w, 0.0f, act);
     }
   }
 }
 
 }  // namespace
 
-// Per level (kernels/levels.hpp): the interleave in the level's vectors, the activation
-// inlined where there is one.
+// Per level (kernels/levels.hpp): the interleave in the level's vectors, then the level's
+// activation over each row where there is one.
 #define CONVT_INTERLEAVE_LEVEL(ns, target, Vec)                                               \
   namespace ns {                                                                             \
   target void interleave_rows(float* out, int64_t out_plane, int64_t row_step,              \
@@ -120,10 +114,8 @@ __attribute__((always_inline)) inline void interleave_rows_impl(
                               int64_t sw, const float* c, const int64_t* at0,                \
                               const int64_t* co_step, const int64_t* q_step,                 \
                               const float* bias, const Activation& act) {                    \
-    with_activation(act, [&](auto op) __attribute__((always_inline)) {                     \
-      interleave_rows_impl<Vec>(out, out_plane, row_step, channels, rows, out_w, pw, sw, c,  \
-                                at0, co_step, q_step, bias, op, act);                        \
-    });                                                                                      \
+    interleave_rows_impl<Vec>(out, out_plane, row_step, channels, rows, out_w, pw, sw, c,    \
+                              at0, co_step, q_step, bias, act, bias_activate);               \
   }                                                                                          \
   }
 CONVT_FOR_EACH_LEVEL(CONVT_INTERLEAVE_LEVEL)
